@@ -1,0 +1,121 @@
+// The normalized world the cluster rules look at: runs joined with their StepRuns and Stories,
+// with the controller's cancel window already resolved. Plain data, built without IO.
+import { resolveCancelWindow, type CancelWindow, type WindowOptions } from '../contract/cancel-window.js';
+import { storyRunLabelValue } from '../contract/label.js';
+import { classifyPhase, type PhaseClass } from '../contract/phases.js';
+import { parseTime } from '../contract/time.js';
+import { ANNOTATIONS, LABELS, type ObjectSet, type StepRun, type Story, type StoryRun, type Transport } from './kube.js';
+
+export type ObjectKind = 'storyRuns' | 'stepRuns' | 'stories' | 'transports';
+
+export interface RunView {
+  run: StoryRun;
+  namespace: string;
+  name: string;
+  key: string;
+  labelValue: string;
+  phase: string;
+  phaseClass: PhaseClass;
+  cancelRequested: boolean;
+  /** Epoch ms of `storyrun.bubustack.io/graceful-cancel-observed-at`, when present and valid. */
+  cancelObservedAt: number | undefined;
+  steps: StepRun[];
+  story: Story | undefined;
+  window: CancelWindow;
+}
+
+export interface OrphanStepRun {
+  stepRun: StepRun;
+  /** The run it points at, by storyRunRef, owner or label, in that order. */
+  referencedRun: string;
+  via: 'storyRunRef' | 'ownerReference' | 'label' | 'none';
+}
+
+export interface World {
+  runs: RunView[];
+  runsByKey: Map<string, RunView>;
+  stepRuns: StepRun[];
+  orphans: OrphanStepRun[];
+  stories: Story[];
+  storiesByKey: Map<string, Story>;
+  transports: Map<string, Transport>;
+  /** Kinds that could not be read (forbidden, say), with why: rules needing them are not evaluated. */
+  unavailable: Partial<Record<ObjectKind, string>>;
+}
+
+export interface WorldOptions extends WindowOptions {
+  unavailable?: Partial<Record<ObjectKind, string>>;
+}
+
+export function objectKey(namespace: string | undefined, name: string): string {
+  return `${namespace ?? 'default'}/${name}`;
+}
+
+export function buildWorld(objects: ObjectSet, options: WorldOptions = {}): World {
+  const transports = new Map<string, Transport>();
+  for (const t of objects.transports) transports.set(t.metadata.name, t);
+  const storiesByKey = new Map<string, Story>();
+  for (const s of objects.stories) storiesByKey.set(objectKey(s.metadata.namespace, s.metadata.name), s);
+
+  const windowOptions: WindowOptions = {};
+  if (options.operatorDefaultSeconds !== undefined) windowOptions.operatorDefaultSeconds = options.operatorDefaultSeconds;
+
+  const runs: RunView[] = [];
+  const runsByKey = new Map<string, RunView>();
+  const byLabel = new Map<string, RunView>();
+  for (const run of objects.storyRuns) {
+    const namespace = run.metadata.namespace ?? 'default';
+    const name = run.metadata.name;
+    const ref = run.spec?.storyRef;
+    const story = ref ? storiesByKey.get(objectKey(ref.namespace ?? namespace, ref.name)) : undefined;
+    const view: RunView = {
+      run,
+      namespace,
+      name,
+      key: objectKey(namespace, name),
+      labelValue: storyRunLabelValue(name),
+      phase: run.status?.phase ?? '',
+      phaseClass: classifyPhase(run.status?.phase),
+      cancelRequested: run.spec?.cancelRequested === true,
+      cancelObservedAt: parseTime(run.metadata.annotations?.[ANNOTATIONS.cancelObservedAt]),
+      steps: [],
+      story,
+      window: resolveCancelWindow(story, transports, windowOptions),
+    };
+    runs.push(view);
+    runsByKey.set(view.key, view);
+    // First run wins a label collision; storyRunRef still disambiguates below.
+    const lk = `${namespace}/${view.labelValue}`;
+    if (!byLabel.has(lk)) byLabel.set(lk, view);
+  }
+
+  const orphans: OrphanStepRun[] = [];
+  for (const step of objects.stepRuns) {
+    const ns = step.metadata.namespace ?? 'default';
+    const refName = step.spec?.storyRunRef?.name;
+    const refNs = step.spec?.storyRunRef?.namespace ?? ns;
+    const owner = step.metadata.ownerReferences?.find((o) => o.kind === 'StoryRun' && o.controller !== false);
+    const label = step.metadata.labels?.[LABELS.storyRun];
+    let parent: RunView | undefined;
+    if (refName) parent = runsByKey.get(objectKey(refNs, refName));
+    if (!parent && owner) parent = runsByKey.get(objectKey(ns, owner.name));
+    if (!parent && label) parent = byLabel.get(`${ns}/${label}`);
+    if (parent) {
+      parent.steps.push(step);
+    } else {
+      const via = refName ? 'storyRunRef' : owner ? 'ownerReference' : label ? 'label' : 'none';
+      orphans.push({ stepRun: step, referencedRun: refName ?? owner?.name ?? label ?? '', via });
+    }
+  }
+
+  return {
+    runs,
+    runsByKey,
+    stepRuns: objects.stepRuns,
+    orphans,
+    stories: objects.stories,
+    storiesByKey,
+    transports,
+    unavailable: options.unavailable ?? {},
+  };
+}

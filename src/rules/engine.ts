@@ -1,0 +1,69 @@
+// Runs rules and stamps their drafts into findings. A rule that throws becomes one internal
+// finding and the other rules still run (STYLE.md: theme-check).
+import { fingerprint } from '../model/fingerprint.js';
+import type { Finding, NotEvaluated, Subject } from '../model/report.js';
+import type { World } from '../model/world.js';
+import type { ClusterRule, ClusterRuleContext, FindingDraft, NotEvaluatedDraft, RuleMeta, RuleOutput } from './types.js';
+
+export const INTERNAL_RULE_ID = 'internal-error';
+
+export interface EngineResult {
+  findings: Finding[];
+  notEvaluated: NotEvaluated[];
+}
+
+export function stampFinding(meta: RuleMeta, d: FindingDraft): Finding {
+  const f: Finding = {
+    ruleId: meta.id,
+    severity: d.severity ?? meta.severity,
+    message: d.message,
+    evidence: d.evidence,
+    fingerprint: fingerprint(meta.id, d.subject, d.anchor, d.location),
+  };
+  if (d.subject) f.subject = d.subject;
+  if (d.location) f.location = d.location;
+  if (d.fix) f.fix = d.fix;
+  return f;
+}
+
+export function stampNotEvaluated(meta: RuleMeta, d: NotEvaluatedDraft): NotEvaluated {
+  const n: NotEvaluated = { ruleId: meta.id, reason: d.reason };
+  if (d.subject) n.subject = d.subject;
+  return n;
+}
+
+export function internalFinding(ruleId: string, error: unknown, subject?: Subject): Finding {
+  const message = error instanceof Error ? error.message : String(error);
+  const f: Finding = {
+    ruleId: INTERNAL_RULE_ID,
+    severity: 'error',
+    message: `rule ${ruleId} failed: ${message} (a storyctl bug: please report it with this output)`,
+    evidence: { rule: ruleId, error: message },
+    fingerprint: fingerprint(INTERNAL_RULE_ID, subject, ruleId),
+  };
+  if (subject) f.subject = subject;
+  return f;
+}
+
+export function collect(meta: RuleMeta, out: RuleOutput, into: EngineResult): void {
+  for (const d of out.findings) into.findings.push(stampFinding(meta, d));
+  for (const d of out.notEvaluated) into.notEvaluated.push(stampNotEvaluated(meta, d));
+}
+
+export function runClusterRules(rules: readonly ClusterRule[], world: World, ctx: ClusterRuleContext): EngineResult {
+  const result: EngineResult = { findings: [], notEvaluated: [] };
+  for (const rule of rules) {
+    const missing = rule.requires.filter((k) => world.unavailable[k] !== undefined);
+    if (missing.length > 0) {
+      const reason = missing.map((k) => world.unavailable[k]).join('; ');
+      result.notEvaluated.push({ ruleId: rule.meta.id, reason });
+      continue;
+    }
+    try {
+      collect(rule.meta, rule.check(world, ctx), result);
+    } catch (error) {
+      result.findings.push(internalFinding(rule.meta.id, error));
+    }
+  }
+  return result;
+}
