@@ -1,0 +1,18 @@
+// `npm run bench [-- lint|scan]`: reproducible benchmarks that print ratios against baselines
+// measured in the same run (grep for logs, kubectl for cluster listing).
+import { runLintBench } from './lint/index.js';
+import { runScanBench } from './scan/index.js';
+
+const which = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const all = which.length === 0;
+let failed = false;
+
+if (all || which.includes('lint')) {
+  console.log('== bench lint');
+  failed = !(await runLintBench()) || failed;
+}
+if (all || which.includes('scan')) {
+  console.log('== bench scan');
+  failed = !(await runScanBench()) || failed;
+}
+process.exitCode = failed ? 1 : 0;

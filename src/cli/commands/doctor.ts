@@ -1,0 +1,120 @@
+// `storyctl doctor`: read runs from a live cluster or snapshots (plus optional logs), run the
+// cluster rules, report. The exit code is chosen by src/cli/exit.ts from the report.
+import { Option, type Command } from 'commander';
+import { parseStopBudget } from '../../contract/budget.js';
+import { StoryctlError } from '../../model/errors.js';
+import type { ObjectSet } from '../../model/kube.js';
+import { buildReport, type Finding, type NotEvaluated, type SourceInfo } from '../../model/report.js';
+import { buildWorld, type ObjectKind } from '../../model/world.js';
+import { runClusterRules } from '../../rules/engine.js';
+import { clusterRules, logRules } from '../../rules/index.js';
+import { addReportOptions, emitReport, redactFindings, selectRuleIds } from '../common.js';
+import { exitCodeForReport } from '../exit.js';
+import { showProgress, type CliIO } from '../io.js';
+import { collect, parseNowOption, type CommonFlags } from '../options.js';
+import type { CommandResult } from '../program.js';
+import { createProgress } from '../progress.js';
+
+export interface DoctorFlags extends CommonFlags {
+  namespace?: string;
+  allNamespaces?: boolean;
+  selector?: string;
+  context?: string;
+  kubeconfig?: string;
+  snapshot?: string[];
+  logs?: string[];
+  assumeCancelAt?: number;
+  operatorGracefulTimeout?: number;
+  requestTimeout?: number;
+}
+
+export function registerDoctor(program: Command, io: CliIO, result: CommandResult): void {
+  const cmd = program
+    .command('doctor')
+    .description('find stuck or self-contradicting StoryRuns and StepRuns (live cluster, or --snapshot)')
+    .option('-n, --namespace <ns>', 'namespace (default: the context\'s namespace)')
+    .option('-A, --all-namespaces', 'every namespace')
+    .option('-l, --selector <selector>', 'label selector for StoryRuns')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--kubeconfig <file>', 'kubeconfig file (KUBECONFIG is honoured)')
+    .option('--snapshot <path>', 'read `kubectl get ... -o yaml|json` output: file, directory or - (repeatable)', collect)
+    .option('--logs <path>', 'join captured logs: file, directory, glob or - (repeatable)', collect)
+    .addOption(new Option('--assume-cancel-at <time>', 'for cancels without the observed-at annotation, assume this start').argParser(parseNowOption))
+    .addOption(
+      new Option('--operator-graceful-timeout <duration>', 'the operator\'s engram.default-graceful-shutdown-timeout-seconds').argParser((v) => {
+        const s = parseStopBudget(v);
+        if (s === undefined) throw new StoryctlError('usage', `--operator-graceful-timeout: expected a duration, got "${v}"`);
+        return s;
+      }),
+    )
+    .addOption(new Option('--request-timeout <seconds>', 'give up on a silent API server after this long').default(15).argParser(Number));
+  addReportOptions(cmd).action(async (flags: DoctorFlags) => {
+    result.code = await runDoctor(flags, io, result.argv);
+  });
+}
+
+export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly string[]): Promise<number> {
+  const now = flags.now ?? io.now();
+  const ruleIds = selectRuleIds(flags, [...clusterRules, ...logRules].map((r) => r.meta));
+  const progress = createProgress(io, showProgress(io, flags.quiet));
+  if (flags.snapshot && (flags.namespace || flags.allNamespaces || flags.context || flags.kubeconfig)) {
+    // A selector still applies to snapshots; cluster connection flags do not.
+    throw new StoryctlError('usage', '--snapshot reads captured objects: --namespace, -A, --context and --kubeconfig apply to a live cluster only');
+  }
+
+  let objects: ObjectSet;
+  let unavailable: Partial<Record<ObjectKind, string>> = {};
+  const sources: SourceInfo[] = [];
+  try {
+    if (flags.snapshot && flags.snapshot.length > 0) {
+      const { readSnapshots } = await import('../../sources/snapshot/index.js');
+      const snap = await readSnapshots(flags.snapshot, { stdin: io.stdin });
+      objects = snap.objects;
+      sources.push(...snap.sources);
+    } else {
+      const { loadCluster } = await import('../../sources/cluster/index.js');
+      const opts: Parameters<typeof loadCluster>[0] = {
+        onProgress: (p) => progress.update(`listing ${p.kind}: ${p.listed}`),
+      };
+      if (flags.kubeconfig) opts.kubeconfig = flags.kubeconfig;
+      if (flags.context) opts.context = flags.context;
+      if (flags.namespace) opts.namespace = flags.namespace;
+      if (flags.allNamespaces) opts.allNamespaces = true;
+      if (flags.selector) opts.selector = flags.selector;
+      if (flags.requestTimeout) opts.timeoutSeconds = flags.requestTimeout;
+      const live = await loadCluster(opts);
+      objects = live.objects;
+      unavailable = live.unavailable;
+      sources.push(live.source);
+    }
+  } finally {
+    progress.done();
+  }
+
+  const worldOptions: Parameters<typeof buildWorld>[1] = { unavailable };
+  if (flags.operatorGracefulTimeout !== undefined) worldOptions.operatorDefaultSeconds = flags.operatorGracefulTimeout;
+  const world = buildWorld(objects, worldOptions);
+  const ctx: Parameters<typeof runClusterRules>[2] = { now, stopBudgetSeconds: flags.stopBudget };
+  if (flags.assumeCancelAt !== undefined) ctx.assumeCancelAt = flags.assumeCancelAt;
+  const engine = runClusterRules(clusterRules.filter((r) => ruleIds.has(r.meta.id)), world, ctx);
+  const findings: Finding[] = engine.findings;
+  const notEvaluated: NotEvaluated[] = engine.notEvaluated;
+
+  if (flags.logs && flags.logs.length > 0) {
+    const { lintLogs } = await import('../../logs/index.js');
+    const logs = await lintLogs(flags.logs, {
+      stdin: io.stdin,
+      now,
+      stopBudgetSeconds: flags.stopBudget,
+      rules: logRules.filter((r) => ruleIds.has(r.meta.id)),
+      showPii: flags.showPii === true,
+    });
+    findings.push(...logs.findings);
+    notEvaluated.push(...logs.notEvaluated);
+    sources.push(...logs.sources);
+  }
+
+  const report = buildReport({ now, sources, findings: redactFindings(findings, flags.showPii === true), notEvaluated });
+  await emitReport(report, flags, io, args);
+  return exitCodeForReport(report, flags.failOn);
+}

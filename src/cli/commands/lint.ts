@@ -1,0 +1,52 @@
+// `storyctl lint FILE|DIR|-...`: the log rules over captured logs, built for CI outputs.
+import type { Command } from 'commander';
+import { StoryctlError } from '../../model/errors.js';
+import { buildReport } from '../../model/report.js';
+import { logRules } from '../../rules/index.js';
+import { addReportOptions, emitReport, redactFindings, selectRuleIds } from '../common.js';
+import { exitCodeForReport } from '../exit.js';
+import { showProgress, type CliIO } from '../io.js';
+import type { CommonFlags } from '../options.js';
+import type { CommandResult } from '../program.js';
+import { createProgress } from '../progress.js';
+
+export function registerLint(program: Command, io: CliIO, result: CommandResult): void {
+  const cmd = program
+    .command('lint')
+    .description('find hung voice-session closes, orphaned STT sockets, leaked rooms and stranded work in captured logs')
+    .argument('[inputs...]', 'log files, directories, globs, or - for stdin (gzip is detected)');
+  addReportOptions(cmd).action(async (inputs: string[], flags: CommonFlags) => {
+    result.code = await runLint(inputs, flags, io, result.argv);
+  });
+}
+
+export async function runLint(inputs: string[], flags: CommonFlags, io: CliIO, args: readonly string[]): Promise<number> {
+  if (inputs.length === 0) {
+    if (io.stdin.isTTY) throw new StoryctlError('usage', 'lint needs log files, directories or - for stdin');
+    inputs = ['-'];
+  }
+  const now = flags.now ?? io.now();
+  const ids = selectRuleIds(flags, logRules.map((r) => r.meta));
+  const progress = createProgress(io, showProgress(io, flags.quiet));
+  const { lintLogs } = await import('../../logs/index.js');
+  let logs: Awaited<ReturnType<typeof lintLogs>>;
+  try {
+    logs = await lintLogs(inputs, {
+      stdin: io.stdin,
+      now,
+      stopBudgetSeconds: flags.stopBudget,
+      rules: logRules.filter((r) => ids.has(r.meta.id)),
+      showPii: flags.showPii === true,
+      onProgress: (read, total) => progress.update(total ? `reading logs: ${formatMiB(read)} of ${formatMiB(total)}` : `reading logs: ${formatMiB(read)}`),
+    });
+  } finally {
+    progress.done();
+  }
+  const report = buildReport({ now, sources: logs.sources, findings: redactFindings(logs.findings, flags.showPii === true), notEvaluated: logs.notEvaluated });
+  await emitReport(report, flags, io, args);
+  return exitCodeForReport(report, flags.failOn);
+}
+
+function formatMiB(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MiB`;
+}

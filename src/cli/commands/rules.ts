@@ -1,0 +1,62 @@
+// `storyctl rules` and `storyctl explain ID`: the rule catalog from the rules' own metadata.
+import type { Command } from 'commander';
+import Table from 'cli-table3';
+import { Chalk } from 'chalk';
+import { StoryctlError } from '../../model/errors.js';
+import { allRuleMetas, findRuleMeta } from '../../rules/index.js';
+import { useColor, type CliIO } from '../io.js';
+import { EXIT } from '../exit.js';
+import type { CommandResult } from '../program.js';
+
+export function registerRules(program: Command, io: CliIO, result: CommandResult): void {
+  program
+    .command('rules')
+    .description('list every rule with its ID, severity and summary')
+    .option('-o, --output <format>', 'table|json', 'table')
+    .option('--no-color', 'no colours')
+    .action((flags: { output: string; color?: boolean }) => {
+      const metas = allRuleMetas();
+      if (flags.output === 'json') {
+        io.stdout.write(`${JSON.stringify(metas, null, 2)}\n`);
+      } else if (flags.output === 'table') {
+        const c = new Chalk({ level: useColor(io, flags.color) ? 1 : 0 });
+        const table = new Table({ head: ['ID', 'name', 'severity', 'summary'].map((h) => c.bold(h)), style: { head: [], border: [] }, wordWrap: true, colWidths: [8, 34, 10, 70] });
+        for (const m of metas) table.push([m.id, m.name, m.severity, m.summary]);
+        io.stdout.write(`${table.toString()}\n`);
+      } else {
+        throw new StoryctlError('usage', `rules -o takes table or json, not "${flags.output}"`);
+      }
+      result.code = EXIT.ok;
+    });
+
+  program
+    .command('explain')
+    .description('print a rule\'s rationale and fix')
+    .argument('<id>', 'rule ID, e.g. SR201')
+    .action((id: string) => {
+      const m = findRuleMeta(id);
+      if (!m) throw new StoryctlError('usage', `unknown rule "${id}" (storyctl rules lists them)`);
+      const lines = [
+        `${m.id} ${m.name} (${m.severity})${m.deprecated ? ' [deprecated]' : ''}`,
+        '',
+        m.summary,
+        '',
+        'Why it matters:',
+        indent(m.rationale),
+        '',
+        'Fix:',
+        indent(m.fix),
+        '',
+        `Facts: ${m.docs}`,
+      ];
+      io.stdout.write(`${lines.join('\n')}\n`);
+      result.code = EXIT.ok;
+    });
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}

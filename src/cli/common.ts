@@ -1,0 +1,83 @@
+// Pieces shared by the commands that produce a report (doctor, lint): flags, rule selection,
+// rendering and writing the outputs.
+import { Option, type Command } from 'commander';
+import { StoryctlError } from '../model/errors.js';
+import { redactValue } from '../model/redact.js';
+import type { Finding, Report } from '../model/report.js';
+import { renderers, githubStepSummary } from '../report/index.js';
+import type { ReporterOptions } from '../report/types.js';
+import { allRuleMetas } from '../rules/index.js';
+import type { RuleMeta } from '../rules/types.js';
+import { collect, DEFAULT_FLAGS, parseBudgetOption, parseFailOn, parseFormat, parseNowOption, type CommonFlags } from './options.js';
+import { planOutputs, writeFileAtomic } from './outputs.js';
+import { useColor, type CliIO } from './io.js';
+import { appendFile } from 'node:fs/promises';
+
+export const README_URL = 'https://github.com/bubustack/storyctl/blob/main/README.md';
+export const VERSION = '0.1.0';
+
+export function addReportOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('-o, --output <format>', 'table|json|sarif|github|junit|markdown (repeatable)').argParser(parseFormat))
+    .option('--output-file <file>', 'write the -o just before it to FILE instead of stdout (repeatable)', collect)
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above: error|warning|info|none').default(DEFAULT_FLAGS.failOn).argParser(parseFailOn))
+    .option('--rule <id>', 'run only this rule (repeatable)', collect)
+    .option('--skip-rule <id>', 'do not run this rule (repeatable)', collect)
+    .addOption(new Option('--stop-budget <duration>', 'how long a stop may take before it is stalled').default(DEFAULT_FLAGS.stopBudget, '30s').argParser(parseBudgetOption))
+    .addOption(new Option('--now <time>', 'evaluate as of this RFC3339 time (reproducible evidence)').argParser(parseNowOption))
+    .option('--show-pii', 'show lk.pii.* values and participant identities (masked by default)')
+    .option('-q, --quiet', 'no progress output')
+    .option('--no-color', 'no colours (NO_COLOR is honoured too)');
+}
+
+/** Resolve --rule / --skip-rule against the known rules; unknown IDs are usage errors. */
+export function selectRuleIds(flags: Pick<CommonFlags, 'rule' | 'skipRule'>, available: readonly RuleMeta[]): Set<string> {
+  const known = new Map(allRuleMetas().map((m) => [m.id.toUpperCase(), m.id]));
+  const resolve = (id: string): string => {
+    const hit = known.get(id.trim().toUpperCase());
+    if (!hit) throw new StoryctlError('usage', `unknown rule "${id}" (storyctl rules lists them)`);
+    return hit;
+  };
+  const include = (flags.rule ?? []).map(resolve);
+  const exclude = new Set((flags.skipRule ?? []).map(resolve));
+  const ids = new Set<string>();
+  for (const m of available) {
+    if (include.length > 0 && !include.includes(m.id)) continue;
+    if (exclude.has(m.id)) continue;
+    ids.add(m.id);
+  }
+  return ids;
+}
+
+export function redactFindings(findings: Finding[], showPii: boolean): Finding[] {
+  return findings.map((f) => {
+    const r = redactValue({ message: f.message, evidence: f.evidence, fix: f.fix }, { showPii }) as Pick<Finding, 'message' | 'evidence' | 'fix'>;
+    const out: Finding = { ...f, message: r.message, evidence: r.evidence };
+    if (f.fix !== undefined && r.fix !== undefined) out.fix = r.fix;
+    return out;
+  });
+}
+
+export async function emitReport(report: Report, flags: CommonFlags, io: CliIO, rawArgs: readonly string[]): Promise<void> {
+  const targets = planOutputs(rawArgs, flags.output, flags.outputFile);
+  const base: ReporterOptions = {
+    color: false,
+    rules: allRuleMetas(),
+    readmeUrl: README_URL,
+    toolVersion: VERSION,
+    cwd: io.cwd,
+  };
+  if (io.stdout.columns) base.width = io.stdout.columns;
+  for (const t of targets) {
+    const options = { ...base, color: t.file === undefined && t.format === 'table' ? useColor(io, flags.color) : false };
+    const text = renderers[t.format](report, options);
+    if (t.file === undefined) io.stdout.write(text);
+    else await writeFileAtomic(t.file, text);
+    const summaryFile = io.env['GITHUB_STEP_SUMMARY'];
+    if (t.format === 'github' && summaryFile) {
+      await appendFile(summaryFile, githubStepSummary(report, options)).catch((error: unknown) => {
+        throw new StoryctlError('input', `cannot write GITHUB_STEP_SUMMARY: ${error instanceof Error ? error.message : String(error)}`, { file: summaryFile });
+      });
+    }
+  }
+}

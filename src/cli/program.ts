@@ -1,0 +1,31 @@
+// The commander program. Commands record their exit code in `result`; main() applies it.
+import { Command } from 'commander';
+import type { CliIO } from './io.js';
+import { VERSION } from './common.js';
+import { registerDoctor } from './commands/doctor.js';
+import { registerLint } from './commands/lint.js';
+import { registerRules } from './commands/rules.js';
+
+export interface CommandResult {
+  code: number;
+  /** The user's arguments in order (commander keeps repeatable options apart; -o pairing needs the order). */
+  argv: readonly string[];
+}
+
+export function buildProgram(io: CliIO, result: CommandResult): Command {
+  const program = new Command();
+  program
+    .name('storyctl')
+    .description('Find and repair Bobrapet StoryRuns that will not stop, and voice workers that will not let go.')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+  registerDoctor(program, io, result);
+  registerLint(program, io, result);
+  registerRules(program, io, result);
+  return program;
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { describeError, EXIT, exitCodeForError, exitCodeForReport } from '../../src/cli/exit.js';
+import { StoryctlError, inputError } from '../../src/model/errors.js';
+import { buildReport, type Finding, type NotEvaluated, type Severity } from '../../src/model/report.js';
+
+function finding(severity: Severity, ruleId = 'SR201'): Finding {
+  return { ruleId, severity, message: 'm', evidence: {}, fingerprint: `${ruleId}-${severity}` };
+}
+
+function report(findings: Finding[], notEvaluated: NotEvaluated[] = []) {
+  return buildReport({ now: Date.parse('2026-04-22T18:16:00Z'), sources: [], findings, notEvaluated });
+}
+
+describe('exitCodeForReport', () => {
+  const ne: NotEvaluated = { ruleId: 'SR101', reason: 'no observed-at annotation' };
+  it.each([
+    { findings: [], ne: [], failOn: 'error', code: EXIT.ok },
+    { findings: [finding('error')], ne: [], failOn: 'error', code: EXIT.findings },
+    { findings: [finding('warning')], ne: [], failOn: 'error', code: EXIT.ok },
+    { findings: [finding('warning')], ne: [], failOn: 'warning', code: EXIT.findings },
+    { findings: [finding('info')], ne: [], failOn: 'warning', code: EXIT.ok },
+    { findings: [finding('info')], ne: [], failOn: 'info', code: EXIT.findings },
+    { findings: [finding('error')], ne: [], failOn: 'none', code: EXIT.ok },
+    { findings: [], ne: [ne], failOn: 'error', code: EXIT.incomplete },
+    { findings: [finding('warning')], ne: [ne], failOn: 'error', code: EXIT.incomplete },
+    { findings: [finding('error')], ne: [ne], failOn: 'error', code: EXIT.findings },
+  ] as const)('$failOn with $findings.length findings, $ne.length not evaluated → $code', ({ findings, ne: n, failOn, code }) => {
+    expect(exitCodeForReport(report([...findings], [...n]), failOn)).toBe(code);
+  });
+});
+
+describe('exitCodeForError', () => {
+  it.each([
+    ['usage', 2],
+    ['input', 2],
+    ['config', 2],
+    ['unreachable', 2],
+    ['refused', 4],
+    ['conflict', 4],
+    ['partial', 5],
+    ['interrupted', 130],
+  ] as const)('%s → %i', (kind, code) => {
+    expect(exitCodeForError(new StoryctlError(kind, 'x'))).toBe(code);
+  });
+
+  it('describes input errors with file and line', () => {
+    expect(describeError(inputError('bad indentation', 'snap.yaml', 12))).toBe('snap.yaml:12: bad indentation');
+  });
+});
