@@ -23,7 +23,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/sources/**', '**/repair/**', '**/cli/**', '**/report/**', '**/logs/**'], message: 'pure core: no upper layers' },
+            {
+              group: ['sources', 'repair', 'cli', 'report', 'logs'].flatMap((d) => [`../${d}/*`, `../../${d}/*`, `../../../${d}/*`]),
+              message: 'pure core: no upper layers',
+            },
             { group: ['node:fs', 'node:fs/*', 'fs', 'node:net', 'node:http', 'node:https', 'node:child_process', 'node:process', '@kubernetes/client-node'], message: 'pure core: no IO' },
           ],
         },
