@@ -12,7 +12,8 @@ export const STUCK_DELETION_SECONDS = 300;
 /** Parse `--stop-budget` (`30s`, `2m`, `45`). Returns undefined for anything else. */
 export function parseStopBudget(text: string): number | undefined {
   const t = text.trim();
-  if (/^\d+(\.\d+)?$/.test(t)) return Number(t);
+  // A bare number is seconds; like a duration it must be positive (`0` would flag every stop).
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) > 0 ? Number(t) : undefined;
   const s = parseGoDuration(t);
   return s !== undefined && s > 0 ? s : undefined;
 }

@@ -45,7 +45,8 @@ const UNIT_SECONDS: Record<string, number> = {
 /** Parse a Go duration (`2m0s`, `1.5s`, `300ms`, `1h0m5s`, `-3s`). Returns seconds, or undefined if invalid. */
 export function parseGoDuration(text: string): number | undefined {
   const t = text.trim();
-  if (t === '0') return 0;
+  // Go accepts a bare zero with or without a sign and no unit.
+  if (/^[-+]?0$/.test(t)) return 0;
   const m = /^([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.exec(t);
   if (!m) return undefined;
   let total = 0;

@@ -1,0 +1,81 @@
+// SR102: a realtime Story whose cancel window is a transport's upgrade drain (CONTROLLER.md §7).
+import { DEFAULT_STOP_BUDGET_SECONDS } from '../../contract/budget.js';
+import { isRealtimeStory, resolveCancelWindow } from '../../contract/cancel-window.js';
+import { formatGoDuration } from '../../contract/duration.js';
+import { objectKey } from '../../model/world.js';
+import type { ClusterRule, FindingDraft } from '../types.js';
+import { durationEvidence, storySubject } from './common.js';
+
+export const sr102: ClusterRule = {
+  kind: 'cluster',
+  meta: {
+    id: 'SR102',
+    name: 'cancel-window-inherits-drain',
+    severity: 'warning',
+    summary:
+      "A realtime Story's cancel window comes from a transport drainTimeoutSeconds longer than the stop budget.",
+    rationale:
+      'For realtime Stories the controller takes the largest lifecycle.drainTimeoutSeconds of the Story transports as the ' +
+      'graceful-cancel window, replacing the operator default and the Story policy (CONTROLLER.md §7). That knob bounds ' +
+      'the drain before a transport upgrade cutover, not the end of a call, yet every room end goes through the cancel ' +
+      `path (§5, §6): each call then waits the whole drain before it stops (SR101, SR103). Flagged when the window exceeds the stop budget (default ${DEFAULT_STOP_BUDGET_SECONDS} s).`,
+    fix:
+      "Lower drainTimeoutSeconds to the stop budget or less where it is set, or override it for this Story in the Story's " +
+      'transports[].streaming.lifecycle.drainTimeoutSeconds (the Story wins the merge; 0 disables it), so room ends stop promptly.',
+    docs: 'CONTROLLER.md §5, §6, §7',
+  },
+  requires: ['stories', 'transports'],
+  check(world, ctx) {
+    const findings: FindingDraft[] = [];
+    for (const story of world.stories) {
+      if (!isRealtimeStory(story)) continue;
+      // Only the drain matters here, and a drain replaces the operator value, so no operator setting is needed.
+      const window = resolveCancelWindow(story, world.transports);
+      const source = window.source;
+      if (source.kind !== 'transport-drain' || window.seconds <= ctx.stopBudgetSeconds) continue;
+      const ns = story.metadata.namespace ?? 'default';
+      const key = objectKey(ns, story.metadata.name);
+      const affected = world.runs
+        .filter(
+          (v) =>
+            v.phaseClass !== 'terminal' &&
+            v.story !== undefined &&
+            objectKey(v.story.metadata.namespace, v.story.metadata.name) === key,
+        )
+        .map((v) => ({ name: v.name, phase: v.phase, cancelRequested: v.cancelRequested }));
+      const where =
+        source.origin === 'Transport'
+          ? `Transport ${source.transport}`
+          : `Story ${story.metadata.name} (transport entry ${source.entry})`;
+      const suggestion =
+        source.origin === 'Transport'
+          ? `lower drainTimeoutSeconds in ${source.path} (it applies to every realtime Story using ${source.transport}), or set ` +
+            `transports[${source.entry}].streaming.lifecycle.drainTimeoutSeconds to ${ctx.stopBudgetSeconds} or less on Story ${story.metadata.name}`
+          : `lower ${source.path} to ${ctx.stopBudgetSeconds} or less`;
+      findings.push({
+        subject: storySubject(story),
+        message:
+          `realtime Story stops its runs after a ${formatGoDuration(window.seconds)} cancel window inherited from the drainTimeoutSeconds ` +
+          `of ${where}, longer than the ${formatGoDuration(ctx.stopBudgetSeconds)} stop budget` +
+          (affected.length > 0 ? `; ${affected.length} live run(s) affected` : ''),
+        evidence: {
+          transport: source.transport,
+          transportEntry: source.entry,
+          origin: source.origin,
+          field: source.field,
+          path: source.path,
+          ...durationEvidence('window', window.seconds),
+          ...durationEvidence('budget', ctx.stopBudgetSeconds),
+          ...(window.missingTransports.length > 0 ? { missingTransports: window.missingTransports } : {}),
+          ...(world.unavailable.storyRuns === undefined
+            ? { affectedRuns: affected }
+            : { affectedRunsNote: `StoryRuns could not be read: ${world.unavailable.storyRuns}` }),
+          suggestion,
+        },
+        // A configuration finding has no event time: the setting itself identifies it.
+        anchor: `${source.path}=${window.seconds}`,
+      });
+    }
+    return { findings, notEvaluated: [] };
+  },
+};

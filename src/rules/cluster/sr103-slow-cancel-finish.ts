@@ -1,0 +1,67 @@
+// SR103: history — a canceled run did finish, but only after waiting out a long window (CONTROLLER.md §6, §7).
+import { isPastStopBudget, REQUEUE_SLACK_SECONDS } from '../../contract/budget.js';
+import { describeWindowSource } from '../../contract/cancel-window.js';
+import { formatGoDuration } from '../../contract/duration.js';
+import { parseTime } from '../../contract/time.js';
+import { ANNOTATIONS } from '../../model/kube.js';
+import type { ClusterRule, FindingDraft, NotEvaluatedDraft } from '../types.js';
+import { durationEvidence, runSubject, windowEvidence } from './common.js';
+
+export const sr103: ClusterRule = {
+  kind: 'cluster',
+  meta: {
+    id: 'SR103',
+    name: 'slow-cancel-finish',
+    severity: 'warning',
+    summary: 'A canceled StoryRun finished, but only long after its cancel was observed.',
+    rationale:
+      'The controller marks a canceled run Finished only once its StepRuns are gone, and deletes them only when the cancel ' +
+      'window has expired (CONTROLLER.md §6). A finish that came long after the cancel shows the stop waited out the window ' +
+      '(§7), typically a transport drain: the call is over but its workers and room lived on. The run is done now; the ' +
+      'next call will wait the same way.',
+    fix: 'Shorten the cancel window of the Story (see SR102); nothing to repair on this run.',
+    docs: 'CONTROLLER.md §6, §7',
+  },
+  requires: ['storyRuns'],
+  check(world, ctx) {
+    const findings: FindingDraft[] = [];
+    const notEvaluated: NotEvaluatedDraft[] = [];
+    for (const v of world.runs) {
+      if (v.phase !== 'Finished' || !v.cancelRequested) continue;
+      const annotation = v.run.metadata.annotations?.[ANNOTATIONS.cancelObservedAt];
+      const finishedAtText = v.run.status?.finishedAt;
+      const finishedAt = parseTime(finishedAtText);
+      if (v.cancelObservedAt === undefined || !annotation || finishedAt === undefined || !finishedAtText) {
+        notEvaluated.push({
+          subject: runSubject(v),
+          reason: `canceled run without ${v.cancelObservedAt === undefined ? `a valid ${ANNOTATIONS.cancelObservedAt}` : 'a valid status.finishedAt'}: the wait cannot be measured`,
+        });
+        continue;
+      }
+      const wait = (finishedAt - v.cancelObservedAt) / 1000;
+      if (!isPastStopBudget(wait, ctx.stopBudgetSeconds)) continue;
+      // The finish comes one requeue (5–7.5 s) after the window expires, and finishedAt has second precision.
+      const matchesWindow =
+        wait >= v.window.seconds - 1 && wait <= v.window.seconds + REQUEUE_SLACK_SECONDS + 1;
+      const waitText = formatGoDuration(Math.round(wait));
+      findings.push({
+        subject: runSubject(v),
+        message:
+          `canceled run took ${waitText} to finish after its cancel (stop budget ${formatGoDuration(ctx.stopBudgetSeconds)})` +
+          (matchesWindow
+            ? `: it waited out its ${formatGoDuration(v.window.seconds)} cancel window from ${describeWindowSource(v.window.source)}`
+            : ''),
+        evidence: {
+          cancelObservedAt: annotation,
+          finishedAt: finishedAtText,
+          ...durationEvidence('wait', wait),
+          ...durationEvidence('budget', ctx.stopBudgetSeconds),
+          ...windowEvidence(v, world),
+          matchesWindow,
+        },
+        anchor: annotation,
+      });
+    }
+    return { findings, notEvaluated };
+  },
+};
