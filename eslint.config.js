@@ -8,7 +8,16 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+      },
     },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -24,10 +33,27 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['sources', 'repair', 'cli', 'report', 'logs'].flatMap((d) => [`../${d}/*`, `../../${d}/*`, `../../../${d}/*`]),
+              group: ['sources', 'repair', 'cli', 'report', 'logs'].flatMap((d) => [
+                `../${d}/*`,
+                `../../${d}/*`,
+                `../../../${d}/*`,
+              ]),
               message: 'pure core: no upper layers',
             },
-            { group: ['node:fs', 'node:fs/*', 'fs', 'node:net', 'node:http', 'node:https', 'node:child_process', 'node:process', '@kubernetes/client-node'], message: 'pure core: no IO' },
+            {
+              group: [
+                'node:fs',
+                'node:fs/*',
+                'fs',
+                'node:net',
+                'node:http',
+                'node:https',
+                'node:child_process',
+                'node:process',
+                '@kubernetes/client-node',
+              ],
+              message: 'pure core: no IO',
+            },
           ],
         },
       ],

@@ -13,10 +13,23 @@ function files(dir: string): string[] {
 
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => (m[1] ?? m[2]) as string);
+  return [
+    ...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => (m[1] ?? m[2]) as string);
 }
 
-const IO_MODULES = ['node:fs', 'node:fs/promises', 'fs', 'node:net', 'node:http', 'node:https', 'node:child_process', 'node:readline', 'node:worker_threads', '@kubernetes/client-node'];
+const IO_MODULES = [
+  'node:fs',
+  'node:fs/promises',
+  'fs',
+  'node:net',
+  'node:http',
+  'node:https',
+  'node:child_process',
+  'node:readline',
+  'node:worker_threads',
+  '@kubernetes/client-node',
+];
 
 describe('layering', () => {
   for (const layer of ['src/contract', 'src/model', 'src/rules']) {

@@ -8,7 +8,15 @@ import { renderers, githubStepSummary } from '../report/index.js';
 import type { ReporterOptions } from '../report/types.js';
 import { allRuleMetas } from '../rules/index.js';
 import type { RuleMeta } from '../rules/types.js';
-import { collect, DEFAULT_FLAGS, parseBudgetOption, parseFailOn, parseFormat, parseNowOption, type CommonFlags } from './options.js';
+import {
+  collect,
+  DEFAULT_FLAGS,
+  parseBudgetOption,
+  parseFailOn,
+  parseFormat,
+  parseNowOption,
+  type CommonFlags,
+} from './options.js';
 import { planOutputs, writeFileAtomic } from './outputs.js';
 import { useColor, type CliIO } from './io.js';
 import { appendFile } from 'node:fs/promises';
@@ -18,20 +26,43 @@ export const VERSION = '0.1.0';
 
 export function addReportOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('-o, --output <format>', 'table|json|sarif|github|junit|markdown (repeatable)').argParser(parseFormat))
-    .option('--output-file <file>', 'write the -o just before it to FILE instead of stdout (repeatable)', collect)
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above: error|warning|info|none').default(DEFAULT_FLAGS.failOn).argParser(parseFailOn))
+    .addOption(
+      new Option('-o, --output <format>', 'table|json|sarif|github|junit|markdown (repeatable)').argParser(
+        parseFormat,
+      ),
+    )
+    .option(
+      '--output-file <file>',
+      'write the -o just before it to FILE instead of stdout (repeatable)',
+      collect,
+    )
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above: error|warning|info|none')
+        .default(DEFAULT_FLAGS.failOn)
+        .argParser(parseFailOn),
+    )
     .option('--rule <id>', 'run only this rule (repeatable)', collect)
     .option('--skip-rule <id>', 'do not run this rule (repeatable)', collect)
-    .addOption(new Option('--stop-budget <duration>', 'how long a stop may take before it is stalled').default(DEFAULT_FLAGS.stopBudget, '30s').argParser(parseBudgetOption))
-    .addOption(new Option('--now <time>', 'evaluate as of this RFC3339 time (reproducible evidence)').argParser(parseNowOption))
+    .addOption(
+      new Option('--stop-budget <duration>', 'how long a stop may take before it is stalled')
+        .default(DEFAULT_FLAGS.stopBudget, '30s')
+        .argParser(parseBudgetOption),
+    )
+    .addOption(
+      new Option('--now <time>', 'evaluate as of this RFC3339 time (reproducible evidence)').argParser(
+        parseNowOption,
+      ),
+    )
     .option('--show-pii', 'show lk.pii.* values and participant identities (masked by default)')
     .option('-q, --quiet', 'no progress output')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)');
 }
 
 /** Resolve --rule / --skip-rule against the known rules; unknown IDs are usage errors. */
-export function selectRuleIds(flags: Pick<CommonFlags, 'rule' | 'skipRule'>, available: readonly RuleMeta[]): Set<string> {
+export function selectRuleIds(
+  flags: Pick<CommonFlags, 'rule' | 'skipRule'>,
+  available: readonly RuleMeta[],
+): Set<string> {
   const known = new Map(allRuleMetas().map((m) => [m.id.toUpperCase(), m.id]));
   const resolve = (id: string): string => {
     const hit = known.get(id.trim().toUpperCase());
@@ -51,32 +82,49 @@ export function selectRuleIds(flags: Pick<CommonFlags, 'rule' | 'skipRule'>, ava
 
 export function redactFindings(findings: Finding[], showPii: boolean): Finding[] {
   return findings.map((f) => {
-    const r = redactValue({ message: f.message, evidence: f.evidence, fix: f.fix }, { showPii }) as Pick<Finding, 'message' | 'evidence' | 'fix'>;
+    const r = redactValue({ message: f.message, evidence: f.evidence, fix: f.fix }, { showPii }) as Pick<
+      Finding,
+      'message' | 'evidence' | 'fix'
+    >;
     const out: Finding = { ...f, message: r.message, evidence: r.evidence };
     if (f.fix !== undefined && r.fix !== undefined) out.fix = r.fix;
     return out;
   });
 }
 
-export async function emitReport(report: Report, flags: CommonFlags, io: CliIO, rawArgs: readonly string[]): Promise<void> {
+/** `rules` are the rules that ran: SARIF declares them and JUnit lists each as a suite. */
+export async function emitReport(
+  report: Report,
+  flags: CommonFlags,
+  io: CliIO,
+  rawArgs: readonly string[],
+  rules: RuleMeta[],
+): Promise<void> {
   const targets = planOutputs(rawArgs, flags.output, flags.outputFile);
   const base: ReporterOptions = {
     color: false,
-    rules: allRuleMetas(),
+    rules,
     readmeUrl: README_URL,
     toolVersion: VERSION,
     cwd: io.cwd,
   };
   if (io.stdout.columns) base.width = io.stdout.columns;
   for (const t of targets) {
-    const options = { ...base, color: t.file === undefined && t.format === 'table' ? useColor(io, flags.color) : false };
+    const options = {
+      ...base,
+      color: t.file === undefined && t.format === 'table' ? useColor(io, flags.color) : false,
+    };
     const text = renderers[t.format](report, options);
     if (t.file === undefined) io.stdout.write(text);
     else await writeFileAtomic(t.file, text);
     const summaryFile = io.env['GITHUB_STEP_SUMMARY'];
     if (t.format === 'github' && summaryFile) {
       await appendFile(summaryFile, githubStepSummary(report, options)).catch((error: unknown) => {
-        throw new StoryctlError('input', `cannot write GITHUB_STEP_SUMMARY: ${error instanceof Error ? error.message : String(error)}`, { file: summaryFile });
+        throw new StoryctlError(
+          'input',
+          `cannot write GITHUB_STEP_SUMMARY: ${error instanceof Error ? error.message : String(error)}`,
+          { file: summaryFile },
+        );
       });
     }
   }

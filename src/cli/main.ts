@@ -23,8 +23,12 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     }
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`storyctl: internal error: ${message}\n`);
-    if (io.env['STORYCTL_DEBUG'] && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-    else io.stderr.write('storyctl: this is a bug; set STORYCTL_DEBUG=1 for a stack trace and please report it\n');
+    if (io.env['STORYCTL_DEBUG'] && error instanceof Error && error.stack)
+      io.stderr.write(`${error.stack}\n`);
+    else
+      io.stderr.write(
+        'storyctl: this is a bug; set STORYCTL_DEBUG=1 for a stack trace and please report it\n',
+      );
     return EXIT.usage;
   }
 }

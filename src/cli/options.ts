@@ -9,13 +9,15 @@ export { OUTPUT_FORMATS, type OutputFormat };
 
 export function parseNowOption(value: string): number {
   const t = parseTime(value);
-  if (t === undefined) throw new InvalidArgumentError(`expected an RFC3339 time such as 2026-04-22T18:16:00Z, got "${value}"`);
+  if (t === undefined)
+    throw new InvalidArgumentError(`expected an RFC3339 time such as 2026-04-22T18:16:00Z, got "${value}"`);
   return t;
 }
 
 export function parseBudgetOption(value: string): number {
   const s = parseStopBudget(value);
-  if (s === undefined) throw new InvalidArgumentError(`expected a duration such as 30s or 2m, got "${value}"`);
+  if (s === undefined)
+    throw new InvalidArgumentError(`expected a duration such as 30s or 2m, got "${value}"`);
   return s;
 }
 

@@ -12,7 +12,11 @@ export interface OutputTarget {
 }
 
 /** Rebuild the order of -o / --output-file from the raw arguments (commander keeps them apart). */
-export function planOutputs(args: readonly string[], formats: readonly OutputFormat[] | undefined, files: readonly string[] | undefined): OutputTarget[] {
+export function planOutputs(
+  args: readonly string[],
+  formats: readonly OutputFormat[] | undefined,
+  files: readonly string[] | undefined,
+): OutputTarget[] {
   if (!formats || formats.length === 0) {
     if (files && files.length > 0) {
       if (files.length > 1) throw new StoryctlError('usage', 'several --output-file need an -o FORMAT each');
@@ -33,7 +37,8 @@ export function planOutputs(args: readonly string[], formats: readonly OutputFor
     else if (a === '--output-file') {
       if (next !== undefined) events.push({ type: 'file', value: next });
       i++;
-    } else if (a.startsWith('--output-file=')) events.push({ type: 'file', value: a.slice('--output-file='.length) });
+    } else if (a.startsWith('--output-file='))
+      events.push({ type: 'file', value: a.slice('--output-file='.length) });
   }
   const targets: OutputTarget[] = [];
   for (const e of events) {
@@ -51,7 +56,10 @@ export function planOutputs(args: readonly string[], formats: readonly OutputFor
   if (targets.length === 0) return formats.map((format) => ({ format }));
   const toStdout = targets.filter((t) => t.file === undefined);
   if (toStdout.length > 1) {
-    throw new StoryctlError('usage', `only one output can go to stdout (${toStdout.map((t) => t.format).join(', ')}): add --output-file after the others`);
+    throw new StoryctlError(
+      'usage',
+      `only one output can go to stdout (${toStdout.map((t) => t.format).join(', ')}): add --output-file after the others`,
+    );
   }
   return targets;
 }

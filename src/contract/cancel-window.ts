@@ -58,7 +58,8 @@ export function resolveCancelWindow(
   const policy = story?.spec?.policy?.timeouts?.gracefulShutdownTimeout;
   if (typeof policy === 'string') {
     const s = parseGoDuration(policy);
-    if (s !== undefined && s > 0) result = { ...result, seconds: s, source: { kind: 'story-policy', value: policy } };
+    if (s !== undefined && s > 0)
+      result = { ...result, seconds: s, source: { kind: 'story-policy', value: policy } };
   }
 
   if (!isRealtimeStory(story)) return result;
@@ -67,7 +68,8 @@ export function resolveCancelWindow(
   let best: { seconds: number; source: WindowSource } | undefined;
   for (const entry of story?.spec?.transports ?? []) {
     const transport = transports.get(entry.transportRef);
-    if (!transport && entry.transportRef && !missing.includes(entry.transportRef)) missing.push(entry.transportRef);
+    if (!transport && entry.transportRef && !missing.includes(entry.transportRef))
+      missing.push(entry.transportRef);
     const drain = entryDrain(entry, transport);
     if (drain && (!best || drain.seconds > best.seconds)) best = drain;
   }
@@ -89,10 +91,30 @@ export function entryDrain(
 ): { seconds: number; source: WindowSource } | undefined {
   const t = entry.transportRef;
   const layers: Layer[] = [
-    { origin: 'Transport', field: 'settings', path: `Transport ${t} spec.defaultSettings.lifecycle.drainTimeoutSeconds`, value: transport?.spec?.defaultSettings },
-    { origin: 'Transport', field: 'streaming', path: `Transport ${t} spec.streaming.lifecycle.drainTimeoutSeconds`, value: transport?.spec?.streaming },
-    { origin: 'Story', field: 'settings', path: `Story transports[${entry.name}].settings.lifecycle.drainTimeoutSeconds`, value: entry.settings },
-    { origin: 'Story', field: 'streaming', path: `Story transports[${entry.name}].streaming.lifecycle.drainTimeoutSeconds`, value: entry.streaming },
+    {
+      origin: 'Transport',
+      field: 'settings',
+      path: `Transport ${t} spec.defaultSettings.lifecycle.drainTimeoutSeconds`,
+      value: transport?.spec?.defaultSettings,
+    },
+    {
+      origin: 'Transport',
+      field: 'streaming',
+      path: `Transport ${t} spec.streaming.lifecycle.drainTimeoutSeconds`,
+      value: transport?.spec?.streaming,
+    },
+    {
+      origin: 'Story',
+      field: 'settings',
+      path: `Story transports[${entry.name}].settings.lifecycle.drainTimeoutSeconds`,
+      value: entry.settings,
+    },
+    {
+      origin: 'Story',
+      field: 'streaming',
+      path: `Story transports[${entry.name}].streaming.lifecycle.drainTimeoutSeconds`,
+      value: entry.streaming,
+    },
   ];
   // A deep merge lets the last layer that sets the key win; if a later layer replaces
   // `lifecycle` with a non-object, the key is gone again.

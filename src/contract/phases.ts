@@ -29,7 +29,14 @@ export const TERMINAL_PHASES: ReadonlySet<string> = new Set<Phase>([
   'Skipped',
 ]);
 
-const NON_TERMINAL: ReadonlySet<string> = new Set(['Pending', 'Running', 'Paused', 'Blocked', 'Scheduling', '']);
+const NON_TERMINAL: ReadonlySet<string> = new Set([
+  'Pending',
+  'Running',
+  'Paused',
+  'Blocked',
+  'Scheduling',
+  '',
+]);
 
 /**
  * `unknown` is a phase a newer operator may have added: rules that depend on it must say

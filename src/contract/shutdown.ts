@@ -90,7 +90,11 @@ export function countersOf(run: StoryRun): Counters {
 }
 
 export function countersDiffer(a: Counters, b: Counters): boolean {
-  return a.stepsComplete !== b.stepsComplete || a.stepsFailed !== b.stepsFailed || a.stepsSkipped !== b.stepsSkipped;
+  return (
+    a.stepsComplete !== b.stepsComplete ||
+    a.stepsFailed !== b.stepsFailed ||
+    a.stepsSkipped !== b.stepsSkipped
+  );
 }
 
 export interface FinishTimeProblem {
@@ -115,7 +119,10 @@ export function finishTimeProblems(run: StoryRun): FinishTimeProblem[] {
   return problems;
 }
 
-export function expectedDuration(startedAt: string | undefined, finishedAt: string | undefined): string | undefined {
+export function expectedDuration(
+  startedAt: string | undefined,
+  finishedAt: string | undefined,
+): string | undefined {
   if (!startedAt || !finishedAt) return undefined;
   const secs = roundedSecondsBetween(startedAt, finishedAt);
   return secs === undefined ? undefined : formatGoDuration(secs);
@@ -128,7 +135,6 @@ function durationAgrees(found: string | undefined, expected: string): boolean {
   return f !== undefined && e !== undefined && Math.abs(f - e) <= 1;
 }
 
-
 export interface StepStateCheck {
   step: string;
   state: StepState;
@@ -138,14 +144,24 @@ export interface StepStateCheck {
 }
 
 /** The non-terminal entries of a run's stepStates and what a terminal run should hold instead. */
-export function openStepStates(run: StoryRun, steps: readonly StepRun[], finalPhase: string, finishedAt: string | undefined): StepStateCheck[] {
+export function openStepStates(
+  run: StoryRun,
+  steps: readonly StepRun[],
+  finalPhase: string,
+  finishedAt: string | undefined,
+): StepStateCheck[] {
   const byStep = stepRunPhaseByStep(steps);
   const end = runEndKind(run);
   const out: StepStateCheck[] = [];
   for (const [step, state] of Object.entries(run.status?.stepStates ?? {})) {
     if (classifyPhase(state.phase) !== 'non-terminal') continue;
     const stepRun = byStep.get(step);
-    out.push({ step, state, stepRun, expected: terminalStepState(state, end, finalPhase, finishedAt, stepRun) });
+    out.push({
+      step,
+      state,
+      stepRun,
+      expected: terminalStepState(state, end, finalPhase, finishedAt, stepRun),
+    });
   }
   return out;
 }
@@ -192,7 +208,12 @@ export interface FinishOptions {
   keepSteps?: boolean;
 }
 
-function conditionsFor(run: StoryRun, becomesFinished: boolean, nowIso: string, generation: number | undefined): Condition[] | undefined {
+function conditionsFor(
+  run: StoryRun,
+  becomesFinished: boolean,
+  nowIso: string,
+  generation: number | undefined,
+): Condition[] | undefined {
   const existing = run.status?.conditions;
   if (!becomesFinished) {
     if (!existing || existing.length === 0) return existing;
@@ -201,7 +222,18 @@ function conditionsFor(run: StoryRun, becomesFinished: boolean, nowIso: string, 
     if (!fixed.some((c) => c.type === 'Ready')) {
       const phase = run.status?.phase ?? '';
       const ok = phase === 'Succeeded';
-      fixed.push(withGeneration({ type: 'Ready', status: ok ? 'True' : 'False', reason: phase || 'Unknown', message: run.status?.message ?? `StoryRun ${phase}`, lastTransitionTime: nowIso }, generation));
+      fixed.push(
+        withGeneration(
+          {
+            type: 'Ready',
+            status: ok ? 'True' : 'False',
+            reason: phase || 'Unknown',
+            message: run.status?.message ?? `StoryRun ${phase}`,
+            lastTransitionTime: nowIso,
+          },
+          generation,
+        ),
+      );
     }
     return fixed;
   }
@@ -211,13 +243,20 @@ function conditionsFor(run: StoryRun, becomesFinished: boolean, nowIso: string, 
     const keepTime = prev && prev.status === 'False' && prev.lastTransitionTime;
     next.push(
       withGeneration(
-        { type, status: 'False', reason: 'Canceled', message: CANCELED_MESSAGE, lastTransitionTime: keepTime ? (prev.lastTransitionTime as string) : nowIso },
+        {
+          type,
+          status: 'False',
+          reason: 'Canceled',
+          message: CANCELED_MESSAGE,
+          lastTransitionTime: keepTime ? (prev.lastTransitionTime as string) : nowIso,
+        },
         generation,
       ),
     );
   }
   for (const c of existing ?? []) {
-    if (!(FINISH_CONDITIONS as readonly string[]).includes(c.type)) next.push(c.lastTransitionTime ? c : { ...c, lastTransitionTime: nowIso });
+    if (!(FINISH_CONDITIONS as readonly string[]).includes(c.type))
+      next.push(c.lastTransitionTime ? c : { ...c, lastTransitionTime: nowIso });
   }
   return next;
 }
@@ -230,8 +269,18 @@ function withGeneration(c: Condition, generation: number | undefined): Condition
  * Section 9 as data: what `finish --force-terminal` must write for `run`, given the StepRuns that
  * belong to it (already joined by label / storyRunRef) and the current time.
  */
-export function planFinish(run: StoryRun, steps: readonly StepRun[], now: Date | number | string, options: FinishOptions = {}): FinishPlan {
-  const nowMs = typeof now === 'number' ? now : typeof now === 'string' ? (parseTime(now) ?? Date.parse(now)) : now.getTime();
+export function planFinish(
+  run: StoryRun,
+  steps: readonly StepRun[],
+  now: Date | number | string,
+  options: FinishOptions = {},
+): FinishPlan {
+  const nowMs =
+    typeof now === 'number'
+      ? now
+      : typeof now === 'string'
+        ? (parseTime(now) ?? Date.parse(now))
+        : now.getTime();
   const nowIso = formatKubeTime(nowMs);
   const status = run.status ?? {};
   const previousPhase = status.phase ?? '';
@@ -290,7 +339,11 @@ export function planFinish(run: StoryRun, steps: readonly StepRun[], now: Date |
     if (!check.expected) continue;
     stepPatch[check.step] = check.expected;
     nextStates[check.step] = check.expected;
-    changes.push({ path: `status.stepStates.${check.step}.phase`, before: check.state.phase, after: check.expected.phase });
+    changes.push({
+      path: `status.stepStates.${check.step}.phase`,
+      before: check.state.phase,
+      after: check.expected.phase,
+    });
   }
   if (Object.keys(stepPatch).length > 0) {
     next.stepStates = nextStates;
@@ -312,7 +365,11 @@ export function planFinish(run: StoryRun, steps: readonly StepRun[], now: Date |
   const stuckDeleting: StepRunAction[] = [];
   const unknownPhaseStepRuns: StepRunAction[] = [];
   for (const s of steps) {
-    const action: StepRunAction = { name: s.metadata.name, namespace: s.metadata.namespace ?? base.namespace, phase: s.status?.phase };
+    const action: StepRunAction = {
+      name: s.metadata.name,
+      namespace: s.metadata.namespace ?? base.namespace,
+      phase: s.status?.phase,
+    };
     if (s.metadata.resourceVersion) action.resourceVersion = s.metadata.resourceVersion;
     const c = classifyPhase(s.status?.phase);
     if (c === 'terminal') continue;
@@ -321,8 +378,12 @@ export function planFinish(run: StoryRun, steps: readonly StepRun[], now: Date |
     else if (!options.keepSteps) stepRunDeletions.push(action);
   }
 
-  const specPatch = becomesFinished && run.spec?.cancelRequested !== true ? { spec: { cancelRequested: true as const } } : undefined;
-  if (specPatch) changes.unshift({ path: 'spec.cancelRequested', before: run.spec?.cancelRequested, after: true });
+  const specPatch =
+    becomesFinished && run.spec?.cancelRequested !== true
+      ? { spec: { cancelRequested: true as const } }
+      : undefined;
+  if (specPatch)
+    changes.unshift({ path: 'spec.cancelRequested', before: run.spec?.cancelRequested, after: true });
 
   const statusChanged = Object.keys(patch).length > 0;
   // observedGeneration rides along with a real status write; alone it is not worth a repair.

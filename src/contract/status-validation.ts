@@ -9,12 +9,15 @@ export function validateRunStatus(status: StoryRun['status'] | undefined): strin
   const problems: string[] = [];
   const conditions = status?.conditions;
   if (conditions === undefined) return problems;
-  if (!conditions.some((c) => c.type === 'Ready')) problems.push('status.conditions must include Ready when conditions are set');
+  if (!conditions.some((c) => c.type === 'Ready'))
+    problems.push('status.conditions must include Ready when conditions are set');
   conditions.forEach((c, i) => {
     const at = `status.conditions[${i}] (${c.type})`;
     if (!c.lastTransitionTime) problems.push(`${at} must set lastTransitionTime`);
-    if (c.reason !== undefined && c.reason.length > MAX_CONDITION_REASON) problems.push(`${at} reason is longer than ${MAX_CONDITION_REASON} characters`);
-    if (c.message !== undefined && c.message.length > MAX_CONDITION_MESSAGE) problems.push(`${at} message is longer than ${MAX_CONDITION_MESSAGE} characters`);
+    if (c.reason !== undefined && c.reason.length > MAX_CONDITION_REASON)
+      problems.push(`${at} reason is longer than ${MAX_CONDITION_REASON} characters`);
+    if (c.message !== undefined && c.message.length > MAX_CONDITION_MESSAGE)
+      problems.push(`${at} message is longer than ${MAX_CONDITION_MESSAGE} characters`);
   });
   return problems;
 }

@@ -1,8 +1,7 @@
 // Kubernetes times: metav1.Time is RFC3339 with second precision; annotations such as
 // graceful-cancel-observed-at are RFC3339Nano. JavaScript dates keep milliseconds only.
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|z|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|z|[+-]\d{2}:\d{2})$/;
 
 /** Epoch milliseconds of an RFC3339 / RFC3339Nano time, or undefined when it is not one. */
 export function parseTime(text: string | undefined | null): number | undefined {

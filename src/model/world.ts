@@ -4,7 +4,15 @@ import { resolveCancelWindow, type CancelWindow, type WindowOptions } from '../c
 import { storyRunLabelValue } from '../contract/label.js';
 import { classifyPhase, type PhaseClass } from '../contract/phases.js';
 import { parseTime } from '../contract/time.js';
-import { ANNOTATIONS, LABELS, type ObjectSet, type StepRun, type Story, type StoryRun, type Transport } from './kube.js';
+import {
+  ANNOTATIONS,
+  LABELS,
+  type ObjectSet,
+  type StepRun,
+  type Story,
+  type StoryRun,
+  type Transport,
+} from './kube.js';
 
 export type ObjectKind = 'storyRuns' | 'stepRuns' | 'stories' | 'transports';
 
@@ -58,7 +66,8 @@ export function buildWorld(objects: ObjectSet, options: WorldOptions = {}): Worl
   for (const s of objects.stories) storiesByKey.set(objectKey(s.metadata.namespace, s.metadata.name), s);
 
   const windowOptions: WindowOptions = {};
-  if (options.operatorDefaultSeconds !== undefined) windowOptions.operatorDefaultSeconds = options.operatorDefaultSeconds;
+  if (options.operatorDefaultSeconds !== undefined)
+    windowOptions.operatorDefaultSeconds = options.operatorDefaultSeconds;
 
   const runs: RunView[] = [];
   const runsByKey = new Map<string, RunView>();

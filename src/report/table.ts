@@ -2,7 +2,14 @@
 // evidence and fix, then what could not be evaluated and a one-line summary.
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
-import { severityRank, subjectKey, subjectLabel, type Finding, type Report, type Severity } from '../model/report.js';
+import {
+  severityRank,
+  subjectKey,
+  subjectLabel,
+  type Finding,
+  type Report,
+  type Severity,
+} from '../model/report.js';
 import { evidenceLines } from './evidence.js';
 import type { ReporterOptions } from './types.js';
 
@@ -36,7 +43,10 @@ export function groupFindings(findings: readonly Finding[]): Group[] {
     g.worst = Math.max(g.worst, severityRank(f.severity));
   }
   const list = [...groups.values()];
-  for (const g of list) g.findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId));
+  for (const g of list)
+    g.findings.sort(
+      (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId),
+    );
   return list.sort((a, b) => b.worst - a.worst || a.title.localeCompare(b.title));
 }
 
@@ -52,7 +62,10 @@ export function summaryLine(report: Report, c: ChalkInstance): string {
   const { error, warning, info, notEvaluated } = report.summary;
   const total = error + warning + info;
   const parts = [`${plural(error, 'error')}`, `${plural(warning, 'warning')}`, `${info} info`];
-  const head = total === 0 ? c.green('✔ no findings') : paint(c, error ? 'error' : warning ? 'warning' : 'info', `✖ ${plural(total, 'finding')}`);
+  const head =
+    total === 0
+      ? c.green('✔ no findings')
+      : paint(c, error ? 'error' : warning ? 'warning' : 'info', `✖ ${plural(total, 'finding')}`);
   const ne = notEvaluated ? `, ${notEvaluated} not evaluated` : '';
   return `${head} (${parts.join(', ')})${ne}`;
 }
@@ -87,7 +100,12 @@ export function renderTable(report: Report, options: ReporterOptions): string {
     out.push('');
   }
   const sources = report.sources.map((s) => {
-    const counts = [s.objects !== undefined ? plural(s.objects, 'object') : '', s.lines !== undefined ? plural(s.lines, 'line') : '', s.skippedLines ? `${s.skippedLines} skipped` : '', s.ignoredObjects ? `${s.ignoredObjects} ignored` : '']
+    const counts = [
+      s.objects !== undefined ? plural(s.objects, 'object') : '',
+      s.lines !== undefined ? plural(s.lines, 'line') : '',
+      s.skippedLines ? `${s.skippedLines} skipped` : '',
+      s.ignoredObjects ? `${s.ignoredObjects} ignored` : '',
+    ]
       .filter(Boolean)
       .join(', ');
     return `${s.type} ${s.name}${counts ? ` (${counts})` : ''}`;

@@ -3,7 +3,14 @@
 import { fingerprint } from '../model/fingerprint.js';
 import type { Finding, NotEvaluated, Subject } from '../model/report.js';
 import type { World } from '../model/world.js';
-import type { ClusterRule, ClusterRuleContext, FindingDraft, NotEvaluatedDraft, RuleMeta, RuleOutput } from './types.js';
+import type {
+  ClusterRule,
+  ClusterRuleContext,
+  FindingDraft,
+  NotEvaluatedDraft,
+  RuleMeta,
+  RuleOutput,
+} from './types.js';
 
 export const INTERNAL_RULE_ID = 'internal-error';
 
@@ -50,7 +57,11 @@ export function collect(meta: RuleMeta, out: RuleOutput, into: EngineResult): vo
   for (const d of out.notEvaluated) into.notEvaluated.push(stampNotEvaluated(meta, d));
 }
 
-export function runClusterRules(rules: readonly ClusterRule[], world: World, ctx: ClusterRuleContext): EngineResult {
+export function runClusterRules(
+  rules: readonly ClusterRule[],
+  world: World,
+  ctx: ClusterRuleContext,
+): EngineResult {
   const result: EngineResult = { findings: [], notEvaluated: [] };
   for (const rule of rules) {
     const missing = rule.requires.filter((k) => world.unavailable[k] !== undefined);

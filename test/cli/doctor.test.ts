@@ -30,7 +30,9 @@ describe('storyctl doctor --snapshot', () => {
   it('reports exactly the positives of the all-rules snapshot', async () => {
     const expected = JSON.parse(await readFile('fixtures/all-rules/expected.json', 'utf8')) as Expected[];
     const { code, report } = await doctorJson(['--snapshot', ALL, '--now', ALL_NOW]);
-    const found = report.findings.map((f) => key({ ruleId: f.ruleId, subject: f.subject as Expected['subject'] })).sort();
+    const found = report.findings
+      .map((f) => key({ ruleId: f.ruleId, subject: f.subject as Expected['subject'] }))
+      .sort();
     expect(found).toEqual(expected.map(key).sort());
     expect(code).toBe(1);
     expect(report.apiVersion).toBe('storyctl/v1');
@@ -42,7 +44,19 @@ describe('storyctl doctor --snapshot', () => {
   it('covers every cluster rule in the all-rules snapshot', async () => {
     const expected = JSON.parse(await readFile('fixtures/all-rules/expected.json', 'utf8')) as Expected[];
     const ids = new Set(expected.map((e) => e.ruleId));
-    for (const id of ['SR101', 'SR102', 'SR103', 'SR201', 'SR202', 'SR203', 'SR204', 'SR205', 'SR301', 'SR302', 'SR303']) {
+    for (const id of [
+      'SR101',
+      'SR102',
+      'SR103',
+      'SR201',
+      'SR202',
+      'SR203',
+      'SR204',
+      'SR205',
+      'SR301',
+      'SR302',
+      'SR303',
+    ]) {
       expect(ids, id).toContain(id);
     }
   });
@@ -79,7 +93,9 @@ describe('storyctl doctor --snapshot', () => {
 
   it('reads a snapshot from stdin', async () => {
     const text = await readFile(SEED_AFTER, 'utf8');
-    const r = await runCli(['doctor', '--snapshot', '-', '--now', '2026-04-22T18:16:00Z', '-o', 'json'], { stdin: text });
+    const r = await runCli(['doctor', '--snapshot', '-', '--now', '2026-04-22T18:16:00Z', '-o', 'json'], {
+      stdin: text,
+    });
     const report = JSON.parse(r.stdout) as Report;
     expect(report.findings.map((f) => f.ruleId)).toContain('SR201');
     expect(report.sources[0]?.type).toBe('snapshot');
@@ -101,16 +117,44 @@ describe('storyctl doctor --snapshot', () => {
   });
 
   it('honours --stop-budget', async () => {
-    const tight = await doctorJson(['--snapshot', SEED_DURING, '--now', '2026-04-22T18:14:40Z', '--rule', 'SR101']);
+    const tight = await doctorJson([
+      '--snapshot',
+      SEED_DURING,
+      '--now',
+      '2026-04-22T18:14:40Z',
+      '--rule',
+      'SR101',
+    ]);
     expect(tight.report.findings).toHaveLength(1);
-    const loose = await doctorJson(['--snapshot', SEED_DURING, '--now', '2026-04-22T18:14:40Z', '--rule', 'SR101', '--stop-budget', '5m']);
+    const loose = await doctorJson([
+      '--snapshot',
+      SEED_DURING,
+      '--now',
+      '2026-04-22T18:14:40Z',
+      '--rule',
+      'SR101',
+      '--stop-budget',
+      '5m',
+    ]);
     expect(loose.report.findings).toHaveLength(0);
   });
 
   it('writes outputs to files and keeps one on stdout', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'storyctl-cli-'));
     const file = join(dir, 'report.json');
-    const r = await runCli(['doctor', '--snapshot', SEED_AFTER, '--now', '2026-04-22T18:16:00Z', '-o', 'table', '-o', 'json', '--output-file', file]);
+    const r = await runCli([
+      'doctor',
+      '--snapshot',
+      SEED_AFTER,
+      '--now',
+      '2026-04-22T18:16:00Z',
+      '-o',
+      'table',
+      '-o',
+      'json',
+      '--output-file',
+      file,
+    ]);
     expect(r.stdout).toContain('SR201');
     const report = JSON.parse(await readFile(file, 'utf8')) as Report;
     expect(report.findings.some((f) => f.ruleId === 'SR201')).toBe(true);
@@ -130,7 +174,10 @@ describe('storyctl doctor: bad input', () => {
   it('names the file and line of a malformed snapshot (exit 2)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'storyctl-bad-'));
     const file = join(dir, 'broken.yaml');
-    await writeFile(file, 'apiVersion: v1\nkind: List\nitems:\n  - kind: StoryRun\n    metadata: {name: x\n  bad: [\n');
+    await writeFile(
+      file,
+      'apiVersion: v1\nkind: List\nitems:\n  - kind: StoryRun\n    metadata: {name: x\n  bad: [\n',
+    );
     const r = await runCli(['doctor', '--snapshot', file, '--now', ALL_NOW]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+`));
@@ -165,8 +212,34 @@ describe('storyctl rules / explain', () => {
     const r = await runCli(['rules', '-o', 'json']);
     expect(r.code).toBe(0);
     const ids = (JSON.parse(r.stdout) as { id: string }[]).map((m) => m.id);
-    for (const id of ['SR101', 'SR102', 'SR103', 'SR201', 'SR202', 'SR203', 'SR204', 'SR205', 'SR301', 'SR302', 'SR303']) expect(ids).toContain(id);
-    for (const id of ['LK101', 'LK102', 'LK103', 'LK104', 'LK201', 'LK301', 'BR101', 'BR102', 'DT101', 'DT102', 'DT103']) expect(ids).toContain(id);
+    for (const id of [
+      'SR101',
+      'SR102',
+      'SR103',
+      'SR201',
+      'SR202',
+      'SR203',
+      'SR204',
+      'SR205',
+      'SR301',
+      'SR302',
+      'SR303',
+    ])
+      expect(ids).toContain(id);
+    for (const id of [
+      'LK101',
+      'LK102',
+      'LK103',
+      'LK104',
+      'LK201',
+      'LK301',
+      'BR101',
+      'BR102',
+      'DT101',
+      'DT102',
+      'DT103',
+    ])
+      expect(ids).toContain(id);
     const table = await runCli(['rules']);
     expect(table.stdout).toContain('terminal-run-live-step-states');
   });

@@ -24,9 +24,12 @@ describe('exitCodeForReport', () => {
     { findings: [], ne: [ne], failOn: 'error', code: EXIT.incomplete },
     { findings: [finding('warning')], ne: [ne], failOn: 'error', code: EXIT.incomplete },
     { findings: [finding('error')], ne: [ne], failOn: 'error', code: EXIT.findings },
-  ] as const)('$failOn with $findings.length findings, $ne.length not evaluated → $code', ({ findings, ne: n, failOn, code }) => {
-    expect(exitCodeForReport(report([...findings], [...n]), failOn)).toBe(code);
-  });
+  ] as const)(
+    '$failOn with $findings.length findings, $ne.length not evaluated → $code',
+    ({ findings, ne: n, failOn, code }) => {
+      expect(exitCodeForReport(report([...findings], [...n]), failOn)).toBe(code);
+    },
+  );
 });
 
 describe('exitCodeForError', () => {
@@ -44,6 +47,8 @@ describe('exitCodeForError', () => {
   });
 
   it('describes input errors with file and line', () => {
-    expect(describeError(inputError('bad indentation', 'snap.yaml', 12))).toBe('snap.yaml:12: bad indentation');
+    expect(describeError(inputError('bad indentation', 'snap.yaml', 12))).toBe(
+      'snap.yaml:12: bad indentation',
+    );
   });
 });

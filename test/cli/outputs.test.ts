@@ -19,7 +19,15 @@ describe('planOutputs', () => {
   });
 
   it('understands --output=, -oFORMAT and --output-file= spellings', () => {
-    const args = ['--output=json', '--output-file=r.json', '-ojunit', '--output-file', 'r.xml', '-o', 'table'];
+    const args = [
+      '--output=json',
+      '--output-file=r.json',
+      '-ojunit',
+      '--output-file',
+      'r.xml',
+      '-o',
+      'table',
+    ];
     expect(planOutputs(args, ['json', 'junit', 'table'], ['r.json', 'r.xml'])).toEqual([
       { format: 'json', file: 'r.json' },
       { format: 'junit', file: 'r.xml' },
@@ -28,7 +36,9 @@ describe('planOutputs', () => {
   });
 
   it('refuses two outputs on stdout', () => {
-    expect(() => planOutputs(['-o', 'table', '-o', 'json'], ['table', 'json'], undefined)).toThrow(StoryctlError);
+    expect(() => planOutputs(['-o', 'table', '-o', 'json'], ['table', 'json'], undefined)).toThrow(
+      StoryctlError,
+    );
   });
 
   it('refuses an --output-file that follows no -o', () => {
@@ -36,7 +46,9 @@ describe('planOutputs', () => {
   });
 
   it('takes a lone --output-file as the table', () => {
-    expect(planOutputs(['--output-file', 'out.txt'], undefined, ['out.txt'])).toEqual([{ format: 'table', file: 'out.txt' }]);
+    expect(planOutputs(['--output-file', 'out.txt'], undefined, ['out.txt'])).toEqual([
+      { format: 'table', file: 'out.txt' },
+    ]);
   });
 });
 

@@ -19,7 +19,10 @@ export interface CliOptions {
   now?: number;
 }
 
-function sink(tty: boolean): { stream: PassThrough & { isTTY?: boolean; columns?: number }; text: () => string } {
+function sink(tty: boolean): {
+  stream: PassThrough & { isTTY?: boolean; columns?: number };
+  text: () => string;
+} {
   const chunks: Buffer[] = [];
   const stream = new PassThrough() as PassThrough & { isTTY?: boolean; columns?: number };
   if (tty) {
@@ -33,7 +36,9 @@ function sink(tty: boolean): { stream: PassThrough & { isTTY?: boolean; columns?
 export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const out = sink(options.tty === true);
   const err = sink(options.tty === true);
-  const stdin = Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]) as Readable & { isTTY?: boolean };
+  const stdin = Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]) as Readable & {
+    isTTY?: boolean;
+  };
   if (options.tty) stdin.isTTY = true;
   const io: CliIO = {
     stdout: out.stream,
@@ -52,7 +57,10 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
 export const BIN = fileURLToPath(new URL('../../bin/storyctl.js', import.meta.url));
 
 /** Run the built binary as a child process (needs `npm run build`). */
-export function runBin(args: string[], options: CliOptions & { timeoutMs?: number } = {}): Promise<CliResult> {
+export function runBin(
+  args: string[],
+  options: CliOptions & { timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? process.cwd(),
@@ -67,7 +75,11 @@ export function runBin(args: string[], options: CliOptions & { timeoutMs?: numbe
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      resolve({
+        code: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
     });
     if (options.stdin !== undefined) child.stdin.end(options.stdin);
     else child.stdin.end();

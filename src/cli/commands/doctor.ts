@@ -32,22 +32,39 @@ export function registerDoctor(program: Command, io: CliIO, result: CommandResul
   const cmd = program
     .command('doctor')
     .description('find stuck or self-contradicting StoryRuns and StepRuns (live cluster, or --snapshot)')
-    .option('-n, --namespace <ns>', 'namespace (default: the context\'s namespace)')
+    .option('-n, --namespace <ns>', "namespace (default: the context's namespace)")
     .option('-A, --all-namespaces', 'every namespace')
     .option('-l, --selector <selector>', 'label selector for StoryRuns')
     .option('--context <name>', 'kubeconfig context')
     .option('--kubeconfig <file>', 'kubeconfig file (KUBECONFIG is honoured)')
-    .option('--snapshot <path>', 'read `kubectl get ... -o yaml|json` output: file, directory or - (repeatable)', collect)
+    .option(
+      '--snapshot <path>',
+      'read `kubectl get ... -o yaml|json` output: file, directory or - (repeatable)',
+      collect,
+    )
     .option('--logs <path>', 'join captured logs: file, directory, glob or - (repeatable)', collect)
-    .addOption(new Option('--assume-cancel-at <time>', 'for cancels without the observed-at annotation, assume this start').argParser(parseNowOption))
     .addOption(
-      new Option('--operator-graceful-timeout <duration>', 'the operator\'s engram.default-graceful-shutdown-timeout-seconds').argParser((v) => {
+      new Option(
+        '--assume-cancel-at <time>',
+        'for cancels without the observed-at annotation, assume this start',
+      ).argParser(parseNowOption),
+    )
+    .addOption(
+      new Option(
+        '--operator-graceful-timeout <duration>',
+        "the operator's engram.default-graceful-shutdown-timeout-seconds",
+      ).argParser((v) => {
         const s = parseStopBudget(v);
-        if (s === undefined) throw new StoryctlError('usage', `--operator-graceful-timeout: expected a duration, got "${v}"`);
+        if (s === undefined)
+          throw new StoryctlError('usage', `--operator-graceful-timeout: expected a duration, got "${v}"`);
         return s;
       }),
     )
-    .addOption(new Option('--request-timeout <seconds>', 'give up on a silent API server after this long').default(15).argParser(Number));
+    .addOption(
+      new Option('--request-timeout <seconds>', 'give up on a silent API server after this long')
+        .default(15)
+        .argParser(Number),
+    );
   addReportOptions(cmd).action(async (flags: DoctorFlags) => {
     result.code = await runDoctor(flags, io, result.argv);
   });
@@ -55,11 +72,17 @@ export function registerDoctor(program: Command, io: CliIO, result: CommandResul
 
 export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly string[]): Promise<number> {
   const now = flags.now ?? io.now();
-  const ruleIds = selectRuleIds(flags, [...clusterRules, ...logRules].map((r) => r.meta));
+  const ruleIds = selectRuleIds(
+    flags,
+    [...clusterRules, ...logRules].map((r) => r.meta),
+  );
   const progress = createProgress(io, showProgress(io, flags.quiet));
   if (flags.snapshot && (flags.namespace || flags.allNamespaces || flags.context || flags.kubeconfig)) {
     // A selector still applies to snapshots; cluster connection flags do not.
-    throw new StoryctlError('usage', '--snapshot reads captured objects: --namespace, -A, --context and --kubeconfig apply to a live cluster only');
+    throw new StoryctlError(
+      'usage',
+      '--snapshot reads captured objects: --namespace, -A, --context and --kubeconfig apply to a live cluster only',
+    );
   }
 
   let objects: ObjectSet;
@@ -92,11 +115,16 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
   }
 
   const worldOptions: Parameters<typeof buildWorld>[1] = { unavailable };
-  if (flags.operatorGracefulTimeout !== undefined) worldOptions.operatorDefaultSeconds = flags.operatorGracefulTimeout;
+  if (flags.operatorGracefulTimeout !== undefined)
+    worldOptions.operatorDefaultSeconds = flags.operatorGracefulTimeout;
   const world = buildWorld(objects, worldOptions);
   const ctx: Parameters<typeof runClusterRules>[2] = { now, stopBudgetSeconds: flags.stopBudget };
   if (flags.assumeCancelAt !== undefined) ctx.assumeCancelAt = flags.assumeCancelAt;
-  const engine = runClusterRules(clusterRules.filter((r) => ruleIds.has(r.meta.id)), world, ctx);
+  const engine = runClusterRules(
+    clusterRules.filter((r) => ruleIds.has(r.meta.id)),
+    world,
+    ctx,
+  );
   const findings: Finding[] = engine.findings;
   const notEvaluated: NotEvaluated[] = engine.notEvaluated;
 
@@ -114,7 +142,15 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
     sources.push(...logs.sources);
   }
 
-  const report = buildReport({ now, sources, findings: redactFindings(findings, flags.showPii === true), notEvaluated });
-  await emitReport(report, flags, io, args);
+  const report = buildReport({
+    now,
+    sources,
+    findings: redactFindings(findings, flags.showPii === true),
+    notEvaluated,
+  });
+  const ran = [...clusterRules, ...(flags.logs?.length ? logRules : [])]
+    .filter((r) => ruleIds.has(r.meta.id))
+    .map((r) => r.meta);
+  await emitReport(report, flags, io, args, ran);
   return exitCodeForReport(report, flags.failOn);
 }

@@ -13,20 +13,30 @@ import { createProgress } from '../progress.js';
 export function registerLint(program: Command, io: CliIO, result: CommandResult): void {
   const cmd = program
     .command('lint')
-    .description('find hung voice-session closes, orphaned STT sockets, leaked rooms and stranded work in captured logs')
+    .description(
+      'find hung voice-session closes, orphaned STT sockets, leaked rooms and stranded work in captured logs',
+    )
     .argument('[inputs...]', 'log files, directories, globs, or - for stdin (gzip is detected)');
   addReportOptions(cmd).action(async (inputs: string[], flags: CommonFlags) => {
     result.code = await runLint(inputs, flags, io, result.argv);
   });
 }
 
-export async function runLint(inputs: string[], flags: CommonFlags, io: CliIO, args: readonly string[]): Promise<number> {
+export async function runLint(
+  inputs: string[],
+  flags: CommonFlags,
+  io: CliIO,
+  args: readonly string[],
+): Promise<number> {
   if (inputs.length === 0) {
     if (io.stdin.isTTY) throw new StoryctlError('usage', 'lint needs log files, directories or - for stdin');
     inputs = ['-'];
   }
   const now = flags.now ?? io.now();
-  const ids = selectRuleIds(flags, logRules.map((r) => r.meta));
+  const ids = selectRuleIds(
+    flags,
+    logRules.map((r) => r.meta),
+  );
   const progress = createProgress(io, showProgress(io, flags.quiet));
   const { lintLogs } = await import('../../logs/index.js');
   let logs: Awaited<ReturnType<typeof lintLogs>>;
@@ -37,13 +47,29 @@ export async function runLint(inputs: string[], flags: CommonFlags, io: CliIO, a
       stopBudgetSeconds: flags.stopBudget,
       rules: logRules.filter((r) => ids.has(r.meta.id)),
       showPii: flags.showPii === true,
-      onProgress: (read, total) => progress.update(total ? `reading logs: ${formatMiB(read)} of ${formatMiB(total)}` : `reading logs: ${formatMiB(read)}`),
+      onProgress: (read, total) =>
+        progress.update(
+          total
+            ? `reading logs: ${formatMiB(read)} of ${formatMiB(total)}`
+            : `reading logs: ${formatMiB(read)}`,
+        ),
     });
   } finally {
     progress.done();
   }
-  const report = buildReport({ now, sources: logs.sources, findings: redactFindings(logs.findings, flags.showPii === true), notEvaluated: logs.notEvaluated });
-  await emitReport(report, flags, io, args);
+  const report = buildReport({
+    now,
+    sources: logs.sources,
+    findings: redactFindings(logs.findings, flags.showPii === true),
+    notEvaluated: logs.notEvaluated,
+  });
+  await emitReport(
+    report,
+    flags,
+    io,
+    args,
+    logRules.filter((r) => ids.has(r.meta.id)).map((r) => r.meta),
+  );
   return exitCodeForReport(report, flags.failOn);
 }
 

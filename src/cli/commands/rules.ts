@@ -20,7 +20,12 @@ export function registerRules(program: Command, io: CliIO, result: CommandResult
         io.stdout.write(`${JSON.stringify(metas, null, 2)}\n`);
       } else if (flags.output === 'table') {
         const c = new Chalk({ level: useColor(io, flags.color) ? 1 : 0 });
-        const table = new Table({ head: ['ID', 'name', 'severity', 'summary'].map((h) => c.bold(h)), style: { head: [], border: [] }, wordWrap: true, colWidths: [8, 34, 10, 70] });
+        const table = new Table({
+          head: ['ID', 'name', 'severity', 'summary'].map((h) => c.bold(h)),
+          style: { head: [], border: [] },
+          wordWrap: true,
+          colWidths: [8, 34, 10, 70],
+        });
         for (const m of metas) table.push([m.id, m.name, m.severity, m.summary]);
         io.stdout.write(`${table.toString()}\n`);
       } else {
@@ -31,7 +36,7 @@ export function registerRules(program: Command, io: CliIO, result: CommandResult
 
   program
     .command('explain')
-    .description('print a rule\'s rationale and fix')
+    .description("print a rule's rationale and fix")
     .argument('<id>', 'rule ID, e.g. SR201')
     .action((id: string) => {
       const m = findRuleMeta(id);
