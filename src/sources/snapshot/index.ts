@@ -1,0 +1,68 @@
+// `--snapshot FILE|DIR|-`: what `kubectl get storyruns,stepruns,stories,transports -A -o yaml|json`
+// printed, read into the ObjectSet the model is built from.
+import { inputError } from '../../model/errors.js';
+import type { BobrapetObject, ObjectSet } from '../../model/kube.js';
+import type { SourceInfo } from '../../model/report.js';
+import { classifyDocuments } from './classify.js';
+import { parseSnapshotText } from './parse.js';
+import { snapshotTexts, type ReadOptions } from './read.js';
+
+export { STDIN_NAME } from './read.js';
+export { parseSnapshotText, type ParsedDocument } from './parse.js';
+export { classifyDocuments, knownKind, type Classification, type ClassifiedObject } from './classify.js';
+
+export interface SnapshotResult {
+  objects: ObjectSet;
+  /** One entry per file read (directories are expanded), in reading order. */
+  sources: SourceInfo[];
+}
+
+/**
+ * Read every path in order. The same object (kind, namespace, name) met twice keeps its first
+ * position and the later content, so `--snapshot old.yaml --snapshot new.yaml` means "new wins".
+ * Throws an input StoryctlError for a missing, unreadable, empty or malformed file.
+ */
+export async function readSnapshots(
+  paths: readonly string[],
+  options: ReadOptions = {},
+): Promise<SnapshotResult> {
+  const byKey = new Map<string, BobrapetObject>();
+  const sources: SourceInfo[] = [];
+  for await (const { name, text, format } of snapshotTexts(paths, options)) {
+    const docs = parseSnapshotText(text, name, format);
+    // An empty capture is what a failed `kubectl get ... > file` leaves; reading it as "no runs"
+    // would report a healthy cluster.
+    if (docs.length === 0) throw inputError(`${name}: empty snapshot (no YAML or JSON document in it)`, name);
+    const { objects, ignored } = classifyDocuments(docs, name);
+    for (const { object } of objects) byKey.set(objectIdentity(object), object);
+    sources.push({ type: 'snapshot', name, objects: objects.length, ignoredObjects: ignored });
+  }
+  return { objects: toObjectSet(byKey.values()), sources };
+}
+
+function objectIdentity(o: BobrapetObject): string {
+  // Transports are cluster-scoped; a namespaced object without a namespace lives in `default`.
+  const ns = o.kind === 'Transport' ? '' : (o.metadata.namespace ?? 'default');
+  return `${o.kind}/${ns}/${o.metadata.name}`;
+}
+
+function toObjectSet(objects: Iterable<BobrapetObject>): ObjectSet {
+  const set: ObjectSet = { storyRuns: [], stepRuns: [], stories: [], transports: [] };
+  for (const o of objects) {
+    switch (o.kind) {
+      case 'StoryRun':
+        set.storyRuns.push(o);
+        break;
+      case 'StepRun':
+        set.stepRuns.push(o);
+        break;
+      case 'Story':
+        set.stories.push(o);
+        break;
+      case 'Transport':
+        set.transports.push(o);
+        break;
+    }
+  }
+  return set;
+}

@@ -1,0 +1,108 @@
+// The IO edge of the snapshot source: turns `--snapshot` arguments (files, directories, `-`) into
+// texts, one file at a time, in a deterministic order.
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { glob } from 'tinyglobby';
+import { StoryctlError, inputError } from '../../model/errors.js';
+import { formatForName, type SnapshotFormat } from './parse.js';
+
+export const STDIN_NAME = '<stdin>';
+const SNAPSHOT_PATTERNS = ['**/*.yaml', '**/*.yml', '**/*.json'];
+
+export interface SnapshotText {
+  /** How messages and report sources name it: the path as given (joined for directory members) or `<stdin>`. */
+  name: string;
+  text: string;
+  format: SnapshotFormat;
+}
+
+export interface ReadOptions {
+  stdin?: NodeJS.ReadableStream;
+}
+
+export async function* snapshotTexts(
+  paths: readonly string[],
+  options: ReadOptions = {},
+): AsyncGenerator<SnapshotText> {
+  const seen = new Set<string>();
+  let stdinUsed = false;
+  for (const path of paths) {
+    if (path === '-') {
+      if (stdinUsed) throw new StoryctlError('usage', '--snapshot -: standard input can only be read once');
+      stdinUsed = true;
+      const text = await readStream(options.stdin ?? process.stdin);
+      yield { name: STDIN_NAME, text: checkText(text, STDIN_NAME), format: 'auto' };
+      continue;
+    }
+    for (const file of await expand(path)) {
+      // The same file reached twice (a directory and one of its files) is read once.
+      const key = resolve(file);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      yield { name: file, text: checkText(await readText(file), file), format: formatForName(file) };
+    }
+  }
+}
+
+/** A file is itself; a directory is its `.yaml .yml .json` files, recursively, sorted, hidden entries skipped. */
+async function expand(path: string): Promise<string[]> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(path)).isDirectory();
+  } catch (error) {
+    throw unreadable(path, error);
+  }
+  if (!isDirectory) return [path];
+  // Hidden entries are skipped so a mounted ConfigMap's `..data` links are not read twice.
+  const found = await glob(SNAPSHOT_PATTERNS, {
+    cwd: path,
+    dot: false,
+    onlyFiles: true,
+    caseSensitiveMatch: false,
+  });
+  if (found.length === 0) throw inputError(`${path}: no .yaml, .yml or .json files in this directory`, path);
+  // Code-unit order, not locale order: the same directory reads the same way on every machine.
+  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((rel) => join(path, rel));
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+}
+
+async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of stream)
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+  } catch (error) {
+    throw inputError(
+      `${STDIN_NAME}: cannot read: ${error instanceof Error ? error.message : String(error)}`,
+      STDIN_NAME,
+    );
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function checkText(text: string, name: string): string {
+  // NUL never occurs in YAML or JSON text; a binary file would otherwise give a confusing parse error.
+  if (text.includes('\u0000'))
+    throw inputError(`${name}: not a text file (a YAML or JSON snapshot was expected)`, name);
+  return text;
+}
+
+function unreadable(path: string, error: unknown): StoryctlError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const why =
+    code === 'ENOENT'
+      ? 'no such file or directory'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'ENOTDIR'
+          ? 'not a directory (a path component is a file)'
+          : `cannot read (${code ?? (error instanceof Error ? error.message : String(error))})`;
+  return inputError(`${path}: ${why}`, path);
+}
