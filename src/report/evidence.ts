@@ -19,8 +19,14 @@ function formatInline(value: unknown): string {
     .join(' ');
 }
 
+/**
+ * Evidence for people: machine twins are left to the JSON (`elapsedSeconds` beside `elapsed`,
+ * structured `…Detail` beside its one-line form).
+ */
 export function evidenceLines(evidence: Record<string, unknown>): string[] {
   return Object.entries(evidence)
     .filter(([, v]) => v !== undefined)
+    .filter(([k]) => !(k.endsWith('Seconds') && k.slice(0, -'Seconds'.length) in evidence))
+    .filter(([k]) => !(k.endsWith('Detail') && k.slice(0, -'Detail'.length) in evidence))
     .map(([k, v]) => `${k}: ${formatValue(v)}`);
 }

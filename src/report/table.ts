@@ -76,12 +76,12 @@ export function renderTable(report: Report, options: ReporterOptions): string {
   const out: string[] = [];
   for (const g of groupFindings(report.findings)) {
     out.push(c.bold(g.title));
-    const messageWidth = width - 10 - 16 - 6;
+    const messageWidth = width - 10 - 8 - 4;
     const table = new Table({
       head: [],
-      colWidths: [10, 16, messageWidth],
+      colWidths: [10, 8, messageWidth],
       wordWrap: true,
-      wrapOnWordBoundary: false,
+      wrapOnWordBoundary: true,
       style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1 },
     });
     for (const f of g.findings) {

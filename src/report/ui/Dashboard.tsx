@@ -1,0 +1,56 @@
+// The whole screen, from props only: header, then the table or one run's details, the finish
+// dialog when open, and the status line.
+import { Box } from 'ink';
+import type { RunRow } from './dashboard-state.js';
+import { FinishDialog, type FinishDialogProps } from './FinishDialog.js';
+import { Header, type HeaderProps } from './Header.js';
+import { RunDetails } from './RunDetails.js';
+import { RunTable } from './RunTable.js';
+import { StatusLine } from './StatusLine.js';
+
+export interface DashboardProps {
+  readonly header: HeaderProps;
+  readonly rows: readonly RunRow[];
+  readonly selected: number;
+  /** Scroll position of the details view. */
+  readonly detailsOffset: number;
+  readonly mode: 'table' | 'details' | 'confirm';
+  /** Terminal size; the table shows what fits. */
+  readonly width: number;
+  readonly height: number;
+  readonly filter: string;
+  readonly editingFilter: boolean;
+  readonly connection: string | undefined;
+  readonly notice: string | undefined;
+  readonly dialog: Omit<FinishDialogProps, 'color'> | undefined;
+  readonly color: boolean;
+}
+
+/** Lines the header, table heading and status line take around the rows. */
+const CHROME_LINES = 7;
+
+export function Dashboard(props: DashboardProps) {
+  const row = props.rows[props.selected];
+  return (
+    <Box flexDirection="column" width={props.width}>
+      <Header {...props.header} />
+      <Box marginTop={1} flexDirection="column">
+        {props.mode === 'confirm' && props.dialog ? (
+          <FinishDialog {...props.dialog} color={props.color} />
+        ) : props.mode === 'details' && row ? (
+          <RunDetails row={row} width={props.width} height={props.height - CHROME_LINES} offset={props.detailsOffset} color={props.color} />
+        ) : (
+          <RunTable rows={props.rows} selected={props.selected} height={props.height - CHROME_LINES} color={props.color} />
+        )}
+      </Box>
+      <StatusLine
+        connection={props.connection}
+        filter={props.filter}
+        editingFilter={props.editingFilter}
+        mode={props.mode}
+        notice={props.notice}
+        color={props.color}
+      />
+    </Box>
+  );
+}

@@ -1,0 +1,57 @@
+// The table of runs, worst first, with the selected row marked. Only the rows that fit are drawn.
+import { Box, Text } from 'ink';
+import type { RunRow } from './dashboard-state.js';
+import { visibleWindow } from './dashboard-state.js';
+import { cancelText, cell, phaseColor, severityColor, shortAge, tint } from './format.js';
+
+export interface RunTableProps {
+  readonly rows: readonly RunRow[];
+  readonly selected: number;
+  /** Lines available for rows (the heading takes one more). */
+  readonly height: number;
+  readonly color: boolean;
+}
+
+export const COLUMNS = { namespace: 14, name: 24, story: 14, phase: 10, age: 7, cancel: 30 } as const;
+
+export function RunTable({ rows, selected, height, color }: RunTableProps) {
+  const { start, end } = visibleWindow(rows.length, selected, height);
+  return (
+    <Box flexDirection="column">
+      <Text bold>
+        {'  '}
+        {cell('NAMESPACE', COLUMNS.namespace)} {cell('NAME', COLUMNS.name)} {cell('STORY', COLUMNS.story)}{' '}
+        {cell('PHASE', COLUMNS.phase)} {cell('AGE', COLUMNS.age)} {cell('CANCEL / BUDGET', COLUMNS.cancel)} FINDINGS
+      </Text>
+      {rows.length === 0 ? <Text dimColor>  no StoryRuns in scope</Text> : null}
+      {rows.slice(start, end).map((r, i) => {
+        const isSelected = start + i === selected;
+        const over = r.cancel?.overBudget === true;
+        return (
+          <Text key={r.key} inverse={isSelected && color} wrap="truncate">
+            {isSelected ? '> ' : '  '}
+            {cell(r.namespace, COLUMNS.namespace)} {cell(r.name, COLUMNS.name)} {cell(r.story, COLUMNS.story)}{' '}
+            <Text {...tint(color ? phaseColor(r.phase) : undefined)}>{cell(r.phase || '-', COLUMNS.phase)}</Text>{' '}
+            {cell(shortAge(r.ageSeconds), COLUMNS.age)}{' '}
+            <Text {...tint(color && over ? 'red' : undefined)} bold={over}>
+              {cell(cancelText(r.cancel), COLUMNS.cancel)}
+            </Text>{' '}
+            {r.badges.map((b, j) => {
+              const f = r.findings.find((x) => x.ruleId === b);
+              return (
+                <Text key={b} {...tint(color ? severityColor(f?.severity) : undefined)}>
+                  {j > 0 ? ' ' : ''}[{b}]
+                </Text>
+              );
+            })}
+          </Text>
+        );
+      })}
+      {end < rows.length || start > 0 ? (
+        <Text dimColor>
+          {'  '}rows {start + 1}-{end} of {rows.length}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}

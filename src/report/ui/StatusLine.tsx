@@ -1,0 +1,42 @@
+// The bottom line: the watch connection when it is down, the filter being typed, and the keys.
+import { Box, Text } from 'ink';
+import { tint } from './format.js';
+
+export interface StatusLineProps {
+  readonly connection: string | undefined;
+  readonly filter: string;
+  readonly editingFilter: boolean;
+  readonly mode: 'table' | 'details' | 'confirm';
+  readonly notice: string | undefined;
+  readonly color: boolean;
+}
+
+const KEYS = {
+  table: '↑/↓ select · Enter details · f finish --force-terminal · / filter · q quit',
+  details: 'Esc/Enter back · ↑/↓ scroll · f finish --force-terminal · q quit',
+  confirm: 'y apply · n/Esc cancel',
+} as const;
+
+export function StatusLine(props: StatusLineProps) {
+  return (
+    <Box flexDirection="column">
+      {props.connection ? (
+        <Text {...tint(props.color ? 'red' : undefined)} bold>
+          ! {props.connection}
+        </Text>
+      ) : null}
+      {props.notice ? <Text>{props.notice}</Text> : null}
+      {props.editingFilter ? (
+        <Text>
+          /{props.filter}
+          <Text inverse> </Text> (Enter keep · Esc clear)
+        </Text>
+      ) : (
+        <Text dimColor>
+          {props.filter ? `filter: ${props.filter} · ` : ''}
+          {KEYS[props.mode]}
+        </Text>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,186 @@
+// The live dashboard's container: holds the watched objects, ticks the clock every second (so
+// cancel timers move without a refetch), and maps keys to actions. Everything it talks to (the
+// watch, the finish planner and applier, the clock) comes in as props, so it never reaches IO.
+import { useApp, useInput, useStdout } from 'ink';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import {
+  applyConnection,
+  applyEvent,
+  connectionLine,
+  emptyObjects,
+  evaluate,
+  filterRows,
+  reselect,
+  unavailableKinds,
+  type ConnectionEvent,
+  type ConnectionState,
+  type EvaluateOptions,
+  type ObjectEvent,
+  type RunRow,
+} from './dashboard-state.js';
+import { Dashboard } from './Dashboard.js';
+import { INITIAL_UI, reduceKey, splitInput, type KeyInfo, type UiState } from './keys.js';
+
+export interface PlannedFinish {
+  diff: string[];
+  /** Set when nothing will be written: the run needs no repair, or storyctl will not plan it. */
+  refusal?: string;
+  apply(): Promise<{ ok: boolean; message: string }>;
+}
+
+export interface WatchAppProps {
+  readonly context: string;
+  readonly server: string;
+  readonly scope: string;
+  readonly subscribe: (emit: (event: ObjectEvent | ConnectionEvent) => void) => () => void;
+  readonly rules: EvaluateOptions['rules'];
+  readonly stopBudgetSeconds: number;
+  readonly selected: boolean;
+  readonly clock: () => number;
+  readonly planFinish: (row: RunRow) => Promise<PlannedFinish>;
+  readonly onQuit: (code: number) => void;
+  readonly color: boolean;
+  readonly tickMs?: number;
+}
+
+interface DialogData {
+  namespace: string;
+  name: string;
+  diff: string[];
+  message?: string;
+}
+
+export function WatchApp(props: WatchAppProps) {
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const [objects, setObjects] = useState(emptyObjects);
+  const [connection, setConnection] = useState<ConnectionState>({});
+  const [now, setNow] = useState(props.clock);
+  const [notice, setNotice] = useState<string | undefined>(undefined);
+  const [dialog, setDialog] = useState<DialogData | undefined>(undefined);
+  const [size, setSize] = useState({ width: stdout.columns || 120, height: stdout.rows || 30 });
+  // Read and written synchronously by the key handler (see keys.ts); `redraw` makes React notice.
+  const ui = useRef<UiState>(INITIAL_UI);
+  const [, redraw] = useState(0);
+  const pending = useRef<PlannedFinish | undefined>(undefined);
+
+  useEffect(() => {
+    const stop = props.subscribe((event) => {
+      if (event.type === 'reset' || event.type === 'upsert' || event.type === 'delete') setObjects((o) => applyEvent(o, event));
+      else setConnection((c) => applyConnection(c, event, props.clock()));
+    });
+    const timer = setInterval(() => setNow(props.clock()), props.tickMs ?? 1000);
+    const resize = (): void => setSize({ width: stdout.columns || 120, height: stdout.rows || 30 });
+    stdout.on('resize', resize);
+    return () => {
+      stop();
+      clearInterval(timer);
+      stdout.off('resize', resize);
+    };
+    // Subscribe once per mount: the props are fixed for the app's life.
+  }, []);
+
+  const unavailable = useMemo(() => unavailableKinds(connection), [connection]);
+  const evaluation = useMemo(
+    () => evaluate(objects, { now, stopBudgetSeconds: props.stopBudgetSeconds, rules: props.rules, unavailable, selected: props.selected }),
+    [objects, now, unavailable, props.stopBudgetSeconds, props.rules, props.selected],
+  );
+  const state = ui.current;
+  const rows = useMemo(() => filterRows(evaluation.rows, state.filter), [evaluation, state.filter]);
+  const selected = reselect(rows, state.selectedKey, state.selectedIndex);
+  const allRowsRef = useRef(evaluation.rows);
+  allRowsRef.current = evaluation.rows;
+
+  const setStage = (stage: UiState['dialog']): void => {
+    ui.current = { ...ui.current, dialog: stage };
+    redraw((n) => n + 1);
+  };
+
+  const plan = (key: string): void => {
+    const target = allRowsRef.current.find((r) => r.key === key);
+    if (!target) return setStage('failed');
+    const base = { namespace: target.namespace, name: target.name };
+    setDialog({ ...base, diff: [] });
+    props.planFinish(target).then(
+      (p) => {
+        pending.current = p;
+        setDialog(p.refusal ? { ...base, diff: p.diff, message: p.refusal } : { ...base, diff: p.diff });
+        setStage(p.refusal ? 'failed' : 'confirm');
+      },
+      (error: unknown) => {
+        setDialog({ ...base, diff: [], message: messageOf(error) });
+        setStage('failed');
+      },
+    );
+  };
+
+  const apply = (): void => {
+    const p = pending.current;
+    if (!p) return;
+    p.apply().then(
+      (r) => {
+        setDialog((d) => (d ? { ...d, message: r.message } : d));
+        setStage(r.ok ? 'done' : 'failed');
+      },
+      (error: unknown) => {
+        setDialog((d) => (d ? { ...d, message: messageOf(error) } : d));
+        setStage('failed');
+      },
+    );
+  };
+
+  useInput((input, key) => {
+    for (const [one, k] of splitInput(input, key)) onKey(one, k);
+    redraw((n) => n + 1);
+  });
+
+  function onKey(input: string, key: KeyInfo): void {
+    // The filter may change between keys of one burst: select among the rows it leaves.
+    const current = filterRows(allRowsRef.current, ui.current.filter);
+    const ctx = { rowKeys: current.map((r) => r.key), selected: reselect(current, ui.current.selectedKey, ui.current.selectedIndex) };
+    const { state: next, effect } = reduceKey(ui.current, input, key, ctx);
+    ui.current = next;
+    if (effect.type === 'quit') {
+      props.onQuit(effect.code);
+      exit();
+    } else if (effect.type === 'plan') plan(effect.key);
+    else if (effect.type === 'apply') apply();
+    else if (effect.type === 'close-dialog') {
+      if (effect.applied && dialog) setNotice(`finished ${dialog.namespace}/${dialog.name}: ${dialog.message ?? ''}`);
+      pending.current = undefined;
+      setDialog(undefined);
+    }
+  }
+
+  const dialogProps = dialog && state.dialog ? { ...dialog, stage: state.dialog } : undefined;
+  return (
+    <Dashboard
+      header={{
+        context: props.context,
+        server: props.server,
+        scope: props.scope,
+        runs: evaluation.rows.length,
+        shown: rows.length,
+        counts: evaluation.counts,
+        notEvaluated: evaluation.notEvaluated.length,
+        color: props.color,
+      }}
+      rows={rows}
+      selected={selected}
+      detailsOffset={state.detailsOffset}
+      mode={state.mode}
+      width={size.width}
+      height={size.height}
+      filter={state.filter}
+      editingFilter={state.editingFilter}
+      connection={connectionLine(connection, now)}
+      notice={notice}
+      dialog={dialogProps}
+      color={props.color}
+    />
+  );
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

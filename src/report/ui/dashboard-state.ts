@@ -1,0 +1,260 @@
+// The dashboard's state as plain data: the objects a watch has delivered, and the rows the table
+// shows, re-derived from them on every tick (the clock moves stalled cancels along without a
+// refetch). Pure: no IO, no React; the ink components only render what these functions return.
+import { isPastStopBudget } from '../../contract/budget.js';
+import { describeWindowSource } from '../../contract/cancel-window.js';
+import { storyRunLabelValue } from '../../contract/label.js';
+import { parseTime } from '../../contract/time.js';
+import { LABELS, type ObjectSet, type StepRun, type Story, type StoryRun, type Transport } from '../../model/kube.js';
+import { severityRank, type Finding, type NotEvaluated, type Severity } from '../../model/report.js';
+import { buildWorld, objectKey, type ObjectKind, type RunView, type World } from '../../model/world.js';
+import { runClusterRules } from '../../rules/engine.js';
+import type { ClusterRule } from '../../rules/types.js';
+
+type AnyObject = StoryRun | StepRun | Story | Transport;
+
+/** What a watch delivers (structurally the same as the cluster source's ObjectEvent). */
+export type ObjectEvent =
+  | { type: 'reset'; kind: ObjectKind; items: readonly { metadata: { name: string; namespace?: string } }[] }
+  | { type: 'upsert'; kind: ObjectKind; object: { metadata: { name: string; namespace?: string } } }
+  | { type: 'delete'; kind: ObjectKind; object: { metadata: { name: string; namespace?: string } } };
+
+export interface Objects {
+  readonly storyRuns: ReadonlyMap<string, StoryRun>;
+  readonly stepRuns: ReadonlyMap<string, StepRun>;
+  readonly stories: ReadonlyMap<string, Story>;
+  readonly transports: ReadonlyMap<string, Transport>;
+}
+
+export function emptyObjects(): Objects {
+  return { storyRuns: new Map(), stepRuns: new Map(), stories: new Map(), transports: new Map() };
+}
+
+function keyOf(kind: ObjectKind, o: { metadata: { name: string; namespace?: string } }): string {
+  return kind === 'transports' ? o.metadata.name : objectKey(o.metadata.namespace, o.metadata.name);
+}
+
+/** Apply one event; only the map of the event's kind is copied, the others are shared. */
+export function applyEvent(objects: Objects, event: ObjectEvent): Objects {
+  const kind = event.kind;
+  const next = event.type === 'reset' ? new Map<string, AnyObject>() : new Map<string, AnyObject>(objects[kind]);
+  if (event.type === 'reset') for (const o of event.items) next.set(keyOf(kind, o), o as AnyObject);
+  else if (event.type === 'upsert') next.set(keyOf(kind, event.object), event.object as AnyObject);
+  else next.delete(keyOf(kind, event.object));
+  return { ...objects, [kind]: next } as Objects;
+}
+
+export function toObjectSet(objects: Objects): ObjectSet {
+  return {
+    storyRuns: [...objects.storyRuns.values()],
+    stepRuns: [...objects.stepRuns.values()],
+    stories: [...objects.stories.values()],
+    transports: [...objects.transports.values()],
+  };
+}
+
+export interface CancelInfo {
+  /** Seconds since graceful-cancel-observed-at; undefined until the controller has written it. */
+  elapsedSeconds: number | undefined;
+  budgetSeconds: number;
+  windowSeconds: number;
+  windowSource: string;
+  /** Past the stop budget plus the controller's requeue slack (SR101's threshold). */
+  overBudget: boolean;
+}
+
+export interface RunRow {
+  key: string;
+  namespace: string;
+  name: string;
+  story: string;
+  phase: string;
+  ageSeconds: number | undefined;
+  /** Set for canceling runs: cancel requested and not yet terminal. */
+  cancel?: CancelInfo;
+  /** Rule IDs firing for this run (its own, its StepRuns', its Story's), worst first, unique. */
+  badges: string[];
+  worst: Severity | undefined;
+  findings: Finding[];
+  view: RunView;
+}
+
+export interface Evaluation {
+  world: World;
+  rows: RunRow[];
+  findings: Finding[];
+  notEvaluated: NotEvaluated[];
+  counts: Record<Severity, number>;
+}
+
+export interface EvaluateOptions {
+  now: number;
+  stopBudgetSeconds: number;
+  rules: readonly ClusterRule[];
+  unavailable?: Partial<Record<ObjectKind, string>>;
+  operatorDefaultSeconds?: number;
+  /** With `-l`, StepRuns of runs outside the selection are not ours to judge (no false orphans). */
+  selected?: boolean;
+}
+
+export function evaluate(objects: Objects, options: EvaluateOptions): Evaluation {
+  const set = toObjectSet(objects);
+  if (options.selected) {
+    // The same link the controller uses (the run label), or the explicit storyRunRef.
+    const byLabel = new Set(set.storyRuns.map((r) => objectKey(r.metadata.namespace, storyRunLabelValue(r.metadata.name))));
+    const byName = new Set(set.storyRuns.map((r) => objectKey(r.metadata.namespace, r.metadata.name)));
+    set.stepRuns = set.stepRuns.filter((s) => {
+      const ns = s.metadata.namespace;
+      const label = s.metadata.labels?.[LABELS.storyRun];
+      const ref = s.spec?.storyRunRef?.name;
+      return (label !== undefined && byLabel.has(objectKey(ns, label))) || (ref !== undefined && byName.has(objectKey(s.spec?.storyRunRef?.namespace ?? ns, ref)));
+    });
+  }
+  const worldOptions: Parameters<typeof buildWorld>[1] = {};
+  if (options.unavailable) worldOptions.unavailable = options.unavailable;
+  if (options.operatorDefaultSeconds !== undefined) worldOptions.operatorDefaultSeconds = options.operatorDefaultSeconds;
+  const world = buildWorld(set, worldOptions);
+  const result = runClusterRules(options.rules, world, { now: options.now, stopBudgetSeconds: options.stopBudgetSeconds });
+
+  // Findings about a StepRun or a Story are shown on the runs they concern.
+  const stepOwner = new Map<string, string>();
+  for (const v of world.runs) for (const s of v.steps) stepOwner.set(objectKey(s.metadata.namespace, s.metadata.name), v.key);
+  const byRun = new Map<string, Finding[]>();
+  const add = (key: string, f: Finding): void => {
+    const list = byRun.get(key) ?? [];
+    list.push(f);
+    byRun.set(key, list);
+  };
+  for (const f of result.findings) {
+    const s = f.subject;
+    if (!s) continue;
+    const key = objectKey(s.namespace, s.name);
+    if (s.kind === 'StoryRun') add(key, f);
+    else if (s.kind === 'StepRun') {
+      const owner = stepOwner.get(key);
+      if (owner) add(owner, f);
+    } else if (s.kind === 'Story') {
+      // A Story's configuration matters to the runs that can still be hurt by it.
+      for (const v of world.runs) {
+        if (v.story && objectKey(v.story.metadata.namespace, v.story.metadata.name) === key && v.phaseClass !== 'terminal') add(v.key, f);
+      }
+    }
+  }
+
+  const rows = world.runs.map((v) => toRow(v, byRun.get(v.key) ?? [], options));
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const f of result.findings) counts[f.severity] += 1;
+  return { world, rows: sortRows(rows), findings: result.findings, notEvaluated: result.notEvaluated, counts };
+}
+
+function toRow(v: RunView, findings: Finding[], options: EvaluateOptions): RunRow {
+  const sorted = [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId));
+  const created = parseTime(v.run.metadata.creationTimestamp);
+  const row: RunRow = {
+    key: v.key,
+    namespace: v.namespace,
+    name: v.name,
+    story: v.run.spec?.storyRef?.name ?? '',
+    phase: v.phase,
+    ageSeconds: created === undefined ? undefined : Math.max(0, (options.now - created) / 1000),
+    badges: [...new Set(sorted.map((f) => f.ruleId))],
+    worst: sorted[0]?.severity,
+    findings: sorted,
+    view: v,
+  };
+  if (v.cancelRequested && v.phaseClass !== 'terminal') {
+    const elapsed = v.cancelObservedAt === undefined ? undefined : Math.max(0, (options.now - v.cancelObservedAt) / 1000);
+    row.cancel = {
+      elapsedSeconds: elapsed,
+      budgetSeconds: options.stopBudgetSeconds,
+      windowSeconds: v.window.seconds,
+      windowSource: describeWindowSource(v.window.source),
+      overBudget: elapsed !== undefined && isPastStopBudget(elapsed, options.stopBudgetSeconds),
+    };
+  }
+  return row;
+}
+
+/**
+ * Worst first: highest severity, then canceling runs that have waited longest, then live runs
+ * before finished ones, then newest; the key keeps the order stable between ticks.
+ */
+export function sortRows(rows: readonly RunRow[]): RunRow[] {
+  const rank = (r: RunRow): number => (r.worst ? severityRank(r.worst) : 0);
+  const waited = (r: RunRow): number => (r.cancel ? (r.cancel.elapsedSeconds ?? 0) + 1 : 0);
+  const live = (r: RunRow): number => (r.view.phaseClass === 'terminal' ? 0 : 1);
+  return [...rows].sort(
+    (a, b) =>
+      rank(b) - rank(a) ||
+      waited(b) - waited(a) ||
+      live(b) - live(a) ||
+      (a.ageSeconds ?? Infinity) - (b.ageSeconds ?? Infinity) ||
+      a.key.localeCompare(b.key),
+  );
+}
+
+/**
+ * `/` filter: every whitespace-separated term must match namespace, name, story, phase or a
+ * badge (case-insensitive substring), so `SR101 voice` narrows to stalled voice calls.
+ */
+export function filterRows(rows: readonly RunRow[], filter: string): RunRow[] {
+  const terms = filter.toLowerCase().split(/\s+/).filter((t) => t !== '');
+  if (terms.length === 0) return [...rows];
+  return rows.filter((r) => {
+    const hay = [r.namespace, r.name, r.story, r.phase, ...r.badges].map((s) => s.toLowerCase());
+    return terms.every((t) => hay.some((h) => h.includes(t)));
+  });
+}
+
+/** Keep the selection on the same run when rows move; fall back to the nearest index. */
+export function reselect(rows: readonly RunRow[], selectedKey: string | undefined, previousIndex: number): number {
+  if (rows.length === 0) return 0;
+  if (selectedKey !== undefined) {
+    const i = rows.findIndex((r) => r.key === selectedKey);
+    if (i >= 0) return i;
+  }
+  return Math.min(Math.max(0, previousIndex), rows.length - 1);
+}
+
+/** The slice of rows that fits `height` lines, keeping `selected` visible. */
+export function visibleWindow(total: number, selected: number, height: number): { start: number; end: number } {
+  const h = Math.max(1, height);
+  if (total <= h) return { start: 0, end: total };
+  const start = Math.min(Math.max(0, selected - Math.floor(h / 2)), total - h);
+  return { start, end: start + h };
+}
+
+export type ConnectionState = Partial<Record<ObjectKind, { state: 'connected' } | { state: 'disconnected'; reason: string; since: number; retryAt: number } | { state: 'forbidden'; reason: string }>>;
+
+export type ConnectionEvent =
+  | { type: 'connected'; kind: ObjectKind }
+  | { type: 'disconnected'; kind: ObjectKind; reason: string; retryInMs: number }
+  | { type: 'forbidden'; kind: ObjectKind; reason: string };
+
+export function applyConnection(state: ConnectionState, event: ConnectionEvent, now: number): ConnectionState {
+  const prev = state[event.kind];
+  if (event.type === 'connected') return { ...state, [event.kind]: { state: 'connected' } };
+  if (event.type === 'forbidden') return { ...state, [event.kind]: { state: 'forbidden', reason: event.reason } };
+  const since = prev?.state === 'disconnected' ? prev.since : now;
+  return { ...state, [event.kind]: { state: 'disconnected', reason: event.reason, since, retryAt: now + event.retryInMs } };
+}
+
+/** Kinds that cannot be read, as the world's `unavailable` (their rules become "not evaluated"). */
+export function unavailableKinds(state: ConnectionState): Partial<Record<ObjectKind, string>> {
+  const out: Partial<Record<ObjectKind, string>> = {};
+  for (const [kind, c] of Object.entries(state) as [ObjectKind, ConnectionState[ObjectKind]][]) {
+    if (c?.state === 'forbidden') out[kind] = c.reason;
+  }
+  return out;
+}
+
+/** One status line for the watches, or undefined when all are connected. */
+export function connectionLine(state: ConnectionState, now: number): string | undefined {
+  const down = (Object.entries(state) as [ObjectKind, ConnectionState[ObjectKind]][]).filter(([, c]) => c?.state === 'disconnected');
+  const first = down[0]?.[1];
+  if (!first || first.state !== 'disconnected') return undefined;
+  const kinds = down.map(([k]) => k).join(', ');
+  const since = Math.round((now - first.since) / 1000);
+  const retry = Math.max(0, Math.ceil((first.retryAt - now) / 1000));
+  return `disconnected (${kinds}) for ${since}s: ${first.reason}; retrying in ${retry}s; showing the last known state`;
+}
