@@ -1,0 +1,6 @@
+// Runs lintLogs on the files given and prints the findings as JSON: the bench's stand-in for
+// `storyctl lint FILE -o json` until dist/ is built.
+import { lintLogs } from '../../src/logs/index.js';
+
+const result = await lintLogs(process.argv.slice(2), { stopBudgetSeconds: 30 });
+process.stdout.write(JSON.stringify({ findings: result.findings, notEvaluated: result.notEvaluated, sources: result.sources }));

@@ -1,0 +1,187 @@
+// `lintLogs`: read captured logs, parse the lines the selected rules need, run the log rules, and
+// return findings, not-evaluated entries and per-source counts. The CLI wires this to `lint` and
+// `doctor --logs`; nothing here chooses an exit code.
+import { DEFAULT_STOP_BUDGET_SECONDS } from '../contract/budget.js';
+import type { LogEvent } from '../model/log-event.js';
+import { redactValue } from '../model/redact.js';
+import type { Finding, NotEvaluated, SourceInfo } from '../model/report.js';
+import { collect, internalFinding, type EngineResult } from '../rules/engine.js';
+import type { LogRule, LogRuleRun } from '../rules/log-rule.js';
+import { logRules } from '../rules/logs/index.js';
+import { parseRecord } from './detect.js';
+import { expandInputs, inputChunks, isGzipFile, type LogInput } from './reader.js';
+import { buildPrefilter, type Prefilter } from './needles.js';
+import { PARALLEL_MIN_BYTES, scanFileRange, scanRangeInWorker, splitPoint, type RangeResult } from './range.js';
+import { Scanner, type ScanRecord } from './scan.js';
+import { stripPrefixes } from './prefixes.js';
+import { normalizeTime } from '../model/log-event.js';
+
+export interface LintLogsOptions {
+  stdin?: NodeJS.ReadableStream;
+  now?: number;
+  stopBudgetSeconds: number;
+  rules?: LogRule[];
+  showPii?: boolean;
+  onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
+}
+
+export interface LintLogsResult {
+  findings: Finding[];
+  notEvaluated: NotEvaluated[];
+  sources: SourceInfo[];
+}
+
+const DAY_MS = 86_400_000;
+
+interface ActiveRule {
+  rule: LogRule;
+  run: LogRuleRun | undefined;
+}
+
+export async function lintLogs(inputs: string[], options: LintLogsOptions): Promise<LintLogsResult> {
+  const rules = options.rules ?? logRules;
+  const files = await expandInputs(inputs);
+  const ctx = { now: options.now ?? Date.now(), stopBudgetSeconds: options.stopBudgetSeconds ?? DEFAULT_STOP_BUDGET_SECONDS };
+  const result: EngineResult = { findings: [], notEvaluated: [] };
+  const active: ActiveRule[] = rules.map((rule) => {
+    try {
+      return { rule, run: rule.create(ctx) };
+    } catch (error) {
+      result.findings.push(internalFinding(rule.meta.id, error));
+      return { rule, run: undefined };
+    }
+  });
+  const needle = buildPrefilter(rules.flatMap((r) => r.needles));
+  const total = files.every((f) => f.size !== undefined) ? files.reduce((n, f) => n + (f.size ?? 0), 0) : undefined;
+  let read = 0;
+  const onRaw = (n: number): void => {
+    read += n;
+    options.onProgress?.(read, total);
+  };
+
+  const sources: SourceInfo[] = [];
+  let lastTime: number | undefined;
+  const lastTimeByFile = new Map<string, number>();
+  const seeTime = (t: number | undefined, file: string): void => {
+    if (t === undefined) return;
+    if (lastTime === undefined || t > lastTime) lastTime = t;
+    if (t > (lastTimeByFile.get(file) ?? -Infinity)) lastTimeByFile.set(file, t);
+  };
+  const feed = (ev: LogEvent): void => {
+    seeTime(ev.time, ev.file);
+    for (const a of active) {
+      if (!a.run) continue;
+      try {
+        a.run.onEvent(ev);
+      } catch (error) {
+        result.findings.push(internalFinding(a.rule.meta.id, error));
+        a.run = undefined;
+      }
+    }
+  };
+
+  for (const file of files) {
+    const stats = await scanInput(file, options.stdin, onRaw, needle, feed);
+    seeTime(stats.lastTime, file.name);
+    sources.push({ type: 'log', name: file.name, lines: stats.lines, skippedLines: stats.skippedLines });
+  }
+
+  for (const a of active) {
+    if (!a.run) continue;
+    try {
+      collect(a.rule.meta, a.run.finish({ lastTime, lastTimeByFile }), result);
+    } catch (error) {
+      result.findings.push(internalFinding(a.rule.meta.id, error));
+    }
+  }
+  // Evidence is redacted here as well as by the CLI, so no caller can leak it by accident.
+  const showPii = options.showPii === true;
+  const findings = result.findings.map((f) => redactFinding(f, showPii));
+  const notEvaluated = result.notEvaluated.map((n) => ({ ...n, reason: redactValue(n.reason, { showPii }) as string }));
+  return { findings, notEvaluated, sources };
+}
+
+function redactFinding(f: Finding, showPii: boolean): Finding {
+  const r = redactValue({ message: f.message, evidence: f.evidence }, { showPii }) as Pick<Finding, 'message' | 'evidence'>;
+  return { ...f, message: r.message, evidence: r.evidence };
+}
+
+interface InputStats {
+  lines: number;
+  skippedLines: number;
+  lastTime: number | undefined;
+}
+
+/** Parse one input's records into events, in order, resolving pino-pretty's date-less times. */
+export async function scanInput(
+  file: LogInput,
+  stdin: NodeJS.ReadableStream | undefined,
+  onRaw: (n: number) => void,
+  needle: Prefilter | undefined,
+  feed: (ev: LogEvent) => void,
+  parallelMinBytes = PARALLEL_MIN_BYTES,
+): Promise<InputStats> {
+  let parseFailures = 0;
+  let day: number | undefined;
+  let lastPretty: number | undefined;
+  const dayOf = (prefixTime: number | undefined) => (msOfDay: number): number | undefined => {
+    if (prefixTime !== undefined) return prefixTime;
+    let t = (day ?? 0) + msOfDay;
+    // A time of day that jumps back by more than half a day has crossed midnight.
+    if (lastPretty !== undefined && t < lastPretty - DAY_MS / 2) t += DAY_MS * Math.ceil((lastPretty - t - DAY_MS / 2) / DAY_MS);
+    lastPretty = t;
+    return t;
+  };
+  const onRecord = (r: ScanRecord): void => {
+    const ev = parseRecord(r.lines, { file: file.name, line: r.line }, dayOf(r.prefixTime));
+    if (!ev) {
+      parseFailures++;
+      return;
+    }
+    if (ev.time !== undefined && ev.format !== 'pino-pretty') day = Math.floor(ev.time / DAY_MS) * DAY_MS;
+    feed(ev);
+  };
+  if (file.path !== undefined && file.size !== undefined && !(await isGzipFile(file.path, file.name))) {
+    const path = file.path;
+    const size = file.size;
+    const mid = size >= parallelMinBytes ? splitPoint(path, size) : size;
+    if (mid >= size) {
+      const r = scanFileRange(path, 0, size, new Scanner(needle, onRecord), onRaw);
+      return { lines: r.lines, skippedLines: r.skippedLines + parseFailures, lastTime: lastLineTime(r.lastLine) };
+    }
+    // Second half in a worker while this thread scans the first; its records wait for ours.
+    const worker = scanRangeInWorker(path, mid, size, needle, onRaw);
+    const first = scanFileRange(path, 0, mid, new Scanner(needle, onRecord), onRaw);
+    let second: RangeResult;
+    let records: ScanRecord[];
+    try {
+      second = await worker.done;
+      records = worker.records;
+    } catch {
+      // No worker (restricted runtime): scan the rest here.
+      records = [];
+      second = scanFileRange(path, mid, size, new Scanner(needle, (r) => records.push(r)), () => undefined);
+    }
+    for (const r of records) onRecord({ ...r, line: r.line + first.lines });
+    return {
+      lines: first.lines + second.lines,
+      skippedLines: first.skippedLines + second.skippedLines + parseFailures,
+      lastTime: lastLineTime(second.lastLine ?? first.lastLine),
+    };
+  }
+  const scanner = new Scanner(needle, onRecord);
+  for await (const chunk of inputChunks(file, stdin, onRaw)) scanner.push(chunk);
+  scanner.end();
+  return { lines: scanner.lines, skippedLines: scanner.skippedLines + parseFailures, lastTime: lastLineTime(scanner.lastLine) };
+}
+
+/** The time of the capture's last line, whatever its format, without running a rule on it. */
+export function lastLineTime(line: string | undefined): number | undefined {
+  if (line === undefined) return undefined;
+  const s = stripPrefixes(line);
+  if (s.prefixTime !== undefined) return s.prefixTime;
+  const ev = parseRecord([s.content], { file: '', line: 0 }, () => undefined);
+  if (ev?.time !== undefined) return ev.time;
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)(Z|[+-]\d{2}:\d{2})?/.exec(s.content);
+  return m ? normalizeTime(`${m[1]}T${(m[2] as string).replace(',', '.')}${m[3] ?? 'Z'}`) : undefined;
+}

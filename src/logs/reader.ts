@@ -1,0 +1,159 @@
+// The IO edge: which inputs name which byte streams. Files, directories (recursive), globs and `-`
+// for stdin; gzip is recognised by its magic bytes, whatever the name.
+import { createReadStream } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { glob } from 'tinyglobby';
+import { inputError } from '../model/errors.js';
+
+export interface LogInput {
+  /** Shown in reports: the path as found, or `-` for stdin. */
+  name: string;
+  path?: string;
+  size?: number;
+}
+
+const GLOB_CHARS = /[*?[\]{}]/;
+export const READ_CHUNK = 1 << 20;
+
+/** Expand files, directories and globs into the files to read, in a stable order. */
+export async function expandInputs(inputs: readonly string[]): Promise<LogInput[]> {
+  const out: LogInput[] = [];
+  const seen = new Set<string>();
+  const add = (path: string, size: number): void => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    out.push({ name: path, path, size });
+  };
+  for (const input of inputs) {
+    if (input === '-') {
+      out.push({ name: '-' });
+      continue;
+    }
+    let st;
+    try {
+      st = await stat(input);
+    } catch (error) {
+      if (GLOB_CHARS.test(input)) {
+        const matches = (await glob(input, { onlyFiles: true, dot: false })).sort();
+        if (matches.length === 0) throw inputError(`no log file matches ${input}`, input);
+        for (const m of matches) add(m, (await stat(m)).size);
+        continue;
+      }
+      throw inputError(`cannot read ${input}: ${reason(error)}`, input);
+    }
+    if (st.isDirectory()) {
+      let entries: string[];
+      try {
+        entries = (await readdir(input, { recursive: true })).map((e) => join(input, e)).sort();
+      } catch (error) {
+        throw inputError(`cannot read directory ${input}: ${reason(error)}`, input);
+      }
+      for (const e of entries) {
+        const s = await stat(e).catch(() => undefined);
+        if (s?.isFile() && !/(^|\/)README(\.md)?$/i.test(e)) add(e, s.size);
+      }
+    } else {
+      add(input, st.size);
+    }
+  }
+  return out;
+}
+
+function reason(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES') return 'permission denied';
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Whether a file starts with the gzip magic bytes (an unreadable file is an input error). */
+export async function isGzipFile(path: string, name: string): Promise<boolean> {
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const head = Buffer.alloc(2);
+      const { bytesRead } = await fh.read(head, 0, 2, 0);
+      return isGzip(head.subarray(0, bytesRead));
+    } finally {
+      await fh.close();
+    }
+  } catch (error) {
+    throw inputError(`cannot read ${name}: ${reason(error)}`, name);
+  }
+}
+
+function isGzip(b: Buffer | undefined): boolean {
+  return b !== undefined && b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+/**
+ * The decompressed bytes of one input, chunk by chunk. `onRaw` sees the raw (compressed) byte
+ * counts for progress. A truncated gzip member ends the input instead of failing it: captures are
+ * often copied while still being written.
+ */
+export async function* inputChunks(input: LogInput, stdin: NodeJS.ReadableStream | undefined, onRaw: (n: number) => void): AsyncGenerator<Buffer> {
+  let source: AsyncIterable<Buffer | string>;
+  let first: Buffer | undefined;
+  if (input.path === undefined) {
+    if (!stdin) throw inputError('no standard input to read for -', '-');
+    source = stdin as AsyncIterable<Buffer | string>;
+  } else {
+    try {
+      const fh = await open(input.path, 'r');
+      try {
+        const head = Buffer.alloc(2);
+        const { bytesRead } = await fh.read(head, 0, 2, 0);
+        first = head.subarray(0, bytesRead);
+      } finally {
+        await fh.close();
+      }
+    } catch (error) {
+      throw inputError(`cannot read ${input.name}: ${reason(error)}`, input.name);
+    }
+    source = createReadStream(input.path, { highWaterMark: READ_CHUNK });
+  }
+  const raw = rawChunks(source, onRaw);
+  let peek = await raw.next();
+  if (peek.done) return;
+  const gz = isGzip(first ?? peek.value);
+  if (!gz) {
+    while (!peek.done) {
+      yield peek.value;
+      peek = await raw.next();
+    }
+    return;
+  }
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  const feed = (async () => {
+    try {
+      while (!peek.done) {
+        if (!gunzip.write(peek.value)) await new Promise((r) => gunzip.once('drain', r));
+        peek = await raw.next();
+      }
+      gunzip.end();
+    } catch (error) {
+      gunzip.destroy(error as Error);
+    }
+  })();
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) yield chunk;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== 'Z_BUF_ERROR') throw inputError(`cannot decompress ${input.name}: ${reason(error)}`, input.name);
+  }
+  await feed;
+}
+
+async function* rawChunks(source: AsyncIterable<Buffer | string>, onRaw: (n: number) => void): AsyncGenerator<Buffer> {
+  try {
+    for await (const c of source) {
+      const b = typeof c === 'string' ? Buffer.from(c) : c;
+      onRaw(b.length);
+      yield b;
+    }
+  } catch (error) {
+    throw inputError(`read failed: ${reason(error)}`);
+  }
+}
