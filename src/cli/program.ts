@@ -3,8 +3,11 @@ import { Command } from 'commander';
 import type { CliIO } from './io.js';
 import { VERSION } from './common.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerFinish } from './commands/finish.js';
 import { registerLint } from './commands/lint.js';
 import { registerRules } from './commands/rules.js';
+import { registerWatch } from './commands/watch.js';
+import { registerCompletion } from './commands/completion.js';
 
 export interface CommandResult {
   code: number;
@@ -25,7 +28,10 @@ export function buildProgram(io: CliIO, result: CommandResult): Command {
       writeErr: (s) => io.stderr.write(s),
     });
   registerDoctor(program, io, result);
+  registerFinish(program, io, result);
   registerLint(program, io, result);
   registerRules(program, io, result);
+  registerWatch(program, io, result);
+  registerCompletion(program, io, result);
   return program;
 }

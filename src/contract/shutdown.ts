@@ -306,7 +306,12 @@ export function planFinish(
   }
 
   const becomesFinished = cls === 'non-terminal';
-  const generation = run.metadata.generation;
+  // Setting spec.cancelRequested (9.1) is a spec change, so the server bumps metadata.generation by
+  // one before the status is written: observedGeneration must name that generation, as the
+  // controller's next pass would (section 8), not the one that was read.
+  const setsIntent = becomesFinished && run.spec?.cancelRequested !== true;
+  const generation =
+    run.metadata.generation === undefined ? undefined : run.metadata.generation + (setsIntent ? 1 : 0);
   const next: NonNullable<StoryRun['status']> = { ...status };
   const patch: Record<string, unknown> = {};
   const changes: FieldChange[] = [];
@@ -378,10 +383,7 @@ export function planFinish(
     else if (!options.keepSteps) stepRunDeletions.push(action);
   }
 
-  const specPatch =
-    becomesFinished && run.spec?.cancelRequested !== true
-      ? { spec: { cancelRequested: true as const } }
-      : undefined;
+  const specPatch = setsIntent ? { spec: { cancelRequested: true as const } } : undefined;
   if (specPatch)
     changes.unshift({ path: 'spec.cancelRequested', before: run.spec?.cancelRequested, after: true });
 

@@ -125,6 +125,16 @@ describe('planFinish (CONTROLLER.md §9)', () => {
     expect(plan.nextStatus.stepStates?.['voice-agent']?.phase).toBe('Canceled');
   });
 
+  it('names the generation the spec write will create in observedGeneration (the server bumps it)', () => {
+    const plan = planFinish(makeRun({ phase: 'Running', generation: 1 }), [], NOW);
+    expect(plan.specPatch).toBeDefined();
+    expect(plan.nextStatus.observedGeneration).toBe(2);
+    expect(plan.nextStatus.conditions?.every((c) => c.observedGeneration === 2)).toBe(true);
+    // Already asked to stop: no spec write, the read generation stands.
+    const asked = planFinish(makeRun({ phase: 'Running', cancelRequested: true, generation: 2 }), [], NOW);
+    expect(asked.nextStatus.observedGeneration).toBe(2);
+  });
+
   it('creates valid finish conditions on a run that had none', () => {
     const plan = planFinish(makeRun({ phase: 'Pending', cancelRequested: true }), [], NOW);
     expect(plan.nextStatus.conditions?.map((c) => c.type)).toEqual(['Ready', 'Progressing', 'Degraded']);

@@ -26,21 +26,43 @@ export interface DashboardProps {
   readonly color: boolean;
 }
 
-/** Lines the header, table heading and status line take around the rows. */
-const CHROME_LINES = 7;
+/**
+ * Lines around the rows: header (2), gap, table heading, scroll line, keys, and one spare — ink
+ * redraws the whole screen (and scrolls) once its output reaches the terminal's height.
+ */
+export function chromeLines(props: Pick<DashboardProps, 'connection' | 'notice'>): number {
+  return 7 + (props.connection ? 1 : 0) + (props.notice ? 1 : 0);
+}
 
 export function Dashboard(props: DashboardProps) {
   const row = props.rows[props.selected];
+  const CHROME_LINES = chromeLines(props);
   return (
     <Box flexDirection="column" width={props.width}>
       <Header {...props.header} />
       <Box marginTop={1} flexDirection="column">
         {props.mode === 'confirm' && props.dialog ? (
-          <FinishDialog {...props.dialog} color={props.color} />
+          <FinishDialog
+            {...props.dialog}
+            maxLines={Math.max(3, props.height - CHROME_LINES - 6)}
+            color={props.color}
+          />
         ) : props.mode === 'details' && row ? (
-          <RunDetails row={row} width={props.width} height={props.height - CHROME_LINES} offset={props.detailsOffset} color={props.color} />
+          <RunDetails
+            row={row}
+            width={props.width}
+            height={props.height - CHROME_LINES}
+            offset={props.detailsOffset}
+            color={props.color}
+          />
         ) : (
-          <RunTable rows={props.rows} selected={props.selected} height={props.height - CHROME_LINES} color={props.color} />
+          <RunTable
+            rows={props.rows}
+            selected={props.selected}
+            height={props.height - CHROME_LINES}
+            width={props.width}
+            color={props.color}
+          />
         )}
       </Box>
       <StatusLine

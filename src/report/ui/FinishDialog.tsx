@@ -1,6 +1,8 @@
-// The `f` dialog: the plan of `finish --force-terminal` for one run as a diff, the question, and
-// then what the applier did (including RBAC refusals, which are the common failure here).
+// The `f` dialog around the repair's own confirm question (ConfirmPlan): planning, then the plan
+// diff and y/N, then what the applier did — including RBAC refusals, the usual failure here.
 import { Box, Text } from 'ink';
+import { diffSign, signColor } from '../plan-diff.js';
+import { ConfirmPlan } from './ConfirmPlan.js';
 import { tint } from './format.js';
 
 export type FinishStage = 'planning' | 'confirm' | 'applying' | 'done' | 'failed';
@@ -9,35 +11,51 @@ export interface FinishDialogProps {
   readonly namespace: string;
   readonly name: string;
   readonly stage: FinishStage;
-  /** The plan as diff lines (`-` before, `+` after, `x` deletions). */
+  /** The plan as report/plan-diff.ts lines. */
   readonly diff: readonly string[];
+  /** One line under the diff: what will be written. */
+  readonly summary?: string;
   /** The outcome or the refusal, in words. */
   readonly message?: string;
+  readonly onAnswer?: (yes: boolean) => void;
+  /** Diff lines that fit on screen; the rest are counted, not drawn. */
+  readonly maxLines?: number;
   readonly color: boolean;
 }
 
-function lineColor(line: string, color: boolean): 'red' | 'green' | 'yellow' | undefined {
-  if (!color) return undefined;
-  if (line.startsWith('+')) return 'green';
-  if (line.startsWith('-')) return 'red';
-  if (line.startsWith('x') || line.startsWith('!')) return 'yellow';
-  return undefined;
+/** The diff cut to `max` lines, the last one saying how many were left out. */
+export function fitLines(lines: readonly string[], max: number | undefined): string[] {
+  if (max === undefined || lines.length <= max) return [...lines];
+  const keep = Math.max(1, max - 1);
+  return [
+    ...lines.slice(0, keep),
+    `  … ${lines.length - keep} more line(s) (storyctl finish --dry-run prints them all)`,
+  ];
 }
 
 export function FinishDialog(props: FinishDialogProps) {
   const { stage, color } = props;
+  const diff = fitLines(props.diff, props.maxLines);
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>
         finish {props.namespace}/{props.name} --force-terminal
       </Text>
       {stage === 'planning' ? <Text>reading the run and planning…</Text> : null}
-      {props.diff.map((line, i) => (
-        <Text key={i} {...tint(lineColor(line, color))}>
-          {line}
-        </Text>
-      ))}
-      {stage === 'confirm' ? <Text bold>Apply these changes? [y/N]</Text> : null}
+      {stage === 'confirm' ? (
+        <ConfirmPlan
+          lines={diff}
+          summary={props.summary ?? ''}
+          color={color}
+          onAnswer={props.onAnswer ?? (() => undefined)}
+        />
+      ) : (
+        diff.map((line, i) => (
+          <Text key={i} {...tint(color ? signColor(diffSign(line)) : undefined)}>
+            {line}
+          </Text>
+        ))
+      )}
       {stage === 'applying' ? <Text>applying…</Text> : null}
       {props.message ? (
         <Text {...tint(color ? (stage === 'failed' ? 'red' : 'green') : undefined)} bold={stage === 'failed'}>

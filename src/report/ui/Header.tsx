@@ -25,7 +25,8 @@ export function Header(props: HeaderProps) {
       </Text>
       <Text>
         runs {props.shown === props.runs ? props.runs : `${props.shown}/${props.runs}`} ·{' '}
-        <Text {...tint(c('red'))}>{counts.error} error</Text> · <Text {...tint(c('yellow'))}>{counts.warning} warning</Text> ·{' '}
+        <Text {...tint(c('red'))}>{counts.error} error</Text> ·{' '}
+        <Text {...tint(c('yellow'))}>{counts.warning} warning</Text> ·{' '}
         <Text {...tint(c('cyan'))}>{counts.info} info</Text>
         {props.notEvaluated > 0 ? ` · ${props.notEvaluated} not evaluated` : ''}
       </Text>

@@ -5,7 +5,16 @@ import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import type { StepRun } from '../../model/kube.js';
 import type { RunRow } from './dashboard-state.js';
-import { cancelText, cell, evidenceLines, phaseColor, severityColor, shownEvidence, tint, wrapText } from './format.js';
+import {
+  cancelText,
+  cell,
+  evidenceLines,
+  phaseColor,
+  severityColor,
+  shownEvidence,
+  tint,
+  wrapText,
+} from './format.js';
 
 export interface RunDetailsProps {
   readonly row: RunRow;
@@ -54,7 +63,13 @@ export function detailLines(row: RunRow, width: number, color: boolean): ReactNo
       StoryRun {row.namespace}/{row.name} · story {row.story || '-'} · phase {row.phase || '-'}
     </Text>,
   );
-  if (row.cancel) push(<Text>cancel: {cancelText(row.cancel)} · window from {row.cancel.windowSource}</Text>);
+  if (row.cancel) {
+    for (const line of wrapText(
+      `cancel: ${cancelText(row.cancel)} · stop budget ${row.cancel.budgetSeconds}s · window from ${row.cancel.windowSource}`,
+      w,
+    ))
+      push(<Text>{line}</Text>);
+  }
   push(<Text> </Text>);
   push(
     <Text bold>
@@ -88,7 +103,8 @@ export function detailLines(row: RunRow, width: number, color: boolean): ReactNo
       </Text>,
     );
     for (const line of rest) push(<Text>{line}</Text>);
-    for (const line of evidenceLines(shownEvidence(f.evidence), w - 4)) push(<Text dimColor>{`    ${line}`}</Text>);
+    for (const line of evidenceLines(shownEvidence(f.evidence), w - 4))
+      push(<Text dimColor>{`    ${line}`}</Text>);
     if (f.fix) push(<Text>{`  fix: ${f.fix}`}</Text>);
     push(<Text> </Text>);
   }

@@ -9,29 +9,58 @@ export interface RunTableProps {
   readonly selected: number;
   /** Lines available for rows (the heading takes one more). */
   readonly height: number;
+  readonly width: number;
   readonly color: boolean;
 }
 
-export const COLUMNS = { namespace: 14, name: 24, story: 14, phase: 10, age: 7, cancel: 30 } as const;
+export interface Columns {
+  namespace: number;
+  name: number;
+  /** 0: not shown (narrow terminal; the details view has it). */
+  story: number;
+  phase: number;
+  age: number;
+  cancel: number;
+}
 
-export function RunTable({ rows, selected, height, color }: RunTableProps) {
+const FINDINGS_MIN = 16;
+
+/** Column widths for a terminal `width` wide: the story goes first, then names shrink. */
+export function tableColumns(width: number): Columns {
+  const c: Columns = { namespace: 14, name: 24, story: 14, phase: 10, age: 7, cancel: 24 };
+  const used = (): number =>
+    2 + c.namespace + c.name + c.story + c.phase + c.age + c.cancel + (c.story ? 6 : 5);
+  if (width - used() < FINDINGS_MIN) c.story = 0;
+  if (width - used() < FINDINGS_MIN) {
+    c.namespace = 10;
+    c.name = 20;
+  }
+  return c;
+}
+
+export function RunTable({ rows, selected, height, width, color }: RunTableProps) {
   const { start, end } = visibleWindow(rows.length, selected, height);
+  const COLUMNS = tableColumns(width);
+  const story = (text: string): string => (COLUMNS.story ? `${cell(text, COLUMNS.story)} ` : '');
   return (
     <Box flexDirection="column">
       <Text bold>
         {'  '}
-        {cell('NAMESPACE', COLUMNS.namespace)} {cell('NAME', COLUMNS.name)} {cell('STORY', COLUMNS.story)}{' '}
-        {cell('PHASE', COLUMNS.phase)} {cell('AGE', COLUMNS.age)} {cell('CANCEL / BUDGET', COLUMNS.cancel)} FINDINGS
+        {cell('NAMESPACE', COLUMNS.namespace)} {cell('NAME', COLUMNS.name)} {story('STORY')}
+        {cell('PHASE', COLUMNS.phase)} {cell('AGE', COLUMNS.age)}{' '}
+        {cell('CANCEL / BUDGET (WINDOW)', COLUMNS.cancel)} FINDINGS
       </Text>
-      {rows.length === 0 ? <Text dimColor>  no StoryRuns in scope</Text> : null}
+      {rows.length === 0 ? <Text dimColor> no StoryRuns in scope</Text> : null}
       {rows.slice(start, end).map((r, i) => {
         const isSelected = start + i === selected;
         const over = r.cancel?.overBudget === true;
         return (
           <Text key={r.key} inverse={isSelected && color} wrap="truncate">
             {isSelected ? '> ' : '  '}
-            {cell(r.namespace, COLUMNS.namespace)} {cell(r.name, COLUMNS.name)} {cell(r.story, COLUMNS.story)}{' '}
-            <Text {...tint(color ? phaseColor(r.phase) : undefined)}>{cell(r.phase || '-', COLUMNS.phase)}</Text>{' '}
+            {cell(r.namespace, COLUMNS.namespace)} {cell(r.name, COLUMNS.name)} {story(r.story)}
+            <Text {...tint(color ? phaseColor(r.phase) : undefined)}>
+              {cell(r.phase || '-', COLUMNS.phase)}
+            </Text>{' '}
             {cell(shortAge(r.ageSeconds), COLUMNS.age)}{' '}
             <Text {...tint(color && over ? 'red' : undefined)} bold={over}>
               {cell(cancelText(r.cancel), COLUMNS.cancel)}

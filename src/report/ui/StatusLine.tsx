@@ -14,18 +14,18 @@ export interface StatusLineProps {
 const KEYS = {
   table: '↑/↓ select · Enter details · f finish --force-terminal · / filter · q quit',
   details: 'Esc/Enter back · ↑/↓ scroll · f finish --force-terminal · q quit',
-  confirm: 'y apply · n/Esc cancel',
+  confirm: 'Ctrl-C quit',
 } as const;
 
 export function StatusLine(props: StatusLineProps) {
   return (
     <Box flexDirection="column">
       {props.connection ? (
-        <Text {...tint(props.color ? 'red' : undefined)} bold>
+        <Text {...tint(props.color ? 'red' : undefined)} bold wrap="truncate">
           ! {props.connection}
         </Text>
       ) : null}
-      {props.notice ? <Text>{props.notice}</Text> : null}
+      {props.notice ? <Text wrap="truncate">{props.notice}</Text> : null}
       {props.editingFilter ? (
         <Text>
           /{props.filter}

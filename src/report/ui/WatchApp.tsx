@@ -19,10 +19,12 @@ import {
   type RunRow,
 } from './dashboard-state.js';
 import { Dashboard } from './Dashboard.js';
-import { INITIAL_UI, reduceKey, splitInput, type KeyInfo, type UiState } from './keys.js';
+import { answerFinish, INITIAL_UI, reduceKey, splitInput, type KeyInfo, type UiState } from './keys.js';
 
 export interface PlannedFinish {
   diff: string[];
+  /** One line: what will be written. */
+  summary: string;
   /** Set when nothing will be written: the run needs no repair, or storyctl will not plan it. */
   refusal?: string;
   apply(): Promise<{ ok: boolean; message: string }>;
@@ -47,6 +49,7 @@ interface DialogData {
   namespace: string;
   name: string;
   diff: string[];
+  summary?: string;
   message?: string;
 }
 
@@ -66,7 +69,8 @@ export function WatchApp(props: WatchAppProps) {
 
   useEffect(() => {
     const stop = props.subscribe((event) => {
-      if (event.type === 'reset' || event.type === 'upsert' || event.type === 'delete') setObjects((o) => applyEvent(o, event));
+      if (event.type === 'reset' || event.type === 'upsert' || event.type === 'delete')
+        setObjects((o) => applyEvent(o, event));
       else setConnection((c) => applyConnection(c, event, props.clock()));
     });
     const timer = setInterval(() => setNow(props.clock()), props.tickMs ?? 1000);
@@ -82,7 +86,14 @@ export function WatchApp(props: WatchAppProps) {
 
   const unavailable = useMemo(() => unavailableKinds(connection), [connection]);
   const evaluation = useMemo(
-    () => evaluate(objects, { now, stopBudgetSeconds: props.stopBudgetSeconds, rules: props.rules, unavailable, selected: props.selected }),
+    () =>
+      evaluate(objects, {
+        now,
+        stopBudgetSeconds: props.stopBudgetSeconds,
+        rules: props.rules,
+        unavailable,
+        selected: props.selected,
+      }),
     [objects, now, unavailable, props.stopBudgetSeconds, props.rules, props.selected],
   );
   const state = ui.current;
@@ -104,7 +115,11 @@ export function WatchApp(props: WatchAppProps) {
     props.planFinish(target).then(
       (p) => {
         pending.current = p;
-        setDialog(p.refusal ? { ...base, diff: p.diff, message: p.refusal } : { ...base, diff: p.diff });
+        setDialog(
+          p.refusal
+            ? { ...base, diff: p.diff, message: p.refusal }
+            : { ...base, diff: p.diff, summary: p.summary },
+        );
         setStage(p.refusal ? 'failed' : 'confirm');
       },
       (error: unknown) => {
@@ -137,7 +152,10 @@ export function WatchApp(props: WatchAppProps) {
   function onKey(input: string, key: KeyInfo): void {
     // The filter may change between keys of one burst: select among the rows it leaves.
     const current = filterRows(allRowsRef.current, ui.current.filter);
-    const ctx = { rowKeys: current.map((r) => r.key), selected: reselect(current, ui.current.selectedKey, ui.current.selectedIndex) };
+    const ctx = {
+      rowKeys: current.map((r) => r.key),
+      selected: reselect(current, ui.current.selectedKey, ui.current.selectedIndex),
+    };
     const { state: next, effect } = reduceKey(ui.current, input, key, ctx);
     ui.current = next;
     if (effect.type === 'quit') {
@@ -146,13 +164,24 @@ export function WatchApp(props: WatchAppProps) {
     } else if (effect.type === 'plan') plan(effect.key);
     else if (effect.type === 'apply') apply();
     else if (effect.type === 'close-dialog') {
-      if (effect.applied && dialog) setNotice(`finished ${dialog.namespace}/${dialog.name}: ${dialog.message ?? ''}`);
+      if (effect.applied && dialog)
+        setNotice(`finished ${dialog.namespace}/${dialog.name}: ${dialog.message ?? ''}`);
       pending.current = undefined;
       setDialog(undefined);
     }
   }
 
-  const dialogProps = dialog && state.dialog ? { ...dialog, stage: state.dialog } : undefined;
+  const onAnswer = (yes: boolean): void => {
+    const { state: next, effect } = answerFinish(ui.current, yes);
+    ui.current = next;
+    redraw((n) => n + 1);
+    if (effect.type === 'apply') apply();
+    else if (effect.type === 'close-dialog') {
+      pending.current = undefined;
+      setDialog(undefined);
+    }
+  };
+  const dialogProps = dialog && state.dialog ? { ...dialog, stage: state.dialog, onAnswer } : undefined;
   return (
     <Dashboard
       header={{
@@ -174,7 +203,7 @@ export function WatchApp(props: WatchAppProps) {
       filter={state.filter}
       editingFilter={state.editingFilter}
       connection={connectionLine(connection, now)}
-      notice={notice}
+      notice={Object.keys(connection).length === 0 ? `connecting to ${props.server}…` : notice}
       dialog={dialogProps}
       color={props.color}
     />

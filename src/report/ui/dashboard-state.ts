@@ -5,7 +5,14 @@ import { isPastStopBudget } from '../../contract/budget.js';
 import { describeWindowSource } from '../../contract/cancel-window.js';
 import { storyRunLabelValue } from '../../contract/label.js';
 import { parseTime } from '../../contract/time.js';
-import { LABELS, type ObjectSet, type StepRun, type Story, type StoryRun, type Transport } from '../../model/kube.js';
+import {
+  LABELS,
+  type ObjectSet,
+  type StepRun,
+  type Story,
+  type StoryRun,
+  type Transport,
+} from '../../model/kube.js';
 import { severityRank, type Finding, type NotEvaluated, type Severity } from '../../model/report.js';
 import { buildWorld, objectKey, type ObjectKind, type RunView, type World } from '../../model/world.js';
 import { runClusterRules } from '../../rules/engine.js';
@@ -37,7 +44,8 @@ function keyOf(kind: ObjectKind, o: { metadata: { name: string; namespace?: stri
 /** Apply one event; only the map of the event's kind is copied, the others are shared. */
 export function applyEvent(objects: Objects, event: ObjectEvent): Objects {
   const kind = event.kind;
-  const next = event.type === 'reset' ? new Map<string, AnyObject>() : new Map<string, AnyObject>(objects[kind]);
+  const next =
+    event.type === 'reset' ? new Map<string, AnyObject>() : new Map<string, AnyObject>(objects[kind]);
   if (event.type === 'reset') for (const o of event.items) next.set(keyOf(kind, o), o as AnyObject);
   else if (event.type === 'upsert') next.set(keyOf(kind, event.object), event.object as AnyObject);
   else next.delete(keyOf(kind, event.object));
@@ -69,6 +77,7 @@ export interface RunRow {
   name: string;
   story: string;
   phase: string;
+  /** Since status.startedAt, or since creation for a run that has not started. */
   ageSeconds: number | undefined;
   /** Set for canceling runs: cancel requested and not yet terminal. */
   cancel?: CancelInfo;
@@ -101,24 +110,34 @@ export function evaluate(objects: Objects, options: EvaluateOptions): Evaluation
   const set = toObjectSet(objects);
   if (options.selected) {
     // The same link the controller uses (the run label), or the explicit storyRunRef.
-    const byLabel = new Set(set.storyRuns.map((r) => objectKey(r.metadata.namespace, storyRunLabelValue(r.metadata.name))));
+    const byLabel = new Set(
+      set.storyRuns.map((r) => objectKey(r.metadata.namespace, storyRunLabelValue(r.metadata.name))),
+    );
     const byName = new Set(set.storyRuns.map((r) => objectKey(r.metadata.namespace, r.metadata.name)));
     set.stepRuns = set.stepRuns.filter((s) => {
       const ns = s.metadata.namespace;
       const label = s.metadata.labels?.[LABELS.storyRun];
       const ref = s.spec?.storyRunRef?.name;
-      return (label !== undefined && byLabel.has(objectKey(ns, label))) || (ref !== undefined && byName.has(objectKey(s.spec?.storyRunRef?.namespace ?? ns, ref)));
+      return (
+        (label !== undefined && byLabel.has(objectKey(ns, label))) ||
+        (ref !== undefined && byName.has(objectKey(s.spec?.storyRunRef?.namespace ?? ns, ref)))
+      );
     });
   }
   const worldOptions: Parameters<typeof buildWorld>[1] = {};
   if (options.unavailable) worldOptions.unavailable = options.unavailable;
-  if (options.operatorDefaultSeconds !== undefined) worldOptions.operatorDefaultSeconds = options.operatorDefaultSeconds;
+  if (options.operatorDefaultSeconds !== undefined)
+    worldOptions.operatorDefaultSeconds = options.operatorDefaultSeconds;
   const world = buildWorld(set, worldOptions);
-  const result = runClusterRules(options.rules, world, { now: options.now, stopBudgetSeconds: options.stopBudgetSeconds });
+  const result = runClusterRules(options.rules, world, {
+    now: options.now,
+    stopBudgetSeconds: options.stopBudgetSeconds,
+  });
 
   // Findings about a StepRun or a Story are shown on the runs they concern.
   const stepOwner = new Map<string, string>();
-  for (const v of world.runs) for (const s of v.steps) stepOwner.set(objectKey(s.metadata.namespace, s.metadata.name), v.key);
+  for (const v of world.runs)
+    for (const s of v.steps) stepOwner.set(objectKey(s.metadata.namespace, s.metadata.name), v.key);
   const byRun = new Map<string, Finding[]>();
   const add = (key: string, f: Finding): void => {
     const list = byRun.get(key) ?? [];
@@ -136,7 +155,12 @@ export function evaluate(objects: Objects, options: EvaluateOptions): Evaluation
     } else if (s.kind === 'Story') {
       // A Story's configuration matters to the runs that can still be hurt by it.
       for (const v of world.runs) {
-        if (v.story && objectKey(v.story.metadata.namespace, v.story.metadata.name) === key && v.phaseClass !== 'terminal') add(v.key, f);
+        if (
+          v.story &&
+          objectKey(v.story.metadata.namespace, v.story.metadata.name) === key &&
+          v.phaseClass !== 'terminal'
+        )
+          add(v.key, f);
       }
     }
   }
@@ -144,12 +168,21 @@ export function evaluate(objects: Objects, options: EvaluateOptions): Evaluation
   const rows = world.runs.map((v) => toRow(v, byRun.get(v.key) ?? [], options));
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of result.findings) counts[f.severity] += 1;
-  return { world, rows: sortRows(rows), findings: result.findings, notEvaluated: result.notEvaluated, counts };
+  return {
+    world,
+    rows: sortRows(rows),
+    findings: result.findings,
+    notEvaluated: result.notEvaluated,
+    counts,
+  };
 }
 
 function toRow(v: RunView, findings: Finding[], options: EvaluateOptions): RunRow {
-  const sorted = [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId));
-  const created = parseTime(v.run.metadata.creationTimestamp);
+  const sorted = [...findings].sort(
+    (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId),
+  );
+  // A run's age is how long it has been running: since status.startedAt, else since it was created.
+  const created = parseTime(v.run.status?.startedAt) ?? parseTime(v.run.metadata.creationTimestamp);
   const row: RunRow = {
     key: v.key,
     namespace: v.namespace,
@@ -163,7 +196,8 @@ function toRow(v: RunView, findings: Finding[], options: EvaluateOptions): RunRo
     view: v,
   };
   if (v.cancelRequested && v.phaseClass !== 'terminal') {
-    const elapsed = v.cancelObservedAt === undefined ? undefined : Math.max(0, (options.now - v.cancelObservedAt) / 1000);
+    const elapsed =
+      v.cancelObservedAt === undefined ? undefined : Math.max(0, (options.now - v.cancelObservedAt) / 1000);
     row.cancel = {
       elapsedSeconds: elapsed,
       budgetSeconds: options.stopBudgetSeconds,
@@ -198,7 +232,10 @@ export function sortRows(rows: readonly RunRow[]): RunRow[] {
  * badge (case-insensitive substring), so `SR101 voice` narrows to stalled voice calls.
  */
 export function filterRows(rows: readonly RunRow[], filter: string): RunRow[] {
-  const terms = filter.toLowerCase().split(/\s+/).filter((t) => t !== '');
+  const terms = filter
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((t) => t !== '');
   if (terms.length === 0) return [...rows];
   return rows.filter((r) => {
     const hay = [r.namespace, r.name, r.story, r.phase, ...r.badges].map((s) => s.toLowerCase());
@@ -207,7 +244,11 @@ export function filterRows(rows: readonly RunRow[], filter: string): RunRow[] {
 }
 
 /** Keep the selection on the same run when rows move; fall back to the nearest index. */
-export function reselect(rows: readonly RunRow[], selectedKey: string | undefined, previousIndex: number): number {
+export function reselect(
+  rows: readonly RunRow[],
+  selectedKey: string | undefined,
+  previousIndex: number,
+): number {
   if (rows.length === 0) return 0;
   if (selectedKey !== undefined) {
     const i = rows.findIndex((r) => r.key === selectedKey);
@@ -217,26 +258,45 @@ export function reselect(rows: readonly RunRow[], selectedKey: string | undefine
 }
 
 /** The slice of rows that fits `height` lines, keeping `selected` visible. */
-export function visibleWindow(total: number, selected: number, height: number): { start: number; end: number } {
+export function visibleWindow(
+  total: number,
+  selected: number,
+  height: number,
+): { start: number; end: number } {
   const h = Math.max(1, height);
   if (total <= h) return { start: 0, end: total };
   const start = Math.min(Math.max(0, selected - Math.floor(h / 2)), total - h);
   return { start, end: start + h };
 }
 
-export type ConnectionState = Partial<Record<ObjectKind, { state: 'connected' } | { state: 'disconnected'; reason: string; since: number; retryAt: number } | { state: 'forbidden'; reason: string }>>;
+export type ConnectionState = Partial<
+  Record<
+    ObjectKind,
+    | { state: 'connected' }
+    | { state: 'disconnected'; reason: string; since: number; retryAt: number }
+    | { state: 'forbidden'; reason: string }
+  >
+>;
 
 export type ConnectionEvent =
   | { type: 'connected'; kind: ObjectKind }
   | { type: 'disconnected'; kind: ObjectKind; reason: string; retryInMs: number }
   | { type: 'forbidden'; kind: ObjectKind; reason: string };
 
-export function applyConnection(state: ConnectionState, event: ConnectionEvent, now: number): ConnectionState {
+export function applyConnection(
+  state: ConnectionState,
+  event: ConnectionEvent,
+  now: number,
+): ConnectionState {
   const prev = state[event.kind];
   if (event.type === 'connected') return { ...state, [event.kind]: { state: 'connected' } };
-  if (event.type === 'forbidden') return { ...state, [event.kind]: { state: 'forbidden', reason: event.reason } };
+  if (event.type === 'forbidden')
+    return { ...state, [event.kind]: { state: 'forbidden', reason: event.reason } };
   const since = prev?.state === 'disconnected' ? prev.since : now;
-  return { ...state, [event.kind]: { state: 'disconnected', reason: event.reason, since, retryAt: now + event.retryInMs } };
+  return {
+    ...state,
+    [event.kind]: { state: 'disconnected', reason: event.reason, since, retryAt: now + event.retryInMs },
+  };
 }
 
 /** Kinds that cannot be read, as the world's `unavailable` (their rules become "not evaluated"). */
@@ -250,7 +310,9 @@ export function unavailableKinds(state: ConnectionState): Partial<Record<ObjectK
 
 /** One status line for the watches, or undefined when all are connected. */
 export function connectionLine(state: ConnectionState, now: number): string | undefined {
-  const down = (Object.entries(state) as [ObjectKind, ConnectionState[ObjectKind]][]).filter(([, c]) => c?.state === 'disconnected');
+  const down = (Object.entries(state) as [ObjectKind, ConnectionState[ObjectKind]][]).filter(
+    ([, c]) => c?.state === 'disconnected',
+  );
   const first = down[0]?.[1];
   if (!first || first.state !== 'disconnected') return undefined;
   const kinds = down.map(([k]) => k).join(', ');

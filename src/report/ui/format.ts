@@ -14,11 +14,11 @@ export function shortAge(seconds: number | undefined): string {
   return `${Math.floor(s / 86_400)}d${Math.floor((s % 86_400) / 3600)}h`;
 }
 
-/** `1m5s / 30s (window 2m0s)`: time since the cancel against the budget and the controller's window. */
+/** `1m5s / 30s (2m0s)`: time since the cancel against the budget and the controller's window. */
 export function cancelText(c: CancelInfo | undefined): string {
   if (!c) return '';
-  const window = `window ${formatGoDuration(c.windowSeconds)}`;
-  if (c.elapsedSeconds === undefined) return `requested, not observed (${window})`;
+  const window = formatGoDuration(c.windowSeconds);
+  if (c.elapsedSeconds === undefined) return `not observed yet (${window})`;
   return `${shortAge(c.elapsedSeconds)} / ${formatGoDuration(c.budgetSeconds)} (${window})`;
 }
 

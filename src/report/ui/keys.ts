@@ -55,7 +55,12 @@ export interface KeyContext {
   selected: number;
 }
 
-export function reduceKey(s: UiState, input: string, key: KeyInfo, ctx: KeyContext): { state: UiState; effect: Effect } {
+export function reduceKey(
+  s: UiState,
+  input: string,
+  key: KeyInfo,
+  ctx: KeyContext,
+): { state: UiState; effect: Effect } {
   const none = (state: UiState): { state: UiState; effect: Effect } => ({ state, effect: { type: 'none' } });
   if (key.ctrl && input === 'c') return { state: s, effect: { type: 'quit', code: 130 } };
 
@@ -63,18 +68,18 @@ export function reduceKey(s: UiState, input: string, key: KeyInfo, ctx: KeyConte
     if (key.return) return none({ ...s, editingFilter: false });
     if (key.escape) return none({ ...s, editingFilter: false, filter: '' });
     if (key.backspace || key.delete) return none({ ...s, filter: s.filter.slice(0, -1) });
-    if (input && !key.ctrl && !key.meta) return none({ ...s, filter: s.filter + input, selectedIndex: 0, selectedKey: undefined });
+    if (input && !key.ctrl && !key.meta)
+      return none({ ...s, filter: s.filter + input, selectedIndex: 0, selectedKey: undefined });
     return none(s);
   }
 
   if (s.mode === 'confirm') {
-    if (s.dialog === 'confirm') {
-      if (input === 'y' || input === 'Y') return { state: { ...s, dialog: 'applying' }, effect: { type: 'apply' } };
-      if (input === 'n' || input === 'N' || key.escape || key.return) return { state: { ...s, mode: 'table', dialog: undefined }, effect: { type: 'close-dialog', applied: false } };
-      return none(s);
-    }
+    // The question itself is ConfirmPlan's (the repair's dialog): its answer arrives via answerFinish.
     if (s.dialog === 'done' || s.dialog === 'failed') {
-      return { state: { ...s, mode: 'table', dialog: undefined }, effect: { type: 'close-dialog', applied: s.dialog === 'done' } };
+      return {
+        state: { ...s, mode: 'table', dialog: undefined },
+        effect: { type: 'close-dialog', applied: s.dialog === 'done' },
+      };
     }
     // Planning or applying: only quitting interrupts.
     return none(s);
@@ -97,12 +102,27 @@ export function reduceKey(s: UiState, input: string, key: KeyInfo, ctx: KeyConte
     if (key.downArrow || input === 'j') return none(select(ctx.selected + 1));
     if (key.pageUp) return none(select(ctx.selected - 10));
     if (key.pageDown) return none(select(ctx.selected + 10));
-    if (key.return && ctx.rowKeys.length > 0) return none({ ...select(ctx.selected), mode: 'details', detailsOffset: 0 });
+    if (key.return && ctx.rowKeys.length > 0)
+      return none({ ...select(ctx.selected), mode: 'details', detailsOffset: 0 });
   }
   if (input === '/') return none({ ...s, mode: 'table', editingFilter: true });
   const target = ctx.rowKeys[ctx.selected];
-  if (input === 'f' && target !== undefined) return { state: { ...s, mode: 'confirm', dialog: 'planning', selectedKey: target }, effect: { type: 'plan', key: target } };
+  if (input === 'f' && target !== undefined)
+    return {
+      state: { ...s, mode: 'confirm', dialog: 'planning', selectedKey: target },
+      effect: { type: 'plan', key: target },
+    };
   return none(s);
+}
+
+/** ConfirmPlan's y/N: yes applies, anything else closes the dialog without writing. */
+export function answerFinish(s: UiState, yes: boolean): { state: UiState; effect: Effect } {
+  if (s.mode !== 'confirm' || s.dialog !== 'confirm') return { state: s, effect: { type: 'none' } };
+  if (yes) return { state: { ...s, dialog: 'applying' }, effect: { type: 'apply' } };
+  return {
+    state: { ...s, mode: 'table', dialog: undefined },
+    effect: { type: 'close-dialog', applied: false },
+  };
 }
 
 /**
@@ -110,7 +130,8 @@ export function reduceKey(s: UiState, input: string, key: KeyInfo, ctx: KeyConte
  * one string; the dashboard treats it as the keys it is made of, so `/job⏎` filters and closes.
  */
 export function splitInput(input: string, key: KeyInfo): [string, KeyInfo][] {
-  const named = key.upArrow || key.downArrow || key.pageUp || key.pageDown || key.escape || key.ctrl || key.meta;
+  const named =
+    key.upArrow || key.downArrow || key.pageUp || key.pageDown || key.escape || key.ctrl || key.meta;
   if (input.length <= 1 || named) return [[input, key]];
   return [...input].map((c): [string, KeyInfo] => {
     if (c === '\r' || c === '\n') return ['', { return: true }];

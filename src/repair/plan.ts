@@ -1,0 +1,250 @@
+// The repair planner (STYLE.md: changesets' assemble-release-plan): data in, plan out, no IO. It
+// wraps the section 9 shutdown rules (src/contract/shutdown.ts) and adds what a write needs: the
+// audit annotations, the permissions to check first, and the decision to refuse. The plan is what
+// `finish --dry-run -o json` prints; src/repair/apply.ts executes it and decides nothing.
+import { planFinish, type FieldChange, type StepRunAction } from '../contract/shutdown.js';
+import { classifyPhase } from '../contract/phases.js';
+import { validateRunStatus } from '../contract/status-validation.js';
+import { formatKubeTime } from '../contract/time.js';
+import { ANNOTATIONS, GROUPS, type StepRun, type StoryRun } from '../model/kube.js';
+import type { Finding } from '../model/report.js';
+
+/** CONTROLLER.md §9.8: storyctl's own keys; the operator's keys are never written. */
+export const AUDIT_ANNOTATIONS = {
+  finishedAt: `${ANNOTATIONS.auditPrefix}finished-at`,
+  finishedBy: `${ANNOTATIONS.auditPrefix}finished-by`,
+  reason: `${ANNOTATIONS.auditPrefix}reason`,
+  previousPhase: `${ANNOTATIONS.auditPrefix}previous-phase`,
+} as const;
+
+export const DEFAULT_REASON = 'storyctl finish --force-terminal';
+/** Annotation values are free text, but a novel in an annotation helps nobody. */
+export const MAX_REASON_LENGTH = 1024;
+
+/** `force-terminal` writes the §9 terminal state; `request-cancel` only sets the controller's knob. */
+export type RepairMode = 'force-terminal' | 'request-cancel';
+export type PlanAction = 'repair' | 'no-op' | 'refused';
+
+export interface Permission {
+  verb: 'patch' | 'delete';
+  group: string;
+  resource: 'storyruns' | 'stepruns';
+  subresource?: 'status';
+  namespace: string;
+}
+
+export interface PlanFinding {
+  ruleId: string;
+  message: string;
+}
+
+export interface RunPlan {
+  namespace: string;
+  name: string;
+  /** The resourceVersion the plan was made from; every write carries it (§9.9). */
+  resourceVersion: string | undefined;
+  mode: RepairMode;
+  action: PlanAction;
+  /** Why the run is refused or needs nothing. */
+  reason?: string;
+  previousPhase: string;
+  finalPhase: string;
+  /** What doctor reported about this run (and its StepRuns) when the plan was made. */
+  findings: PlanFinding[];
+  changes: FieldChange[];
+  /** Merge patch for the StoryRun itself (§9.1): only for non-terminal runs. */
+  specPatch?: { spec: { cancelRequested: true } };
+  /** Merge patch for the `/status` subresource (§9.2–9.6). */
+  statusPatch?: { status: Record<string, unknown> };
+  /** §9.8, written after the status. */
+  annotations?: Record<string, string>;
+  stepRunDeletions: StepRunAction[];
+  stuckDeleting: StepRunAction[];
+  unknownPhaseStepRuns: StepRunAction[];
+  /** Exactly what the writes need, for the RBAC preflight. */
+  permissions: Permission[];
+}
+
+/** A plan that resumes one already partly applied by this same invocation (after a conflict). */
+export interface Resume {
+  /** The phase before storyctl's first write: the audit trail keeps the original. */
+  previousPhase: string;
+  /** The audit annotations are already written. */
+  auditWritten: boolean;
+}
+
+export interface PlanInput {
+  run: StoryRun;
+  /** The run's StepRuns, already joined (label, storyRunRef, owner). */
+  steps: readonly StepRun[];
+  findings?: readonly Finding[];
+  /** Epoch ms. */
+  now: number;
+  mode: RepairMode;
+  /** The kubeconfig user, for `finished-by`. */
+  user?: string | undefined;
+  reason?: string | undefined;
+  keepSteps?: boolean;
+  resume?: Resume;
+}
+
+export function planRun(input: PlanInput): RunPlan {
+  return input.mode === 'request-cancel' ? planCancelRequest(input) : planForceTerminal(input);
+}
+
+function basePlan(input: PlanInput, action: PlanAction): RunPlan {
+  const { run } = input;
+  const phase = run.status?.phase ?? '';
+  return {
+    namespace: run.metadata.namespace ?? 'default',
+    name: run.metadata.name,
+    resourceVersion: run.metadata.resourceVersion,
+    mode: input.mode,
+    action,
+    previousPhase: phase,
+    finalPhase: phase,
+    findings: relevantFindings(input),
+    changes: [],
+    stepRunDeletions: [],
+    stuckDeleting: [],
+    unknownPhaseStepRuns: [],
+    permissions: [],
+  };
+}
+
+function planCancelRequest(input: PlanInput): RunPlan {
+  const { run } = input;
+  const phase = run.status?.phase ?? '';
+  const cls = classifyPhase(phase);
+  if (cls === 'unknown')
+    return refuse(
+      basePlan(input, 'refused'),
+      `phase "${phase}" is not one storyctl knows (a newer operator?)`,
+    );
+  if (cls === 'terminal') {
+    // §9.1: the controller would rewrite a Succeeded or Failed run to Finished.
+    return refuse(
+      basePlan(input, 'refused'),
+      `the run is already ${phase}: setting spec.cancelRequested on a terminal run makes the controller ` +
+        `rewrite it to Finished; use --force-terminal to make its status consistent instead`,
+    );
+  }
+  if (run.spec?.cancelRequested === true) {
+    const plan = basePlan(input, 'no-op');
+    plan.reason = 'spec.cancelRequested is already true: the controller owns the stop now';
+    return plan;
+  }
+  const plan = basePlan(input, 'repair');
+  plan.specPatch = { spec: { cancelRequested: true } };
+  plan.changes = [{ path: 'spec.cancelRequested', before: run.spec?.cancelRequested, after: true }];
+  plan.permissions = [permission('patch', 'storyruns', plan.namespace)];
+  return plan;
+}
+
+function planForceTerminal(input: PlanInput): RunPlan {
+  const { run } = input;
+  const finish = planFinish(run, input.steps, input.now, input.keepSteps ? { keepSteps: true } : {});
+  const plan = basePlan(input, 'repair');
+  plan.finalPhase = finish.finalPhase;
+  plan.changes = finish.changes;
+  plan.stepRunDeletions = finish.stepRunDeletions;
+  plan.stuckDeleting = finish.stuckDeleting;
+  plan.unknownPhaseStepRuns = finish.unknownPhaseStepRuns;
+  if (input.resume) plan.previousPhase = input.resume.previousPhase;
+  if (finish.refusal !== undefined) return refuse(plan, finish.refusal);
+
+  // Kubernetes 1.20 accepts what the CRD's CEL rules reject: check them here, before any write.
+  const problems = validateRunStatus(finish.nextStatus);
+  if (problems.length > 0)
+    return refuse(plan, `the planned status would break the StoryRun CRD rules: ${problems.join('; ')}`);
+  const reason = input.reason ?? DEFAULT_REASON;
+  if (reason.length > MAX_REASON_LENGTH)
+    return refuse(plan, `--reason is longer than ${MAX_REASON_LENGTH} characters`);
+
+  // A resumed plan still owes the audit trail for the writes made before the conflict.
+  const owesAudit = input.resume !== undefined && !input.resume.auditWritten;
+  if (finish.noop && !owesAudit) {
+    plan.action = 'no-op';
+    plan.reason = 'the run is terminal and consistent: nothing to write';
+    return plan;
+  }
+  if (finish.specPatch) plan.specPatch = finish.specPatch;
+  if (finish.statusPatch) plan.statusPatch = finish.statusPatch;
+  if (!input.resume?.auditWritten) {
+    plan.annotations = {
+      [AUDIT_ANNOTATIONS.finishedAt]: formatKubeTime(input.now),
+      [AUDIT_ANNOTATIONS.finishedBy]: input.user ?? 'unknown',
+      [AUDIT_ANNOTATIONS.reason]: reason,
+      [AUDIT_ANNOTATIONS.previousPhase]: plan.previousPhase,
+    };
+  }
+  plan.permissions = permissionsFor(plan);
+  return plan;
+}
+
+function refuse(plan: RunPlan, reason: string): RunPlan {
+  const out: RunPlan = { ...plan, action: 'refused', reason, permissions: [] };
+  delete out.specPatch;
+  delete out.statusPatch;
+  delete out.annotations;
+  return out;
+}
+
+function permission(
+  verb: Permission['verb'],
+  resource: Permission['resource'],
+  namespace: string,
+): Permission {
+  return { verb, group: GROUPS.runs, resource, namespace };
+}
+
+export function permissionsFor(plan: RunPlan): Permission[] {
+  const out: Permission[] = [];
+  if (plan.specPatch || plan.annotations) out.push(permission('patch', 'storyruns', plan.namespace));
+  if (plan.statusPatch)
+    out.push({ ...permission('patch', 'storyruns', plan.namespace), subresource: 'status' });
+  if (plan.stepRunDeletions.length > 0) out.push(permission('delete', 'stepruns', plan.namespace));
+  return out;
+}
+
+/** `patch storyruns/status in namespace ns`, the way kubectl auth can-i spells it. */
+export function describePermission(p: Permission): string {
+  const resource = `${p.resource}${p.subresource ? `/${p.subresource}` : ''}.${p.group}`;
+  return `${p.verb} ${resource} in namespace ${p.namespace}`;
+}
+
+/** The union of the plans' permissions, each once. */
+export function neededPermissions(plans: readonly RunPlan[]): Permission[] {
+  const seen = new Map<string, Permission>();
+  for (const p of plans.flatMap((x) => x.permissions)) seen.set(describePermission(p), p);
+  return [...seen.values()];
+}
+
+function relevantFindings(input: PlanInput): PlanFinding[] {
+  const ns = input.run.metadata.namespace ?? 'default';
+  const stepNames = new Set(input.steps.map((s) => s.metadata.name));
+  return (input.findings ?? [])
+    .filter(
+      (f) =>
+        f.subject?.namespace === ns &&
+        ((f.subject.kind === 'StoryRun' && f.subject.name === input.run.metadata.name) ||
+          (f.subject.kind === 'StepRun' && stepNames.has(f.subject.name))),
+    )
+    .map((f) => ({ ruleId: f.ruleId, message: f.message }));
+}
+
+export interface FinishPlanDocument {
+  apiVersion: 'storyctl/v1';
+  kind: 'FinishPlan';
+  mode: RepairMode;
+  dryRun: 'none' | 'client' | 'server';
+  runs: RunPlan[];
+}
+
+export function planDocument(
+  plans: RunPlan[],
+  mode: RepairMode,
+  dryRun: FinishPlanDocument['dryRun'],
+): FinishPlanDocument {
+  return { apiVersion: 'storyctl/v1', kind: 'FinishPlan', mode, dryRun, runs: plans };
+}

@@ -1,0 +1,24 @@
+// What happened to each run of a repair: plain data for the reporters and the JSON output, kept
+// apart from the applier so reporters never import the code that writes.
+import type { PlanFinding, RunPlan } from './plan.js';
+
+export type Outcome = 'applied' | 'no-op' | 'refused' | 'conflict' | 'failed' | 'dry-run' | 'skipped';
+
+export interface WriteRecord {
+  write: 'spec' | 'status' | 'annotations' | 'delete-steprun';
+  name: string;
+}
+
+export interface RunResult {
+  namespace: string;
+  name: string;
+  outcome: Outcome;
+  message: string;
+  /** Write attempts (1 unless a conflict forced a re-plan). */
+  attempts: number;
+  writes: WriteRecord[];
+  /** Findings the read-back still sees (consistency rules only). */
+  remaining?: PlanFinding[];
+  /** The plan that was finally executed, when a conflict replaced the first one. */
+  replanned?: RunPlan;
+}

@@ -1,0 +1,48 @@
+// The question `finish --force-terminal` asks on a TTY: the plan as a diff (report/plan-diff.ts),
+// a one-line summary, and y/N. Presentational: the lines and the answer come in as props, the
+// keypress goes out through onAnswer; anything but y is a no, so a stray Enter writes nothing.
+import { Box, Text, useInput } from 'ink';
+import { diffSign, signColor } from '../plan-diff.js';
+import { tint } from './format.js';
+
+export interface ConfirmPlanProps {
+  readonly lines: readonly string[];
+  readonly summary: string;
+  readonly color: boolean;
+  /** Undefined while waiting; then the answer given, shown instead of the question. */
+  readonly answer?: boolean | undefined;
+  readonly onAnswer: (yes: boolean) => void;
+}
+
+export function ConfirmPlan(props: ConfirmPlanProps) {
+  const { color, answer } = props;
+  useInput(
+    (input, key) => {
+      if (input === 'y' || input === 'Y') props.onAnswer(true);
+      else if (input === 'n' || input === 'N' || key.return || key.escape || (key.ctrl && input === 'c'))
+        props.onAnswer(false);
+    },
+    { isActive: answer === undefined },
+  );
+  return (
+    <Box flexDirection="column">
+      {props.lines.map((line, i) => {
+        const sign = diffSign(line);
+        const header = sign === ' ' && !line.startsWith(' ');
+        return (
+          <Text key={i} bold={header} {...tint(color ? signColor(sign) : undefined)}>
+            {line}
+          </Text>
+        );
+      })}
+      <Text>{props.summary}</Text>
+      {answer === undefined ? (
+        <Text bold>Apply these changes? [y/N]</Text>
+      ) : (
+        <Text {...tint(color ? (answer ? 'green' : 'yellow') : undefined)}>
+          {answer ? 'Applying.' : 'Not applied: nothing was written.'}
+        </Text>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,81 @@
+// The retry policy alone: failures are injected as the exceptions client-node throws, no HTTP involved
+// (the real-server behaviour is in test/cluster).
+import { ApiException } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { StoryctlError } from '../../../src/model/errors.js';
+import {
+  ApiCaller,
+  HttpStatusError,
+  type CallPolicy,
+  type RetryEvent,
+} from '../../../src/sources/cluster/caller.js';
+
+const fast: CallPolicy = {
+  attemptTimeoutMs: 1000,
+  contactBudgetMs: 1000,
+  maxAttempts: 4,
+  baseDelayMs: 1,
+  maxDelayMs: 4,
+  maxRetryAfterMs: 50,
+};
+
+function failing(codes: number[], headers: Record<string, string> = {}): () => Promise<string> {
+  let i = 0;
+  return async () => {
+    const code = codes[i++];
+    if (code === undefined) return 'ok';
+    throw new ApiException(code, 'x', '{}', headers);
+  };
+}
+
+describe('ApiCaller', () => {
+  it('retries 429 and 5xx, then succeeds', async () => {
+    const events: RetryEvent[] = [];
+    const caller = new ApiCaller('https://k', fast, 'ctx', (e) => events.push(e));
+    await expect(caller.call('list', failing([429, 503, 500]))).resolves.toBe('ok');
+    expect(events.map((e) => e.attempt)).toEqual([1, 2, 3]);
+  });
+
+  it('waits what Retry-After says (capped by the policy)', async () => {
+    const events: RetryEvent[] = [];
+    const caller = new ApiCaller('https://k', fast, 'ctx', (e) => events.push(e));
+    await caller.call('list', failing([429], { 'retry-after': '1' }));
+    expect(events[0]?.delayMs).toBeGreaterThanOrEqual(50);
+  });
+
+  it('gives up after maxAttempts, naming the server', async () => {
+    const caller = new ApiCaller('https://k', fast);
+    const error = await caller
+      .call('list storyruns', failing([503, 503, 503, 503, 503]))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoryctlError);
+    expect((error as StoryctlError).kind).toBe('unreachable');
+    expect((error as StoryctlError).message).toContain('https://k');
+  });
+
+  it('hands 403, 404 and 410 to the caller at once, and makes 401 a configuration error', async () => {
+    for (const code of [403, 404, 410]) {
+      const error = await new ApiCaller('https://k', fast)
+        .call('list', failing([code]))
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(HttpStatusError);
+      expect((error as HttpStatusError).code).toBe(code);
+    }
+    const unauthorized = await new ApiCaller('https://k', fast)
+      .call('list', failing([401]))
+      .catch((e: unknown) => e);
+    expect((unauthorized as StoryctlError).kind).toBe('config');
+  });
+
+  it('does not retry an error that is not about the server', async () => {
+    let calls = 0;
+    const caller = new ApiCaller('https://k', fast);
+    await expect(
+      caller.call('list', async () => {
+        calls++;
+        throw new TypeError('bug');
+      }),
+    ).rejects.toThrow('bug');
+    expect(calls).toBe(1);
+  });
+});

@@ -1,0 +1,27 @@
+// `storyctl watch` outside a terminal: it refuses (exit 2) and points at `storyctl doctor`.
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+describe('storyctl watch without a terminal', () => {
+  it('refuses with exit 2 and names storyctl doctor, writing nothing to stdout', async () => {
+    const r = await runCli(['watch', '-n', 'voice']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('needs a terminal');
+    expect(r.stderr).toContain('storyctl doctor');
+  });
+
+  it('on a terminal, still exits 2 for a context the kubeconfig does not have', async () => {
+    const r = await runCli(['watch', '--context', 'prod-eu', '--kubeconfig', '/nonexistent/kubeconfig'], {
+      tty: true,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('kubeconfig /nonexistent/kubeconfig does not exist');
+  });
+
+  it('rejects a bad --stop-budget as a usage error', async () => {
+    const r = await runCli(['watch', '--stop-budget', 'soon'], { tty: true });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('expected a duration');
+  });
+});
