@@ -3,4 +3,6 @@
 import { lintLogs } from '../../src/logs/index.js';
 
 const result = await lintLogs(process.argv.slice(2), { stopBudgetSeconds: 30 });
-process.stdout.write(JSON.stringify({ findings: result.findings, notEvaluated: result.notEvaluated, sources: result.sources }));
+process.stdout.write(
+  JSON.stringify({ findings: result.findings, notEvaluated: result.notEvaluated, sources: result.sources }),
+);

@@ -8,7 +8,8 @@ export interface Planted {
   pid: number;
 }
 
-const FORCED = 'closing agent session due to participant disconnect (disable via `RoomInputOptions.closeOnDisconnect=False`)';
+const FORCED =
+  'closing agent session due to participant disconnect (disable via `RoomInputOptions.closeOnDisconnect=False`)';
 const AGENT_MSGS = [
   'received user transcript',
   'llm metrics',
@@ -34,14 +35,21 @@ function rng(seed: number): () => number {
   };
 }
 
-export async function generateCapture(path: string, targetBytes: number, planted: number): Promise<Planted[]> {
+export async function generateCapture(
+  path: string,
+  targetBytes: number,
+  planted: number,
+): Promise<Planted[]> {
   const rand = rng(42);
   const out = createWriteStream(path, { highWaterMark: 4 << 20 });
   const start = Date.parse('2026-04-22T12:00:00Z');
   const span = 3 * 3600_000; // three hours of traffic
   const approxLines = Math.round(targetBytes / 230);
   const step = span / approxLines;
-  const plants: Planted[] = Array.from({ length: planted }, (_, i) => ({ hostname: `agent-plant-${i}`, pid: 30_000 + i }));
+  const plants: Planted[] = Array.from({ length: planted }, (_, i) => ({
+    hostname: `agent-plant-${i}`,
+    pid: 30_000 + i,
+  }));
   // Each planted orphan: forced close, then 2007 closures every 30 min for two hours.
   const events: [number, string][] = [];
   plants.forEach((p, i) => {
@@ -49,8 +57,28 @@ export async function generateCapture(path: string, targetBytes: number, planted
     events.push([close, pinoLine(close, 30, p.pid, p.hostname, `"jobID":"AJ_plant${i}"`, FORCED)]);
     for (let k = 1; k <= 4; k++) {
       const t = close + k * 30 * 60_000;
-      events.push([t, pinoLine(t, 50, p.pid, p.hostname, '"error":{"type":"error","message":"session closed due to agent inactivity","code":2007}', 'Received error from LiveKit STT')]);
-      events.push([t + 3, pinoLine(t + 3, 40, p.pid, p.hostname, '"stt":"livekit.STT","attempt":1', 'failed to recognize speech, retrying in 100ms')]);
+      events.push([
+        t,
+        pinoLine(
+          t,
+          50,
+          p.pid,
+          p.hostname,
+          '"error":{"type":"error","message":"session closed due to agent inactivity","code":2007}',
+          'Received error from LiveKit STT',
+        ),
+      ]);
+      events.push([
+        t + 3,
+        pinoLine(
+          t + 3,
+          40,
+          p.pid,
+          p.hostname,
+          '"stt":"livekit.STT","attempt":1',
+          'failed to recognize speech, retrying in 100ms',
+        ),
+      ]);
     }
   });
   events.sort((a, b) => a[0] - b[0]);
@@ -107,11 +135,27 @@ function noise(rand: () => number, t: number, n: number): string {
   const host = `agent-${(n % 7).toString(16)}f${(n % 5) + 1}c`;
   if (r < 0.62) {
     const msg = AGENT_MSGS[n % AGENT_MSGS.length] as string;
-    return pinoLine(t, n % 9 === 0 ? 20 : 30, pid, host, `"jobID":"AJ_${(n % 97).toString(36)}x${pid}","lk.pii.room_name":"call-${n % 311}","durationMs":${n % 997},"ttftMs":${(n * 7) % 1500}`, msg);
+    return pinoLine(
+      t,
+      n % 9 === 0 ? 20 : 30,
+      pid,
+      host,
+      `"jobID":"AJ_${(n % 97).toString(36)}x${pid}","lk.pii.room_name":"call-${n % 311}","durationMs":${n % 997},"ttftMs":${(n * 7) % 1500}`,
+      msg,
+    );
   }
   if (r < 0.64) {
     // A clean close: forced close immediately followed by AgentSession closed (near miss).
-    return rand() < 0.5 ? pinoLine(t, 30, pid, host, '"reason":"participant_disconnected"', 'AgentSession closed') : pinoLine(t, 20, pid, host, '"speechId":"sp_1"', 'mainTask: scheduling paused and no more speech tasks to wait');
+    return rand() < 0.5
+      ? pinoLine(t, 30, pid, host, '"reason":"participant_disconnected"', 'AgentSession closed')
+      : pinoLine(
+          t,
+          20,
+          pid,
+          host,
+          '"speechId":"sp_1"',
+          'mainTask: scheduling paused and no more speech tasks to wait',
+        );
   }
   if (r < 0.84) {
     const iso = new Date(t).toISOString();

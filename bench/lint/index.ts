@@ -11,7 +11,14 @@ import { generateCapture } from './generate.js';
 const repoRoot = join(import.meta.dirname, '..', '..');
 const TARGET_RATIO = 1.0;
 const TARGET_RSS_MB = 150;
-const NEEDLES = ['closing agent session due to participant', 'AgentSession closed', '2007', 'Graceful cancel timeout expired', 'participant disconnected from caller room', 'timed out'];
+const NEEDLES = [
+  'closing agent session due to participant',
+  'AgentSession closed',
+  '2007',
+  'Graceful cancel timeout expired',
+  'participant disconnected from caller room',
+  'timed out',
+];
 
 export async function runLintBench(): Promise<boolean> {
   const mb = Number(process.env['STORYCTL_BENCH_LOG_MB'] ?? 500);
@@ -30,9 +37,13 @@ export async function runLintBench(): Promise<boolean> {
   const planted = JSON.parse(readFileSync(meta, 'utf8')) as { hostname: string; pid: number }[];
   const size = statSync(file).size;
 
-  const useCli = existsSync(join(repoRoot, 'dist', 'cli', 'main.js')) && process.env['STORYCTL_BENCH_LINT_CHILD'] !== '1';
+  const useCli =
+    existsSync(join(repoRoot, 'dist', 'cli', 'main.js')) && process.env['STORYCTL_BENCH_LINT_CHILD'] !== '1';
   const lintCmd: [string, string[]] = useCli
-    ? [process.execPath, [join(repoRoot, 'bin', 'storyctl.js'), 'lint', file, '-o', 'json', '--fail-on', 'none']]
+    ? [
+        process.execPath,
+        [join(repoRoot, 'bin', 'storyctl.js'), 'lint', file, '-o', 'json', '--fail-on', 'none'],
+      ]
     : [process.execPath, ['--import', 'tsx', join(repoRoot, 'bench', 'lint', 'child.ts'), file]];
   const grepArgs = ['-F', '-c', ...NEEDLES.flatMap((n) => ['-e', n]), file];
 
@@ -61,9 +72,17 @@ export async function runLintBench(): Promise<boolean> {
   const lintMs = median(lints.map((m) => m.ms));
   const rss = Math.max(...lints.map((m) => m.peakRssMb ?? 0));
   const ratio = lintMs / grepMs;
-  console.log(`lint: ${(size / 1e6).toFixed(0)} MB, ${planted.length} planted orphans, via ${useCli ? 'bin/storyctl.js lint -o json' : 'lintLogs (tsx child)'}`);
-  console.log(`lint: grep -F -c (6 needles) ${grepMs.toFixed(0)} ms; storyctl lint ${lintMs.toFixed(0)} ms; ratio ${ratio.toFixed(2)} (target <= ${TARGET_RATIO})`);
-  console.log(`lint: peak RSS ${rss.toFixed(0)} MB (target <= ${TARGET_RSS_MB}); throughput ${(size / 1e6 / (lintMs / 1000)).toFixed(0)} MB/s`);
-  console.log(`lint: planted orphans found ${planted.length - missing.length}/${planted.length}${extra.length > 0 ? `, ${extra.length} unexpected` : ''}`);
+  console.log(
+    `lint: ${(size / 1e6).toFixed(0)} MB, ${planted.length} planted orphans, via ${useCli ? 'bin/storyctl.js lint -o json' : 'lintLogs (tsx child)'}`,
+  );
+  console.log(
+    `lint: grep -F -c (6 needles) ${grepMs.toFixed(0)} ms; storyctl lint ${lintMs.toFixed(0)} ms; ratio ${ratio.toFixed(2)} (target <= ${TARGET_RATIO})`,
+  );
+  console.log(
+    `lint: peak RSS ${rss.toFixed(0)} MB (target <= ${TARGET_RSS_MB}); throughput ${(size / 1e6 / (lintMs / 1000)).toFixed(0)} MB/s`,
+  );
+  console.log(
+    `lint: planted orphans found ${planted.length - missing.length}/${planted.length}${extra.length > 0 ? `, ${extra.length} unexpected` : ''}`,
+  );
   return ratio <= TARGET_RATIO && rss <= TARGET_RSS_MB && missing.length === 0 && extra.length === 0;
 }

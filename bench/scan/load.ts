@@ -92,7 +92,7 @@ export async function loadRuns(info: ClusterInfo, runs: number): Promise<{ runs:
         },
         'application/merge-patch+json',
       );
-        for (const id of ['agent', 'egress']) {
+      for (const id of ['agent', 'egress']) {
         const s = stepRun(
           { apiVersion: 'runs.bubustack.io/v1alpha1', kind: 'StoryRun', metadata: run.metadata },
           id,

@@ -19,7 +19,9 @@ export function buildProgram(io: CliIO, result: CommandResult): Command {
   const program = new Command();
   program
     .name('storyctl')
-    .description('Find and repair Bobrapet StoryRuns that will not stop, and voice workers that will not let go.')
+    .description(
+      'Find and repair Bobrapet StoryRuns that will not stop, and voice workers that will not let go.',
+    )
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()

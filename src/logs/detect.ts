@@ -6,7 +6,11 @@ import { parseJsonRecord, type Where } from './formats/json.js';
 import { parsePrettyRecord } from './formats/pino-pretty.js';
 import { parsePythonText } from './formats/python-text.js';
 
-export function parseRecord(lines: readonly string[], where: Where, dayOf: (msOfDay: number) => number | undefined): LogEvent | undefined {
+export function parseRecord(
+  lines: readonly string[],
+  where: Where,
+  dayOf: (msOfDay: number) => number | undefined,
+): LogEvent | undefined {
   const first = lines[0];
   if (first === undefined) return undefined;
   const c = first.charCodeAt(0);

@@ -11,7 +11,13 @@ import { logRules } from '../rules/logs/index.js';
 import { parseRecord } from './detect.js';
 import { expandInputs, inputChunks, isGzipFile, type LogInput } from './reader.js';
 import { buildPrefilter, type Prefilter } from './needles.js';
-import { PARALLEL_MIN_BYTES, scanFileRange, scanRangeInWorker, splitPoint, type RangeResult } from './range.js';
+import {
+  PARALLEL_MIN_BYTES,
+  scanFileRange,
+  scanRangeInWorker,
+  splitPoint,
+  type RangeResult,
+} from './range.js';
 import { Scanner, type ScanRecord } from './scan.js';
 import { stripPrefixes } from './prefixes.js';
 import { normalizeTime } from '../model/log-event.js';
@@ -41,7 +47,10 @@ interface ActiveRule {
 export async function lintLogs(inputs: string[], options: LintLogsOptions): Promise<LintLogsResult> {
   const rules = options.rules ?? logRules;
   const files = await expandInputs(inputs);
-  const ctx = { now: options.now ?? Date.now(), stopBudgetSeconds: options.stopBudgetSeconds ?? DEFAULT_STOP_BUDGET_SECONDS };
+  const ctx = {
+    now: options.now ?? Date.now(),
+    stopBudgetSeconds: options.stopBudgetSeconds ?? DEFAULT_STOP_BUDGET_SECONDS,
+  };
   const result: EngineResult = { findings: [], notEvaluated: [] };
   const active: ActiveRule[] = rules.map((rule) => {
     try {
@@ -52,7 +61,9 @@ export async function lintLogs(inputs: string[], options: LintLogsOptions): Prom
     }
   });
   const needle = buildPrefilter(rules.flatMap((r) => r.needles));
-  const total = files.every((f) => f.size !== undefined) ? files.reduce((n, f) => n + (f.size ?? 0), 0) : undefined;
+  const total = files.every((f) => f.size !== undefined)
+    ? files.reduce((n, f) => n + (f.size ?? 0), 0)
+    : undefined;
   let read = 0;
   const onRaw = (n: number): void => {
     read += n;
@@ -97,12 +108,18 @@ export async function lintLogs(inputs: string[], options: LintLogsOptions): Prom
   // Evidence is redacted here as well as by the CLI, so no caller can leak it by accident.
   const showPii = options.showPii === true;
   const findings = result.findings.map((f) => redactFinding(f, showPii));
-  const notEvaluated = result.notEvaluated.map((n) => ({ ...n, reason: redactValue(n.reason, { showPii }) as string }));
+  const notEvaluated = result.notEvaluated.map((n) => ({
+    ...n,
+    reason: redactValue(n.reason, { showPii }) as string,
+  }));
   return { findings, notEvaluated, sources };
 }
 
 function redactFinding(f: Finding, showPii: boolean): Finding {
-  const r = redactValue({ message: f.message, evidence: f.evidence }, { showPii }) as Pick<Finding, 'message' | 'evidence'>;
+  const r = redactValue({ message: f.message, evidence: f.evidence }, { showPii }) as Pick<
+    Finding,
+    'message' | 'evidence'
+  >;
   return { ...f, message: r.message, evidence: r.evidence };
 }
 
@@ -124,14 +141,17 @@ export async function scanInput(
   let parseFailures = 0;
   let day: number | undefined;
   let lastPretty: number | undefined;
-  const dayOf = (prefixTime: number | undefined) => (msOfDay: number): number | undefined => {
-    if (prefixTime !== undefined) return prefixTime;
-    let t = (day ?? 0) + msOfDay;
-    // A time of day that jumps back by more than half a day has crossed midnight.
-    if (lastPretty !== undefined && t < lastPretty - DAY_MS / 2) t += DAY_MS * Math.ceil((lastPretty - t - DAY_MS / 2) / DAY_MS);
-    lastPretty = t;
-    return t;
-  };
+  const dayOf =
+    (prefixTime: number | undefined) =>
+    (msOfDay: number): number | undefined => {
+      if (prefixTime !== undefined) return prefixTime;
+      let t = (day ?? 0) + msOfDay;
+      // A time of day that jumps back by more than half a day has crossed midnight.
+      if (lastPretty !== undefined && t < lastPretty - DAY_MS / 2)
+        t += DAY_MS * Math.ceil((lastPretty - t - DAY_MS / 2) / DAY_MS);
+      lastPretty = t;
+      return t;
+    };
   const onRecord = (r: ScanRecord): void => {
     const ev = parseRecord(r.lines, { file: file.name, line: r.line }, dayOf(r.prefixTime));
     if (!ev) {
@@ -147,7 +167,11 @@ export async function scanInput(
     const mid = size >= parallelMinBytes ? splitPoint(path, size) : size;
     if (mid >= size) {
       const r = scanFileRange(path, 0, size, new Scanner(needle, onRecord), onRaw);
-      return { lines: r.lines, skippedLines: r.skippedLines + parseFailures, lastTime: lastLineTime(r.lastLine) };
+      return {
+        lines: r.lines,
+        skippedLines: r.skippedLines + parseFailures,
+        lastTime: lastLineTime(r.lastLine),
+      };
     }
     // Second half in a worker while this thread scans the first; its records wait for ours.
     const worker = scanRangeInWorker(path, mid, size, needle, onRaw);
@@ -172,7 +196,11 @@ export async function scanInput(
   const scanner = new Scanner(needle, onRecord);
   for await (const chunk of inputChunks(file, stdin, onRaw)) scanner.push(chunk);
   scanner.end();
-  return { lines: scanner.lines, skippedLines: scanner.skippedLines + parseFailures, lastTime: lastLineTime(scanner.lastLine) };
+  return {
+    lines: scanner.lines,
+    skippedLines: scanner.skippedLines + parseFailures,
+    lastTime: lastLineTime(scanner.lastLine),
+  };
 }
 
 /** The time of the capture's last line, whatever its format, without running a rule on it. */

@@ -66,5 +66,8 @@ export function prefilterSource(p: Prefilter): { anchors: string; verify: string
 }
 
 export function prefilterFrom(s: { anchors: string; verify: string | undefined }): Prefilter {
-  return { anchors: new RegExp(s.anchors, 'g'), verify: s.verify !== undefined ? new RegExp(s.verify) : undefined };
+  return {
+    anchors: new RegExp(s.anchors, 'g'),
+    verify: s.verify !== undefined ? new RegExp(s.verify) : undefined,
+  };
 }

@@ -10,7 +10,8 @@ export interface Stripped {
   partial?: boolean;
 }
 
-const CRI = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) (?:stdout|stderr) ([FP]) ?/;
+const CRI =
+  /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) (?:stdout|stderr) ([FP]) ?/;
 const KUBECTL_TS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) /;
 // Kubernetes names are lowercase DNS labels; no format storyctl reads starts with one, so a line
 // that does is a stern line (or garbage, which no parser will accept afterwards anyway).

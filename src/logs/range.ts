@@ -4,7 +4,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { inputError } from '../model/errors.js';
 import { prefilterSource, type Prefilter } from './needles.js';
-import type { Scanner} from './scan.js';
+import type { Scanner } from './scan.js';
 import { type ScanRecord } from './scan.js';
 
 const BUFFER_BYTES = 128 << 10;
@@ -18,7 +18,13 @@ export interface RangeResult {
 }
 
 /** Scan bytes [start, end) of a file, synchronously. `start` must be a line start. */
-export function scanFileRange(path: string, start: number, end: number, scanner: Scanner, onRaw: (n: number) => void): RangeResult {
+export function scanFileRange(
+  path: string,
+  start: number,
+  end: number,
+  scanner: Scanner,
+  onRaw: (n: number) => void,
+): RangeResult {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -79,7 +85,13 @@ export interface WorkerScan {
 }
 
 /** Scan [start, end) in a worker thread; its records are buffered until the caller wants them. */
-export function scanRangeInWorker(path: string, start: number, end: number, filter: Prefilter | undefined, onRaw: (n: number) => void): WorkerScan {
+export function scanRangeInWorker(
+  path: string,
+  start: number,
+  end: number,
+  filter: Prefilter | undefined,
+  onRaw: (n: number) => void,
+): WorkerScan {
   const records: ScanRecord[] = [];
   const fromSource = import.meta.url.endsWith('.ts');
   // From source (tests, tsx) the worker needs the TypeScript loader; from dist it is plain JS.

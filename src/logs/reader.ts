@@ -93,7 +93,11 @@ function isGzip(b: Buffer | undefined): boolean {
  * counts for progress. A truncated gzip member ends the input instead of failing it: captures are
  * often copied while still being written.
  */
-export async function* inputChunks(input: LogInput, stdin: NodeJS.ReadableStream | undefined, onRaw: (n: number) => void): AsyncGenerator<Buffer> {
+export async function* inputChunks(
+  input: LogInput,
+  stdin: NodeJS.ReadableStream | undefined,
+  onRaw: (n: number) => void,
+): AsyncGenerator<Buffer> {
   let source: AsyncIterable<Buffer | string>;
   let first: Buffer | undefined;
   if (input.path === undefined) {
@@ -141,12 +145,16 @@ export async function* inputChunks(input: LogInput, stdin: NodeJS.ReadableStream
     for await (const chunk of gunzip as AsyncIterable<Buffer>) yield chunk;
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code !== 'Z_BUF_ERROR') throw inputError(`cannot decompress ${input.name}: ${reason(error)}`, input.name);
+    if (code !== 'Z_BUF_ERROR')
+      throw inputError(`cannot decompress ${input.name}: ${reason(error)}`, input.name);
   }
   await feed;
 }
 
-async function* rawChunks(source: AsyncIterable<Buffer | string>, onRaw: (n: number) => void): AsyncGenerator<Buffer> {
+async function* rawChunks(
+  source: AsyncIterable<Buffer | string>,
+  onRaw: (n: number) => void,
+): AsyncGenerator<Buffer> {
   try {
     for await (const c of source) {
       const b = typeof c === 'string' ? Buffer.from(c) : c;

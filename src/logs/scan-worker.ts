@@ -4,7 +4,12 @@ import { prefilterFrom } from './needles.js';
 import { scanFileRange } from './range.js';
 import { Scanner, type ScanRecord } from './scan.js';
 
-const data = workerData as { path: string; start: number; end: number; filter: { anchors: string; verify: string | undefined } | undefined };
+const data = workerData as {
+  path: string;
+  start: number;
+  end: number;
+  filter: { anchors: string; verify: string | undefined } | undefined;
+};
 let batch: ScanRecord[] = [];
 let raw = 0;
 const scanner = new Scanner(data.filter ? prefilterFrom(data.filter) : undefined, (r) => {

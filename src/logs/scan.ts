@@ -102,7 +102,10 @@ export class Scanner implements ScanStats {
     }
     if (final) {
       if (len > from) {
-        const data = buf[len - 1] === 10 ? buf.subarray(from, len) : Buffer.concat([buf.subarray(from, len), Buffer.from('\n')]);
+        const data =
+          buf[len - 1] === 10
+            ? buf.subarray(from, len)
+            : Buffer.concat([buf.subarray(from, len), Buffer.from('\n')]);
         this.region(data, 0, data.length);
       }
       return len;
@@ -166,7 +169,7 @@ export class Scanner implements ScanStats {
     let cursor = start;
     let lineNo = this.lines;
     if (re) {
-      const text = buf.toString("latin1", start, end);
+      const text = buf.toString('latin1', start, end);
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = re.exec(text)) !== null) {
@@ -220,7 +223,8 @@ export class Scanner implements ScanStats {
       const l = this.decode(buf, ls, le);
       if (l.content !== undefined && l.content.length > 0 && !isContinuation(l.content)) {
         this.lastLine = l.content;
-        if (l.prefixTime !== undefined) this.lastLine = `${new Date(l.prefixTime).toISOString()} ${l.content}`;
+        if (l.prefixTime !== undefined)
+          this.lastLine = `${new Date(l.prefixTime).toISOString()} ${l.content}`;
         return;
       }
       le = ls - 1;
@@ -228,7 +232,14 @@ export class Scanner implements ScanStats {
   }
 
   /** Build and emit the record holding line [ls, le) (number `lineNo`); report lines consumed. */
-  private candidate(buf: Buffer, start: number, end: number, ls: number, le: number, lineNo: number): { lines: number; next: number } {
+  private candidate(
+    buf: Buffer,
+    start: number,
+    end: number,
+    ls: number,
+    le: number,
+    lineNo: number,
+  ): { lines: number; next: number } {
     if (le - ls > MAX_LINE_BYTES) this.longLine();
     let head = this.decode(buf, ls, le);
     if (head.content === undefined) return { lines: 1, next: le + 1 };

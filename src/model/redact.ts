@@ -8,13 +8,18 @@ export interface RedactOptions {
   showPii: boolean;
 }
 
-const SECRET_KEY = /(authorization|api[-_]?key|api[-_]?secret|secret|token|password|passwd|credential|private[-_]?key)/i;
-const PII_KEY = /^(lk\.pii\..*|participant|participantIdentity|participant_identity|identity|callerIdentity|caller_identity|phoneNumber|phone_number)$/;
+const SECRET_KEY =
+  /(authorization|api[-_]?key|api[-_]?secret|secret|token|password|passwd|credential|private[-_]?key)/i;
+const PII_KEY =
+  /^(lk\.pii\..*|participant|participantIdentity|participant_identity|identity|callerIdentity|caller_identity|phoneNumber|phone_number)$/;
 
 const SECRET_PATTERNS: [RegExp, string][] = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${MASK}`],
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, MASK],
-  [/\b(api[-_]?key|api[-_]?secret|secret|token|password|access[-_]?token)(["']?\s*[:=]\s*["']?)[^\s"',;&]{4,}/gi, `$1$2${MASK}`],
+  [
+    /\b(api[-_]?key|api[-_]?secret|secret|token|password|access[-_]?token)(["']?\s*[:=]\s*["']?)[^\s"',;&]{4,}/gi,
+    `$1$2${MASK}`,
+  ],
   // LiveKit API keys look like `APIxxxxxxxxxxxx`.
   [/\bAPI[A-Za-z0-9]{9,}\b/g, MASK],
 ];
@@ -34,13 +39,21 @@ export function redactString(text: string, options: RedactOptions): string {
 export function redactValue(value: unknown, options: RedactOptions, key?: string): unknown {
   if (key !== undefined) {
     if (SECRET_KEY.test(key) && value !== null && typeof value !== 'object' && value !== '') return MASK;
-    if (!options.showPii && PII_KEY.test(key) && value !== null && value !== undefined && typeof value !== 'object') return MASK;
+    if (
+      !options.showPii &&
+      PII_KEY.test(key) &&
+      value !== null &&
+      value !== undefined &&
+      typeof value !== 'object'
+    )
+      return MASK;
   }
   if (typeof value === 'string') return redactString(value, options);
   if (Array.isArray(value)) return value.map((v) => redactValue(v, options));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactValue(v, options, k);
+    for (const [k, v] of Object.entries(value as Record<string, unknown>))
+      out[k] = redactValue(v, options, k);
     return out;
   }
   return value;

@@ -162,6 +162,7 @@ describe('storyctl doctor --snapshot', () => {
 
   it('colours only on a TTY without NO_COLOR or --no-color', async () => {
     const args = ['doctor', '--snapshot', SEED_AFTER, '--now', '2026-04-22T18:16:00Z'];
+    // eslint-disable-next-line no-control-regex
     const esc = /\u001b\[/;
     expect((await runCli(args, { tty: true })).stdout).toMatch(esc);
     expect((await runCli(args, { tty: true, env: { NO_COLOR: '1' } })).stdout).not.toMatch(esc);

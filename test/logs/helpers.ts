@@ -7,14 +7,23 @@ import type { LogRule } from '../../src/rules/log-rule.js';
 export const FIXTURES = new URL('../../fixtures/logs/', import.meta.url).pathname;
 
 /** Lint text given as stdin (`-`), the way a pipe would deliver it. */
-export function lintText(text: string | Buffer, opts: { rules?: LogRule[]; stopBudgetSeconds?: number; showPii?: boolean } = {}): Promise<LintLogsResult> {
-  const o: Parameters<typeof lintLogs>[1] = { stdin: Readable.from([Buffer.isBuffer(text) ? text : Buffer.from(text)]), stopBudgetSeconds: opts.stopBudgetSeconds ?? 30 };
+export function lintText(
+  text: string | Buffer,
+  opts: { rules?: LogRule[]; stopBudgetSeconds?: number; showPii?: boolean } = {},
+): Promise<LintLogsResult> {
+  const o: Parameters<typeof lintLogs>[1] = {
+    stdin: Readable.from([Buffer.isBuffer(text) ? text : Buffer.from(text)]),
+    stopBudgetSeconds: opts.stopBudgetSeconds ?? 30,
+  };
   if (opts.rules) o.rules = opts.rules;
   if (opts.showPii !== undefined) o.showPii = opts.showPii;
   return lintLogs(['-'], o);
 }
 
-export function lintPaths(paths: string[], opts: { stopBudgetSeconds?: number; showPii?: boolean } = {}): Promise<LintLogsResult> {
+export function lintPaths(
+  paths: string[],
+  opts: { stopBudgetSeconds?: number; showPii?: boolean } = {},
+): Promise<LintLogsResult> {
   const o: Parameters<typeof lintLogs>[1] = { stopBudgetSeconds: opts.stopBudgetSeconds ?? 30 };
   if (opts.showPii !== undefined) o.showPii = opts.showPii;
   return lintLogs(paths, o);
@@ -30,16 +39,40 @@ export function ids(r: LintLogsResult): string[] {
 
 const base = Date.parse('2026-04-22T14:00:00Z');
 /** A pino line at `sec` seconds after a fixed start. */
-export function pino(sec: number, level: number, msg: string, fields: Record<string, unknown> = {}, pid = 4242, hostname = 'agent-7d9f'): string {
+export function pino(
+  sec: number,
+  level: number,
+  msg: string,
+  fields: Record<string, unknown> = {},
+  pid = 4242,
+  hostname = 'agent-7d9f',
+): string {
   return JSON.stringify({ level, time: base + Math.round(sec * 1000), pid, hostname, ...fields, msg });
 }
 
 export function zap(sec: number, msg: string, fields: Record<string, unknown> = {}): string {
-  return JSON.stringify({ level: 'info', ts: new Date(base + sec * 1000).toISOString(), logger: 'steprun', msg, ...fields });
+  return JSON.stringify({
+    level: 'info',
+    ts: new Date(base + sec * 1000).toISOString(),
+    logger: 'steprun',
+    msg,
+    ...fields,
+  });
 }
 
-export function py(sec: number, level: string, message: string, fields: Record<string, unknown> = {}): string {
-  return JSON.stringify({ message, level, name: 'livekit.agents', ...fields, timestamp: new Date(base + sec * 1000).toISOString().replace('Z', '+00:00') });
+export function py(
+  sec: number,
+  level: string,
+  message: string,
+  fields: Record<string, unknown> = {},
+): string {
+  return JSON.stringify({
+    message,
+    level,
+    name: 'livekit.agents',
+    ...fields,
+    timestamp: new Date(base + sec * 1000).toISOString().replace('Z', '+00:00'),
+  });
 }
 
 export function ductor(sec: number, level: string, msg: string, ctx?: string): string {

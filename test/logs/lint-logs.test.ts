@@ -19,7 +19,11 @@ describe('lintLogs inputs', () => {
     expect(r.notEvaluated).toEqual([]);
     const br = r.findings.find((f) => f.ruleId === 'BR101');
     // The P/F split line is reported at the line of its first piece.
-    expect(br?.location?.line).toBe(readFileSync(MIXED, 'utf8').split('\n').findIndex((l) => l.includes(' stderr P ')) + 1);
+    expect(br?.location?.line).toBe(
+      readFileSync(MIXED, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes(' stderr P ')) + 1,
+    );
   });
 
   it('detects gzip by content, not by name, and gives the same result', async () => {
@@ -41,12 +45,21 @@ describe('lintLogs inputs', () => {
   it('walks directories recursively and expands globs, skipping READMEs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'storyctl-logs-'));
     mkdirSync(join(dir, 'a/b'), { recursive: true });
-    writeFileSync(join(dir, 'a/b/agent.log'), readFileSync(join(FIXTURES, 'orphaned-stt-socket/agent-7d9f.jsonl')));
-    writeFileSync(join(dir, 'controller.json'), readFileSync(join(FIXTURES, 'controller-cancel-window/bobrapet-controller.jsonl')));
+    writeFileSync(
+      join(dir, 'a/b/agent.log'),
+      readFileSync(join(FIXTURES, 'orphaned-stt-socket/agent-7d9f.jsonl')),
+    );
+    writeFileSync(
+      join(dir, 'controller.json'),
+      readFileSync(join(FIXTURES, 'controller-cancel-window/bobrapet-controller.jsonl')),
+    );
     writeFileSync(join(dir, 'README.md'), 'closing agent session due to participant disconnect');
     const byDir = await lintPaths([dir]);
     expect(ids(byDir)).toEqual(['BR101', 'LK101', 'LK102']);
-    expect(byDir.sources.map((s) => s.name)).toEqual([join(dir, 'a/b/agent.log'), join(dir, 'controller.json')]);
+    expect(byDir.sources.map((s) => s.name)).toEqual([
+      join(dir, 'a/b/agent.log'),
+      join(dir, 'controller.json'),
+    ]);
     const byGlob = await lintPaths([join(dir, '**/*.log')]);
     expect(ids(byGlob)).toEqual(['LK101', 'LK102']);
   });
@@ -71,7 +84,11 @@ describe('lintLogs inputs', () => {
   });
 
   it('never aborts on garbage: a file of noise yields counts and no findings', async () => {
-    const noise = Buffer.concat([Buffer.from('timed out draining but not a log\n{"msg": 2007\n'), Buffer.from([0, 1, 2, 0xff, 10]), Buffer.from('Graceful cancel timeout expired; deleting remaining StepRuns')]);
+    const noise = Buffer.concat([
+      Buffer.from('timed out draining but not a log\n{"msg": 2007\n'),
+      Buffer.from([0, 1, 2, 0xff, 10]),
+      Buffer.from('Graceful cancel timeout expired; deleting remaining StepRuns'),
+    ]);
     const r = await lintText(noise);
     expect(r.findings).toEqual([]);
     expect(r.sources).toEqual([{ type: 'log', name: '-', lines: 4, skippedLines: 4 }]);

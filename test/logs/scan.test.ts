@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_LINE_BYTES, needleRegExp, Scanner, type ScanRecord } from '../../src/logs/scan.js';
 
-function scan(data: Buffer | string, needles: string[], chunk = 1 << 20): { records: ScanRecord[]; s: Scanner } {
+function scan(
+  data: Buffer | string,
+  needles: string[],
+  chunk = 1 << 20,
+): { records: ScanRecord[]; s: Scanner } {
   const records: ScanRecord[] = [];
   const s = new Scanner(needleRegExp(needles), (r) => records.push(r));
   const buf = Buffer.isBuffer(data) ? data : Buffer.from(data);
@@ -39,7 +43,11 @@ describe('Scanner', () => {
   });
 
   it('counts and skips invalid UTF-8 and binary lines, even when they hold a needle', () => {
-    const data = Buffer.concat([Buffer.from('ok NEEDLE\n'), Buffer.from([0xff, 0xfe, 0x4e]), Buffer.from('EEDLE bad\nnul\u0000 NEEDLE\nfine\n')]);
+    const data = Buffer.concat([
+      Buffer.from('ok NEEDLE\n'),
+      Buffer.from([0xff, 0xfe, 0x4e]),
+      Buffer.from('EEDLE bad\nnul\u0000 NEEDLE\nfine\n'),
+    ]);
     const { records, s } = scan(data, ['NEEDLE']);
     expect(records.map((r) => r.lines[0])).toEqual(['ok NEEDLE']);
     expect(s.lines).toBe(4);
@@ -58,20 +66,47 @@ describe('Scanner', () => {
   });
 
   it('keeps pino-pretty continuation lines with their header, across chunk boundaries, from either end', () => {
-    const pretty = ['[17:20:01.123] ERROR (4242): Received error', '    error: {', '      "code": 2007', '    }', '[17:20:02.000] INFO (4242): next', 'plain'].join('\n');
+    const pretty = [
+      '[17:20:01.123] ERROR (4242): Received error',
+      '    error: {',
+      '      "code": 2007',
+      '    }',
+      '[17:20:02.000] INFO (4242): next',
+      'plain',
+    ].join('\n');
     for (const size of [5, 13, 1 << 20]) {
       const byHeader = scan(pretty, ['Received error'], size).records;
-      expect(byHeader).toEqual([{ line: 1, lines: ['[17:20:01.123] ERROR (4242): Received error', '    error: {', '      "code": 2007', '    }'] }]);
+      expect(byHeader).toEqual([
+        {
+          line: 1,
+          lines: [
+            '[17:20:01.123] ERROR (4242): Received error',
+            '    error: {',
+            '      "code": 2007',
+            '    }',
+          ],
+        },
+      ]);
       const byBody = scan(pretty, ['2007'], size).records;
       expect(byBody).toEqual(byHeader);
     }
   });
 
   it('joins CRI partial (P) records with the final (F) one, found from either piece', () => {
-    const cri = ['2026-04-22T18:15:32.000000001Z stderr P {"msg":"Graceful cancel ', '2026-04-22T18:15:32.000000002Z stderr F timeout expired","x":1}', 'next'].join('\n');
+    const cri = [
+      '2026-04-22T18:15:32.000000001Z stderr P {"msg":"Graceful cancel ',
+      '2026-04-22T18:15:32.000000002Z stderr F timeout expired","x":1}',
+      'next',
+    ].join('\n');
     for (const needle of ['Graceful', 'expired']) {
       const { records } = scan(cri, [needle]);
-      expect(records).toEqual([{ line: 1, lines: ['{"msg":"Graceful cancel timeout expired","x":1}'], prefixTime: Date.parse('2026-04-22T18:15:32.000Z') }]);
+      expect(records).toEqual([
+        {
+          line: 1,
+          lines: ['{"msg":"Graceful cancel timeout expired","x":1}'],
+          prefixTime: Date.parse('2026-04-22T18:15:32.000Z'),
+        },
+      ]);
     }
   });
 

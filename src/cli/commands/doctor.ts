@@ -97,7 +97,7 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
     } else {
       const { loadCluster } = await import('../../sources/cluster/index.js');
       const opts: Parameters<typeof loadCluster>[0] = {
-        onProgress: (p) => progress.update(`listing ${p.kind}: ${p.listed}`),
+        onProgress: (p) => progress.objects(p.kind, p.listed),
       };
       if (flags.kubeconfig) opts.kubeconfig = flags.kubeconfig;
       if (flags.context) opts.context = flags.context;

@@ -47,12 +47,7 @@ export async function runLint(
       stopBudgetSeconds: flags.stopBudget,
       rules: logRules.filter((r) => ids.has(r.meta.id)),
       showPii: flags.showPii === true,
-      onProgress: (read, total) =>
-        progress.update(
-          total
-            ? `reading logs: ${formatMiB(read)} of ${formatMiB(total)}`
-            : `reading logs: ${formatMiB(read)}`,
-        ),
+      onProgress: (read, total) => progress.bytes(read, total),
     });
   } finally {
     progress.done();
@@ -71,8 +66,4 @@ export async function runLint(
     logRules.filter((r) => ids.has(r.meta.id)).map((r) => r.meta),
   );
   return exitCodeForReport(report, flags.failOn);
-}
-
-function formatMiB(bytes: number): string {
-  return `${(bytes / 1048576).toFixed(1)} MiB`;
 }

@@ -2,7 +2,8 @@
 import { normalizeLevel, type DuctorContext, type LogEvent } from '../../model/log-event.js';
 import type { Where } from './json.js';
 
-const LINE = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:[,.](\d{1,6}))? \[([A-Z]+)\] ([^\s:]+):([^\s:]+):(\d+): (.*)$/;
+const LINE =
+  /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:[,.](\d{1,6}))? \[([A-Z]+)\] ([^\s:]+):([^\s:]+):(\d+): (.*)$/;
 const CTX = /^\[([^\]\s:]+)(?::([^\]\s:]*))?(?::([^\]\s:]*))?(?::([^\]\s:]*))?\] /;
 
 export function parseDuctor(text: string, where: Where): LogEvent | undefined {
@@ -10,7 +11,14 @@ export function parseDuctor(text: string, where: Where): LogEvent | undefined {
   if (!m) return undefined;
   let message = m[8] as string;
   const fields: Record<string, unknown> = { logger: m[5], source: `${m[6]}:${m[7]}` };
-  const ev: LogEvent = { format: 'ductor', file: where.file, line: where.line, level: normalizeLevel(m[4]), message, fields };
+  const ev: LogEvent = {
+    format: 'ductor',
+    file: where.file,
+    line: where.line,
+    level: normalizeLevel(m[4]),
+    message,
+    fields,
+  };
   const c = CTX.exec(message);
   if (c) {
     const ctx: DuctorContext = { agent: c[1] as string };

@@ -18,21 +18,37 @@ export function parseJsonRecord(text: string, where: Where): LogEvent | undefine
   const rec = o as Record<string, unknown>;
   if (typeof rec.msg === 'string' && typeof rec.level === 'number') return pino(rec, where);
   if (typeof rec.msg === 'string' && 'ts' in rec) return zap(rec, where);
-  if (typeof rec.message === 'string' && ('timestamp' in rec || 'name' in rec || 'level' in rec)) return python(rec, where);
+  if (typeof rec.message === 'string' && ('timestamp' in rec || 'name' in rec || 'level' in rec))
+    return python(rec, where);
   // pino with a string level (custom formatters) still has `time` and `pid`.
   if (typeof rec.msg === 'string' && ('time' in rec || 'pid' in rec)) return pino(rec, where);
   return undefined;
 }
 
-function base(format: LogEvent['format'], where: Where, level: unknown, message: string, time: unknown, fields: Record<string, unknown>): LogEvent {
-  const ev: LogEvent = { format, file: where.file, line: where.line, level: normalizeLevel(level), message, fields };
+function base(
+  format: LogEvent['format'],
+  where: Where,
+  level: unknown,
+  message: string,
+  time: unknown,
+  fields: Record<string, unknown>,
+): LogEvent {
+  const ev: LogEvent = {
+    format,
+    file: where.file,
+    line: where.line,
+    level: normalizeLevel(level),
+    message,
+    fields,
+  };
   const t = normalizeTime(time);
   if (t !== undefined) ev.time = t;
   return ev;
 }
 
 function setPid(ev: LogEvent, pid: unknown): void {
-  const n = typeof pid === 'number' ? pid : typeof pid === 'string' && /^\d+$/.test(pid) ? Number(pid) : undefined;
+  const n =
+    typeof pid === 'number' ? pid : typeof pid === 'string' && /^\d+$/.test(pid) ? Number(pid) : undefined;
   if (n !== undefined) ev.pid = n;
 }
 
@@ -53,7 +69,14 @@ function zap(rec: Record<string, unknown>, where: Where): LogEvent {
 
 function python(rec: Record<string, unknown>, where: Where): LogEvent {
   const { level, timestamp, message, pid, ...fields } = rec;
-  const ev = base('python-json', where, level, message as string, timestamp ?? fields.time ?? fields.asctime, fields);
+  const ev = base(
+    'python-json',
+    where,
+    level,
+    message as string,
+    timestamp ?? fields.time ?? fields.asctime,
+    fields,
+  );
   setPid(ev, pid);
   const job = fields.job_id ?? fields.jobId;
   if (typeof job === 'string') ev.jobId = job;

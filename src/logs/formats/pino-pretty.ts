@@ -10,10 +10,15 @@ const FIELD = /^ {4}([^\s:][^:]*): ?(.*)$/;
  * `dayOf` turns a time of day into a full time: pino-pretty prints no date, so the caller supplies
  * the collector's prefix time or the running date of the file.
  */
-export function parsePrettyRecord(lines: readonly string[], where: Where, dayOf: (msOfDay: number) => number | undefined): LogEvent | undefined {
+export function parsePrettyRecord(
+  lines: readonly string[],
+  where: Where,
+  dayOf: (msOfDay: number) => number | undefined,
+): LogEvent | undefined {
   const m = HEADER.exec(lines[0] ?? '');
   if (!m) return undefined;
-  const msOfDay = ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number((m[4] ?? '0').padEnd(3, '0'));
+  const msOfDay =
+    ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number((m[4] ?? '0').padEnd(3, '0'));
   const fields: Record<string, unknown> = {};
   let key: string | undefined;
   let value: string[] = [];
@@ -37,7 +42,14 @@ export function parsePrettyRecord(lines: readonly string[], where: Where, dayOf:
     }
   }
   flush();
-  const ev: LogEvent = { format: 'pino-pretty', file: where.file, line: where.line, level: normalizeLevel(m[5]), message: m[7] as string, fields };
+  const ev: LogEvent = {
+    format: 'pino-pretty',
+    file: where.file,
+    line: where.line,
+    level: normalizeLevel(m[5]),
+    message: m[7] as string,
+    fields,
+  };
   // `(4242)`, `(name/4242)` or `(4242 on host)`.
   const who = /^(?:[^/]*\/)?(\d+)(?: on (.+))?$/.exec(m[6] as string);
   if (who) {

@@ -27,7 +27,14 @@ export function parsePythonText(text: string, where: Where): LogEvent | undefine
   }
   fields.logger = m[5];
   // Python's default formatter prints local time without a zone; captured pods run in UTC.
-  const ev: LogEvent = { format: 'python-text', file: where.file, line: where.line, level: normalizeLevel(m[4]), message, fields };
+  const ev: LogEvent = {
+    format: 'python-text',
+    file: where.file,
+    line: where.line,
+    level: normalizeLevel(m[4]),
+    message,
+    fields,
+  };
   const t = Date.parse(`${m[1]}T${m[2]}.${m[3]}Z`);
   if (!Number.isNaN(t)) ev.time = t;
   const pid = fields.pid;

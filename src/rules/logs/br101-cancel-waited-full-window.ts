@@ -12,7 +12,8 @@ export const br101: LogRule = {
     id: 'BR101',
     name: 'cancel-waited-full-window',
     severity: 'warning',
-    summary: 'A StoryRun cancel waited out a graceful window longer than the stop budget before deleting its StepRuns.',
+    summary:
+      'A StoryRun cancel waited out a graceful window longer than the stop budget before deleting its StepRuns.',
     rationale:
       'When a realtime room ends the run is cancelled; the controller waits the resolved graceful window (often a transport drainTimeoutSeconds) before deleting what is left, so the run stayed Running for the whole window.',
     fix: 'Lower the window the cancel resolved (the transport or Story drainTimeoutSeconds) to the stop budget; `storyctl doctor` shows where it comes from (SR102).',
@@ -26,12 +27,25 @@ export const br101: LogRule = {
         if (ev.format !== 'zap' || !ev.message.startsWith(EXPIRED)) return;
         const f = ev.fields;
         const sr = f.storyrun ?? f.storyRun ?? f.StoryRun;
-        const name = typeof sr === 'string' ? sr : typeof sr === 'object' && sr !== null ? (sr as { name?: unknown }).name : f.name;
-        const nsRaw = typeof sr === 'object' && sr !== null ? ((sr as { namespace?: unknown }).namespace ?? f.namespace) : f.namespace;
+        const name =
+          typeof sr === 'string'
+            ? sr
+            : typeof sr === 'object' && sr !== null
+              ? (sr as { name?: unknown }).name
+              : f.name;
+        const nsRaw =
+          typeof sr === 'object' && sr !== null
+            ? ((sr as { namespace?: unknown }).namespace ?? f.namespace)
+            : f.namespace;
         if (typeof name !== 'string') return;
         const namespace = typeof nsRaw === 'string' ? nsRaw : undefined;
         const timeoutText = typeof f.timeout === 'string' ? f.timeout : undefined;
-        const timeout = timeoutText !== undefined ? parseGoDuration(timeoutText) : typeof f.timeout === 'number' ? f.timeout / 1e9 : undefined;
+        const timeout =
+          timeoutText !== undefined
+            ? parseGoDuration(timeoutText)
+            : typeof f.timeout === 'number'
+              ? f.timeout / 1e9
+              : undefined;
         if (timeout === undefined || timeout <= ctx.stopBudgetSeconds) return;
         const key = `${namespace ?? ''}/${name}`;
         if (seen.has(key)) return;
@@ -43,9 +57,13 @@ export const br101: LogRule = {
           expiredAt: iso(ev.time),
         };
         if (startedAt !== undefined) evidence.cancelObservedAt = startedAt;
-        if (started !== undefined && ev.time !== undefined && !Number.isNaN(started)) evidence.waitedSeconds = Math.round((ev.time - started) / 1000);
+        if (started !== undefined && ev.time !== undefined && !Number.isNaN(started))
+          evidence.waitedSeconds = Math.round((ev.time - started) / 1000);
         if (typeof f.remainingStepRuns === 'number') evidence.remainingStepRuns = f.remainingStepRuns;
-        const subject = namespace !== undefined ? { kind: 'StoryRun' as const, namespace, name } : { kind: 'StoryRun' as const, name };
+        const subject =
+          namespace !== undefined
+            ? { kind: 'StoryRun' as const, namespace, name }
+            : { kind: 'StoryRun' as const, name };
         seen.set(key, {
           message: `StoryRun ${key.replace(/^\//, '')} waited its full ${timeoutText ?? `${timeout}s`} graceful-cancel window (stop budget ${ctx.stopBudgetSeconds} s) before deleting ${typeof f.remainingStepRuns === 'number' ? `${f.remainingStepRuns} remaining StepRuns` : 'its remaining StepRuns'}`,
           subject,

@@ -20,8 +20,16 @@ interface Wait {
 function stepRunOf(ev: LogEvent): Subject | undefined {
   const f = ev.fields;
   const sr = f.steprun ?? f.stepRun ?? f.StepRun;
-  let name: unknown = typeof sr === 'string' ? sr : typeof sr === 'object' && sr !== null ? (sr as { name?: unknown }).name : f.name;
-  let ns: unknown = typeof sr === 'object' && sr !== null ? ((sr as { namespace?: unknown }).namespace ?? f.namespace) : f.namespace;
+  let name: unknown =
+    typeof sr === 'string'
+      ? sr
+      : typeof sr === 'object' && sr !== null
+        ? (sr as { name?: unknown }).name
+        : f.name;
+  let ns: unknown =
+    typeof sr === 'object' && sr !== null
+      ? ((sr as { namespace?: unknown }).namespace ?? f.namespace)
+      : f.namespace;
   if (typeof name === 'string' && name.includes('/') && ns === undefined) [ns, name] = name.split('/', 2);
   if (typeof name !== 'string') return undefined;
   return typeof ns === 'string' ? { kind: 'StepRun', namespace: ns, name } : { kind: 'StepRun', name };
@@ -33,7 +41,8 @@ export const br102: LogRule = {
     id: 'BR102',
     name: 'steprun-cleanup-stuck',
     severity: 'warning',
-    summary: 'A StepRun waited more than 5 min for its realtime runtime resources to be deleted before removing its finalizer.',
+    summary:
+      'A StepRun waited more than 5 min for its realtime runtime resources to be deleted before removing its finalizer.',
     rationale:
       'Deleting a realtime StepRun waits until its runtime (Deployment, Service, agent pods) is gone; a runtime that never disappears keeps the StepRun, and its StoryRun, in deletion forever.',
     fix: 'Find the runtime objects owned by the StepRun (kubectl get all -l bubustack.io/steprun=<name>) and what blocks their deletion (their own finalizers, a stuck pod); `storyctl doctor` reports the finalizer (SR303).',
@@ -76,14 +85,28 @@ export const br102: LogRule = {
           const until = Math.max(w.last, endFor(end, w.first.file) ?? w.last);
           const waited = (until - t) / 1000;
           if (waited <= STUCK_DELETION_SECONDS) {
-            notEvaluated.push({ subject: w.subject, reason: windowReason('StepRun finalizer wait', STUCK_DELETION_SECONDS, t, endFor(end, w.first.file)) });
+            notEvaluated.push({
+              subject: w.subject,
+              reason: windowReason(
+                'StepRun finalizer wait',
+                STUCK_DELETION_SECONDS,
+                t,
+                endFor(end, w.first.file),
+              ),
+            });
             continue;
           }
           findings.push({
             message: `StepRun ${w.subject.namespace ? `${w.subject.namespace}/` : ''}${w.subject.name} waited ${Math.round(waited / 60)} min for its realtime runtime resources to be deleted (finalizer still in place)`,
             subject: w.subject,
             location: locationOf(w.first),
-            evidence: { firstWaitingAt: iso(t), lastWaitingAt: iso(w.last), waitingLines: w.count, waitedSeconds: Math.round(waited), limitSeconds: STUCK_DELETION_SECONDS },
+            evidence: {
+              firstWaitingAt: iso(t),
+              lastWaitingAt: iso(w.last),
+              waitingLines: w.count,
+              waitedSeconds: Math.round(waited),
+              limitSeconds: STUCK_DELETION_SECONDS,
+            },
             anchor: iso(t) as string,
           });
         }

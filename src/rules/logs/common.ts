@@ -31,13 +31,16 @@ export function isPython(ev: LogEvent): boolean {
 /** JS: hostname+pid; Python: job id, else pid (per file, pids repeat across pods). */
 export function agentProcess(ev: LogEvent): ProcessRef | undefined {
   if (isJs(ev)) {
-    if (ev.pid === undefined) return { key: `js:${ev.file}`, subject: { kind: 'AgentProcess', name: ev.file } };
+    if (ev.pid === undefined)
+      return { key: `js:${ev.file}`, subject: { kind: 'AgentProcess', name: ev.file } };
     const name = ev.hostname !== undefined ? `${ev.hostname}/${ev.pid}` : String(ev.pid);
     return { key: `js:${name}`, subject: { kind: 'AgentProcess', name } };
   }
   if (isPython(ev)) {
-    if (ev.jobId !== undefined) return { key: `py:job:${ev.jobId}`, subject: { kind: 'AgentProcess', name: ev.jobId } };
-    if (ev.pid !== undefined) return { key: `py:pid:${ev.file}:${ev.pid}`, subject: { kind: 'AgentProcess', name: `pid ${ev.pid}` } };
+    if (ev.jobId !== undefined)
+      return { key: `py:job:${ev.jobId}`, subject: { kind: 'AgentProcess', name: ev.jobId } };
+    if (ev.pid !== undefined)
+      return { key: `py:pid:${ev.file}:${ev.pid}`, subject: { kind: 'AgentProcess', name: `pid ${ev.pid}` } };
     return { key: `py:${ev.file}`, subject: { kind: 'AgentProcess', name: ev.file } };
   }
   return undefined;
@@ -57,7 +60,11 @@ export function isForcedClose(ev: LogEvent): boolean {
 
 export function isCloseDone(ev: LogEvent): boolean {
   if (isJs(ev)) return ev.message.startsWith(CLOSE_DONE_JS);
-  return ev.message === CLOSE_DONE_PY || ev.message.startsWith(PROCESS_EXITING) || ev.message.startsWith(CLOSE_DONE_JS);
+  return (
+    ev.message === CLOSE_DONE_PY ||
+    ev.message.startsWith(PROCESS_EXITING) ||
+    ev.message.startsWith(CLOSE_DONE_JS)
+  );
 }
 
 export function isCloseTimeout(ev: LogEvent): boolean {
@@ -84,9 +91,14 @@ export function retryAttempt(ev: LogEvent): number | undefined {
 /** The orphan's tell: code 2007 / `session closed due to agent inactivity`, anywhere in the payload. */
 export function is2007(ev: LogEvent): boolean {
   if (!isSttError(ev) && !(isPython(ev) && ev.message.includes(STT_ERROR_PY))) return false;
-  if (ev.message.includes(INACTIVITY) || /\b(status_code|code)\s*[=:]\s*"?2007\b/.test(ev.message)) return true;
+  if (ev.message.includes(INACTIVITY) || /\b(status_code|code)\s*[=:]\s*"?2007\b/.test(ev.message))
+    return true;
   const text = JSON.stringify(ev.fields);
-  return text.includes(INACTIVITY) || /"(code|status_code|statusCode)":"?2007\b/.test(text) || /\b(status_code|code)=2007\b/.test(text);
+  return (
+    text.includes(INACTIVITY) ||
+    /"(code|status_code|statusCode)":"?2007\b/.test(text) ||
+    /\b(status_code|code)=2007\b/.test(text)
+  );
 }
 
 /** `2m0s`-like text for a number of seconds, for messages. */
@@ -96,7 +108,18 @@ export function humanSeconds(s: number): string {
   return `${(s / 3600).toFixed(1)} h`;
 }
 
-export function windowReason(what: string, windowSeconds: number, openedAt: number | undefined, lastTime: number | undefined): string {
-  const left = openedAt !== undefined && lastTime !== undefined ? Math.max(0, Math.round((openedAt + windowSeconds * 1000 - lastTime) / 1000)) : undefined;
-  return `${what} at ${iso(openedAt) ?? 'an unknown time'}; the capture ends ${left !== undefined ? `${left} s` : ''} before the ${humanSeconds(windowSeconds)} window closes`.replace('ends  before', 'ends before');
+export function windowReason(
+  what: string,
+  windowSeconds: number,
+  openedAt: number | undefined,
+  lastTime: number | undefined,
+): string {
+  const left =
+    openedAt !== undefined && lastTime !== undefined
+      ? Math.max(0, Math.round((openedAt + windowSeconds * 1000 - lastTime) / 1000))
+      : undefined;
+  return `${what} at ${iso(openedAt) ?? 'an unknown time'}; the capture ends ${left !== undefined ? `${left} s` : ''} before the ${humanSeconds(windowSeconds)} window closes`.replace(
+    'ends  before',
+    'ends before',
+  );
 }

@@ -3,7 +3,15 @@ import type { LogEvent } from '../../model/log-event.js';
 import type { LogRule } from '../log-rule.js';
 import type { FindingDraft } from '../types.js';
 import { iso, locationOf } from './common.js';
-import { chatSubject, isTurnClose, isTurnOpen, LIFETIME_NEEDLES, Lifetimes, TURN_CLOSE, TURN_OPEN } from './ductor.js';
+import {
+  chatSubject,
+  isTurnClose,
+  isTurnOpen,
+  LIFETIME_NEEDLES,
+  Lifetimes,
+  TURN_CLOSE,
+  TURN_OPEN,
+} from './ductor.js';
 
 interface Turn {
   ev: LogEvent;
@@ -23,9 +31,10 @@ export const dt101: LogRule = {
     id: 'DT101',
     name: 'turn-stranded-by-restart',
     severity: 'error',
-    summary: 'A Ductor turn was running when the bot process stopped or died, and the chat never got an answer.',
+    summary:
+      'A Ductor turn was running when the bot process stopped or died, and the chat never got an answer.',
     rationale:
-      'Ductor does not resume work after a restart: a graceful stop terminates the running CLI processes and a hard exit leaves a stale PID file. The user\'s message is lost unless they send it again.',
+      "Ductor does not resume work after a restart: a graceful stop terminates the running CLI processes and a hard exit leaves a stale PID file. The user's message is lost unless they send it again.",
     fix: 'Tell the user in the chat to resend the message; drain Ductor before restarts (wait for running turns) instead of stopping it mid-turn.',
     docs: 'LOG-FORMATS.md section 5 (process lifetime, graceful stop)',
   },
@@ -66,7 +75,12 @@ export const dt101: LogRule = {
         const findings: FindingDraft[] = [];
         for (const s of stranded.values()) {
           const ev = s.turn.ev;
-          const evidence: Record<string, unknown> = { turnStartedAt: iso(ev.time), flow: ev.message.split(' ')[0], endedBy: s.endedBy, endedAt: iso(s.endedAt) };
+          const evidence: Record<string, unknown> = {
+            turnStartedAt: iso(ev.time),
+            flow: ev.message.split(' ')[0],
+            endedBy: s.endedBy,
+            endedAt: iso(s.endedAt),
+          };
           if (ev.ductor?.session !== undefined) evidence.session = ev.ductor.session;
           findings.push({
             message: `chat ${s.turn.chat}: turn started ${iso(ev.time) ?? `at line ${ev.line}`} was stranded by a ${s.endedBy}; no later turn in that chat`,

@@ -21,7 +21,8 @@ export const dt103: LogRule = {
     id: 'DT103',
     name: 'named-session-replay-unresolved',
     severity: 'warning',
-    summary: 'A named-session task replayed at Ductor startup never finished (no ok, error or failure) before the process ended.',
+    summary:
+      'A named-session task replayed at Ductor startup never finished (no ok, error or failure) before the process ended.',
     rationale:
       'At startup Ductor resubmits named-session work that was running; a replay that never resolves means the named session is stuck or was lost in the next restart, and its chat waits for nothing.',
     fix: 'Check the named session in the chat (`/sessions`), cancel or rerun it; look for the CLI process of the replay in the host.',
@@ -57,7 +58,13 @@ export const dt103: LogRule = {
         if (s) {
           // Only the startup replay (ctx [main], before `Bot online:`) counts.
           if (online.has(life.current)) return;
-          pending.push({ ev, id: s[1] as string, chat: s[2] as string, session: s[4] as string, lifetime: life.current });
+          pending.push({
+            ev,
+            id: s[1] as string,
+            chat: s[2] as string,
+            session: s[4] as string,
+            lifetime: life.current,
+          });
           return;
         }
         const ns = /CLI ns:(\S+) \[(ok|error)\]/.exec(ev.message);
@@ -76,7 +83,12 @@ export const dt103: LogRule = {
           message: `chat ${r.chat}: named session ${r.session} (task ${r.id}) replayed at startup ${iso(r.ev.time) ?? ''} never resolved before the process ended${endedAt !== undefined ? ` at ${iso(endedAt)}` : ''}`,
           subject: chatSubject(r.chat),
           location: locationOf(r.ev),
-          evidence: { submittedAt: iso(r.ev.time), task: r.id, session: r.session, processEndedAt: iso(endedAt) ?? null },
+          evidence: {
+            submittedAt: iso(r.ev.time),
+            task: r.id,
+            session: r.session,
+            processEndedAt: iso(endedAt) ?? null,
+          },
           anchor: iso(r.ev.time) ?? `${r.ev.file}:${r.ev.line}`,
         }));
         const notEvaluated: NotEvaluatedDraft[] = pending.map((r) => ({

@@ -2,9 +2,24 @@
 import type { LogEvent } from '../../model/log-event.js';
 import type { Subject } from '../../model/report.js';
 
-export const LIFETIME_NEEDLES = ['Logging initialized', 'PID lock acquired', 'PID lock released', 'Stale PID file found', 'Termination signal received', 'Shutdown terminated', 'Bot online:'];
+export const LIFETIME_NEEDLES = [
+  'Logging initialized',
+  'PID lock acquired',
+  'PID lock released',
+  'Stale PID file found',
+  'Termination signal received',
+  'Shutdown terminated',
+  'Bot online:',
+];
 export const TURN_OPEN = ['Streaming flow starting', 'Normal flow starting'];
-export const TURN_CLOSE = ['Streaming flow completed', 'Normal flow completed', 'Session timed out after', 'Session error preserved', 'by user', 'Session recovery failed on retry'];
+export const TURN_CLOSE = [
+  'Streaming flow completed',
+  'Normal flow completed',
+  'Session timed out after',
+  'Session error preserved',
+  'by user',
+  'Session recovery failed on retry',
+];
 
 export type LifetimeEvent =
   | { kind: 'start' }
@@ -31,7 +46,14 @@ export function isTurnOpen(ev: LogEvent): boolean {
 }
 
 export function isTurnClose(ev: LogEvent): boolean {
-  return ev.format === 'ductor' && TURN_CLOSE.some((p) => (p === 'by user' ? / (aborted|interrupted) by user/.test(ev.message) || ev.message.endsWith(p) : ev.message.startsWith(p)));
+  return (
+    ev.format === 'ductor' &&
+    TURN_CLOSE.some((p) =>
+      p === 'by user'
+        ? / (aborted|interrupted) by user/.test(ev.message) || ev.message.endsWith(p)
+        : ev.message.startsWith(p),
+    )
+  );
 }
 
 export function chatSubject(chat: string): Subject {

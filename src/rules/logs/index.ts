@@ -12,4 +12,16 @@ import { lk104 } from './lk104-stt-retries-exhausted.js';
 import { lk201 } from './lk201-warm-transfer-room-leak.js';
 import { lk301 } from './lk301-worker-drain-unresolved.js';
 
-export const logRules: LogRule[] = [lk101, lk102, lk103, lk104, lk201, lk301, br101, br102, dt101, dt102, dt103];
+export const logRules: LogRule[] = [
+  lk101,
+  lk102,
+  lk103,
+  lk104,
+  lk201,
+  lk301,
+  br101,
+  br102,
+  dt101,
+  dt102,
+  dt103,
+];

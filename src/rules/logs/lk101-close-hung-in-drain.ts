@@ -3,8 +3,25 @@ import type { LogEvent } from '../../model/log-event.js';
 import { endFor, type LogRule } from '../log-rule.js';
 import type { FindingDraft, NotEvaluatedDraft } from '../types.js';
 import {
-  agentProcess, CLOSE_DONE_JS, CLOSE_DONE_PY, CLOSE_TIMEOUT_JS, CLOSE_TIMEOUT_PY, FORCED_CLOSE, isCloseDone, isCloseTimeout, isJs,
-  isForcedClose, iso, isSttError, isSttRetry, locationOf, PROCESS_EXITING, STT_ERROR_JS, STT_RETRY, windowReason, type ProcessRef,
+  agentProcess,
+  CLOSE_DONE_JS,
+  CLOSE_DONE_PY,
+  CLOSE_TIMEOUT_JS,
+  CLOSE_TIMEOUT_PY,
+  FORCED_CLOSE,
+  isCloseDone,
+  isCloseTimeout,
+  isJs,
+  isForcedClose,
+  iso,
+  isSttError,
+  isSttRetry,
+  locationOf,
+  PROCESS_EXITING,
+  STT_ERROR_JS,
+  STT_RETRY,
+  windowReason,
+  type ProcessRef,
 } from './common.js';
 
 const WINDOW_S = 60;
@@ -29,7 +46,16 @@ export const lk101: LogRule = {
     fix: 'Upgrade @livekit/agents (1.4.6+) or livekit-agents (1.5.15+) for the 60 s close bound, and make tools and speech tasks cancellable so the drain can finish.',
     docs: 'LOG-FORMATS.md section 4 (forced close, close done, drain finished)',
   },
-  needles: [FORCED_CLOSE, CLOSE_DONE_JS, CLOSE_DONE_PY, PROCESS_EXITING, CLOSE_TIMEOUT_JS, CLOSE_TIMEOUT_PY, STT_ERROR_JS, STT_RETRY],
+  needles: [
+    FORCED_CLOSE,
+    CLOSE_DONE_JS,
+    CLOSE_DONE_PY,
+    PROCESS_EXITING,
+    CLOSE_TIMEOUT_JS,
+    CLOSE_TIMEOUT_PY,
+    STT_ERROR_JS,
+    STT_RETRY,
+  ],
   create() {
     const open = new Map<string, Open[]>();
     const all: Open[] = [];
@@ -70,11 +96,18 @@ export const lk101: LogRule = {
           const evidenceAfter = o.closeTimeoutAt !== undefined || o.sttAfter > 0;
           if (!js && !late && !evidenceAfter) {
             // Python's `session closed` is debug-only: silence alone proves nothing.
-            if (!captured) notEvaluated.push({ subject: o.proc.subject, reason: windowReason('forced close', WINDOW_S, t, endFor(end, o.ev.file)) });
+            if (!captured)
+              notEvaluated.push({
+                subject: o.proc.subject,
+                reason: windowReason('forced close', WINDOW_S, t, endFor(end, o.ev.file)),
+              });
             continue;
           }
           if (js && !late && !captured) {
-            notEvaluated.push({ subject: o.proc.subject, reason: windowReason('forced close', WINDOW_S, t, endFor(end, o.ev.file)) });
+            notEvaluated.push({
+              subject: o.proc.subject,
+              reason: windowReason('forced close', WINDOW_S, t, endFor(end, o.ev.file)),
+            });
             continue;
           }
           const evidence: Record<string, unknown> = {

@@ -4,8 +4,23 @@ import type { LogEvent } from '../../model/log-event.js';
 import type { LogRule } from '../log-rule.js';
 import type { FindingDraft } from '../types.js';
 import {
-  agentProcess, CLOSE_DONE_JS, CLOSE_DONE_PY, FORCED_CLOSE, INACTIVITY, is2007, isCloseDone, isForcedClose, iso, isSttRetry,
-  locationOf, PROCESS_EXITING, retryAttempt, STT_ERROR_JS, STT_ERROR_PY, STT_RETRY, type ProcessRef,
+  agentProcess,
+  CLOSE_DONE_JS,
+  CLOSE_DONE_PY,
+  FORCED_CLOSE,
+  INACTIVITY,
+  is2007,
+  isCloseDone,
+  isForcedClose,
+  iso,
+  isSttRetry,
+  locationOf,
+  PROCESS_EXITING,
+  retryAttempt,
+  STT_ERROR_JS,
+  STT_ERROR_PY,
+  STT_RETRY,
+  type ProcessRef,
 } from './common.js';
 
 /** 2007 errors closer than this belong to one closure (the error line and its retries). */
@@ -30,13 +45,24 @@ export const lk102: LogRule = {
     id: 'LK102',
     name: 'orphaned-stt-socket',
     severity: 'error',
-    summary: 'After a close that never finished, the process keeps an STT socket the server closes for inactivity (2007).',
+    summary:
+      'After a close that never finished, the process keeps an STT socket the server closes for inactivity (2007).',
     rationale:
       'A session stuck in its close keeps its inference STT stream; every ~30 minutes the server closes it with 2007 "session closed due to agent inactivity" and the plugin reconnects, billing and holding a worker slot for a call that ended.',
     fix: 'Restart the worker process named in the finding; upgrade the agents SDK to a release with the 60 s close bound, and fix what blocks the drain (see LK101).',
-    docs: 'LOG-FORMATS.md section 4 (inference STT error frame, the orphan\'s tell)',
+    docs: "LOG-FORMATS.md section 4 (inference STT error frame, the orphan's tell)",
   },
-  needles: [FORCED_CLOSE, CLOSE_DONE_JS, CLOSE_DONE_PY, PROCESS_EXITING, STT_ERROR_JS, STT_ERROR_PY, STT_RETRY, '2007', INACTIVITY],
+  needles: [
+    FORCED_CLOSE,
+    CLOSE_DONE_JS,
+    CLOSE_DONE_PY,
+    PROCESS_EXITING,
+    STT_ERROR_JS,
+    STT_ERROR_PY,
+    STT_RETRY,
+    '2007',
+    INACTIVITY,
+  ],
   create() {
     const current = new Map<string, Orphan>();
     const done: Orphan[] = [];
@@ -68,7 +94,8 @@ export const lk102: LogRule = {
           o.firstEvent ??= ev;
         } else if (isSttRetry(ev)) {
           const last = o.closures[o.closures.length - 1];
-          if (last && t - last.last <= CLOSURE_GAP_MS) last.maxAttempt = Math.max(last.maxAttempt, retryAttempt(ev) ?? 0);
+          if (last && t - last.last <= CLOSURE_GAP_MS)
+            last.maxAttempt = Math.max(last.maxAttempt, retryAttempt(ev) ?? 0);
         }
       },
       finish() {
@@ -79,7 +106,10 @@ export const lk102: LogRule = {
           const first = firsts[0] as number;
           const last = o.closures[o.closures.length - 1]?.last as number;
           const gaps = firsts.slice(1).map((t, i) => (t - (firsts[i] as number)) / 60_000);
-          const cadence = gaps.length > 0 ? Math.round((gaps.reduce((a, b) => a + b, 0) / gaps.length) * 10) / 10 : undefined;
+          const cadence =
+            gaps.length > 0
+              ? Math.round((gaps.reduce((a, b) => a + b, 0) / gaps.length) * 10) / 10
+              : undefined;
           const evidence: Record<string, unknown> = {
             forcedCloseAt: iso(o.start.time),
             closures2007: o.closures.length,

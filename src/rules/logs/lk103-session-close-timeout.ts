@@ -1,7 +1,14 @@
 // LK103: the SDK's own 60 s close bound fired (LOG-FORMATS.md section 4, job close timeout).
 import type { LogRule } from '../log-rule.js';
 import type { FindingDraft } from '../types.js';
-import { agentProcess, CLOSE_TIMEOUT_JS, CLOSE_TIMEOUT_PY, isCloseTimeout, iso, locationOf } from './common.js';
+import {
+  agentProcess,
+  CLOSE_TIMEOUT_JS,
+  CLOSE_TIMEOUT_PY,
+  isCloseTimeout,
+  iso,
+  locationOf,
+} from './common.js';
 
 export const lk103: LogRule = {
   kind: 'log',
@@ -24,7 +31,8 @@ export const lk103: LogRule = {
         const proc = agentProcess(ev);
         const raw = ev.fields.timeout;
         const fromText = /after ([\d.]+)s/.exec(ev.message)?.[1];
-        const timeoutSeconds = typeof raw === 'number' ? raw / 1000 : fromText !== undefined ? Number(fromText) : 60;
+        const timeoutSeconds =
+          typeof raw === 'number' ? raw / 1000 : fromText !== undefined ? Number(fromText) : 60;
         const evidence: Record<string, unknown> = { at: iso(ev.time), timeoutSeconds, level: ev.level };
         if (ev.jobId !== undefined) evidence.jobId = ev.jobId;
         const d: FindingDraft = {

@@ -2,7 +2,19 @@
 import type { LogEvent } from '../../model/log-event.js';
 import type { LogRule } from '../log-rule.js';
 import type { FindingDraft } from '../types.js';
-import { agentProcess, isJs, iso, isSttError, isSttRetry, locationOf, retryAttempt, STT_ERROR_JS, STT_MAX_RETRY, STT_RETRY, type ProcessRef } from './common.js';
+import {
+  agentProcess,
+  isJs,
+  iso,
+  isSttError,
+  isSttRetry,
+  locationOf,
+  retryAttempt,
+  STT_ERROR_JS,
+  STT_MAX_RETRY,
+  STT_RETRY,
+  type ProcessRef,
+} from './common.js';
 
 /** Retries come 0.1 s then 2 s apart; errors further apart than this are a new stream. */
 const STREAM_GAP_MS = 30_000;
@@ -22,7 +34,8 @@ export const lk104: LogRule = {
     id: 'LK104',
     name: 'stt-retries-exhausted',
     severity: 'warning',
-    summary: 'An STT stream failed more times than its retries allow; speech recognition stopped for that session.',
+    summary:
+      'An STT stream failed more times than its retries allow; speech recognition stopped for that session.',
     rationale:
       'The STT plugin retries a failed stream maxRetry times (3 by default); after that the session has no transcription and the caller talks to an agent that cannot hear.',
     fix: 'Check the inference STT errors in the evidence (quota, auth, region); raise connect options maxRetry only if the failures are transient.',
@@ -39,7 +52,13 @@ export const lk104: LogRule = {
         message: `${s.proc.subject.name}: STT retries exhausted (${why}) from ${iso(s.first.time) ?? `line ${s.first.line}`}`,
         subject: s.proc.subject,
         location: locationOf(s.first),
-        evidence: { firstErrorAt: iso(s.first.time), errors: s.errors, maxAttempt: s.maxAttempt, maxRetry: STT_MAX_RETRY, lastAt: iso(s.last) },
+        evidence: {
+          firstErrorAt: iso(s.first.time),
+          errors: s.errors,
+          maxAttempt: s.maxAttempt,
+          maxRetry: STT_MAX_RETRY,
+          lastAt: iso(s.last),
+        },
         anchor: iso(s.first.time) ?? `${s.first.file}:${s.first.line}`,
       });
     };
@@ -62,7 +81,8 @@ export const lk104: LogRule = {
         // JS logs the error and then the retry warning, so errors > maxRetry + 1... the 4th error
         // without a retry after it; Python logs one warning per failed attempt.
         if (isJs(ev) && s.errors > STT_MAX_RETRY) report(s, `${s.errors} errors in one stream`);
-        else if (s.maxAttempt >= STT_MAX_RETRY) report(s, `retry attempt ${s.maxAttempt} of ${STT_MAX_RETRY}`);
+        else if (s.maxAttempt >= STT_MAX_RETRY)
+          report(s, `retry attempt ${s.maxAttempt} of ${STT_MAX_RETRY}`);
       },
       finish() {
         return { findings, notEvaluated: [] };

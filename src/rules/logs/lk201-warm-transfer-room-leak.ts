@@ -7,7 +7,11 @@ import { agentProcess, iso, locationOf, windowReason, type ProcessRef } from './
 const WINDOW_S = 30;
 const HANGUP = 'participant disconnected from caller room';
 const DELETED = 'room deleted';
-const CLEANUP_WARNINGS = ['failed to delete caller room', 'automatic room deletion timed out', 'no job context captured, cannot delete caller room'];
+const CLEANUP_WARNINGS = [
+  'failed to delete caller room',
+  'automatic room deletion timed out',
+  'no job context captured, cannot delete caller room',
+];
 const NO_JOB_CONTEXT = 'no job context found';
 
 interface Hangup {
@@ -71,7 +75,10 @@ export const lk201: LogRule = {
           if (h.deletedAt !== undefined && h.deletedAt <= deadline) continue;
           const fileEnd = endFor(end, h.ev.file);
           if (h.deletedAt === undefined && (fileEnd === undefined || fileEnd < deadline)) {
-            notEvaluated.push({ subject: h.proc.subject, reason: windowReason('warm-transfer hang-up', WINDOW_S, t, endFor(end, h.ev.file)) });
+            notEvaluated.push({
+              subject: h.proc.subject,
+              reason: windowReason('warm-transfer hang-up', WINDOW_S, t, endFor(end, h.ev.file)),
+            });
             continue;
           }
           const noCtx = noJobContext.has(h.proc.key);

@@ -59,7 +59,7 @@ export class HttpStatusError extends Error {
 
 export class ApiCaller {
   private contacted = false;
-  private readonly started = Date.now();
+  private readonly started: number;
   private readonly http: HttpLibrary = new IsomorphicFetchHttpLibrary();
 
   constructor(
@@ -67,7 +67,11 @@ export class ApiCaller {
     private readonly policy: CallPolicy,
     private readonly describeTarget: string = server,
     private readonly onRetry?: (event: RetryEvent) => void,
-  ) {}
+    /** When the first-answer budget started (the CLI passes its process start); default now. */
+    startedAt: number = Date.now(),
+  ) {
+    this.started = startedAt;
+  }
 
   /**
    * Run `fn` (one client-node call) with retries. `fn` receives the per-call options to pass as

@@ -26,6 +26,8 @@ export interface LoadClusterOptions {
   /** Request timeout, and the budget for the server's first answer (default 15). */
   timeoutSeconds?: number;
   onProgress?: (p: { kind: string; listed: number }) => void;
+  /** Epoch ms the first-answer budget counts from (the CLI: performance.timeOrigin); default now. */
+  deadlineFrom?: number;
   /** Told before each retry of a failed request (429, 5xx, network). */
   onRetry?: (event: RetryEvent) => void;
   /** Page size (default 500); tests use small pages to exercise continue tokens. */
@@ -55,7 +57,13 @@ export async function loadCluster(options: LoadClusterOptions = {}): Promise<Clu
   const cfg = makeKubeConfig(kcOptions);
   const namespace = options.allNamespaces ? undefined : (options.namespace ?? cfg.namespace ?? 'default');
   const who = cfg.user ? `context ${cfg.context}, user ${cfg.user}` : `context ${cfg.context}`;
-  const caller = new ApiCaller(cfg.server, defaultPolicy(options.timeoutSeconds), who, options.onRetry);
+  const caller = new ApiCaller(
+    cfg.server,
+    defaultPolicy(options.timeoutSeconds),
+    who,
+    options.onRetry,
+    options.deadlineFrom,
+  );
   const api = cfg.kc.makeApiClient(CustomObjectsApi);
 
   const unavailable: Unavailable = {};
