@@ -98,6 +98,8 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
       const { loadCluster } = await import('../../sources/cluster/index.js');
       const opts: Parameters<typeof loadCluster>[0] = {
         onProgress: (p) => progress.objects(p.kind, p.listed),
+        // The --request-timeout budget covers the whole command, Node start-up included.
+        deadlineFrom: performance.timeOrigin,
       };
       if (flags.kubeconfig) opts.kubeconfig = flags.kubeconfig;
       if (flags.context) opts.context = flags.context;
