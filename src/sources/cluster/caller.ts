@@ -70,7 +70,8 @@ export class ApiCaller {
     /** When the first-answer budget started (the CLI passes its process start); default now. */
     startedAt: number = Date.now(),
   ) {
-    this.started = startedAt;
+    // Whole milliseconds: timers reject fractional delays (performance.timeOrigin has a fraction).
+    this.started = Math.floor(startedAt);
   }
 
   /**
@@ -82,7 +83,7 @@ export class ApiCaller {
     for (let attempt = 1; attempt <= this.policy.maxAttempts; attempt++) {
       const timeout = this.attemptTimeout();
       if (timeout <= 0) throw this.unreachable(last);
-      const signal = AbortSignal.timeout(timeout);
+      const signal = AbortSignal.timeout(Math.ceil(timeout));
       const http = this.http;
       const options: ConfigurationOptions = {
         httpApi: {
