@@ -20,6 +20,9 @@ export default defineConfig({
           hookTimeout: 180_000,
           // One apiserver is shared; files get their own namespaces but keep load modest on 2 cores.
           fileParallelism: false,
+          // The in-process TTY tests (finish's y/N prompt) stand for a person at a terminal, which
+          // is what src/cli/launch.ts gives ink in production; ink reads CI once at import.
+          env: { CI: 'false' },
         },
       },
     ],

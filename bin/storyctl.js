@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 // Thin launcher: all behaviour (and the exit code) lives in the compiled CLI.
-import { main } from '../dist/cli/main.js';
+import { launch } from '../dist/cli/launch.js';
 
-await main(process.argv);
+await launch(process.argv);

@@ -33,7 +33,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   }
 }
 
-export async function main(argv: readonly string[]): Promise<void> {
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // A closed pipe (`storyctl rules | head`) is not an error worth a stack trace.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -45,6 +45,6 @@ export async function main(argv: readonly string[]): Promise<void> {
     // Commands that write listen for this and stop between objects; others just end here.
     if (!process.listenerCount('SIGINT')) process.exit(EXIT.interrupted);
   });
-  const code = await run(argv, processIO());
+  const code = await run(argv, { ...processIO(), env });
   process.exitCode = interrupted && code === EXIT.ok ? EXIT.interrupted : code;
 }
