@@ -72,3 +72,16 @@ export function unknownRunPhase(v: RunView): NotEvaluatedDraft {
     reason: `StoryRun phase "${v.phase}" is not one storyctl knows (a newer operator?)`,
   };
 }
+
+/**
+ * The runs whose phase storyctl knows. A run with an unknown phase (a newer operator) is recorded
+ * as not evaluated for the calling rule instead of being guessed about.
+ */
+export function knownPhaseRuns(world: World, notEvaluated: NotEvaluatedDraft[]): RunView[] {
+  const known: RunView[] = [];
+  for (const v of world.runs) {
+    if (v.phaseClass === 'unknown') notEvaluated.push(unknownRunPhase(v));
+    else known.push(v);
+  }
+  return known;
+}

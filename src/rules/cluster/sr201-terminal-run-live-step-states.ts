@@ -3,7 +3,7 @@ import { classifyPhase } from '../../contract/phases.js';
 import { openStepStates } from '../../contract/shutdown.js';
 import type { Evidence } from '../../model/report.js';
 import type { ClusterRule, FindingDraft, NotEvaluatedDraft } from '../types.js';
-import { finishCommand, runSubject, unknownRunPhase } from './common.js';
+import { finishCommand, runSubject, knownPhaseRuns } from './common.js';
 
 export const sr201: ClusterRule = {
   kind: 'cluster',
@@ -25,11 +25,7 @@ export const sr201: ClusterRule = {
     const findings: FindingDraft[] = [];
     const notEvaluated: NotEvaluatedDraft[] = [];
     const stepRunsKnown = world.unavailable.stepRuns === undefined;
-    for (const v of world.runs) {
-      if (v.phaseClass === 'unknown') {
-        notEvaluated.push(unknownRunPhase(v));
-        continue;
-      }
+    for (const v of knownPhaseRuns(world, notEvaluated)) {
       if (v.phaseClass !== 'terminal') continue;
       const finishedAt = v.run.status?.finishedAt;
       const unknownStates = Object.entries(v.run.status?.stepStates ?? {}).filter(

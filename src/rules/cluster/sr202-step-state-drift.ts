@@ -3,7 +3,7 @@ import { classifyPhase } from '../../contract/phases.js';
 import { stepRunPhaseByStep } from '../../contract/shutdown.js';
 import { ANNOTATIONS } from '../../model/kube.js';
 import type { ClusterRule, FindingDraft, NotEvaluatedDraft } from '../types.js';
-import { finishCommand, runSubject, stepRunSubject, unknownRunPhase } from './common.js';
+import { finishCommand, runSubject, stepRunSubject, knownPhaseRuns } from './common.js';
 
 export const sr202: ClusterRule = {
   kind: 'cluster',
@@ -26,11 +26,7 @@ export const sr202: ClusterRule = {
   check(world) {
     const findings: FindingDraft[] = [];
     const notEvaluated: NotEvaluatedDraft[] = [];
-    for (const v of world.runs) {
-      if (v.phaseClass === 'unknown') {
-        notEvaluated.push(unknownRunPhase(v));
-        continue;
-      }
+    for (const v of knownPhaseRuns(world, notEvaluated)) {
       if (v.phaseClass !== 'non-terminal') continue;
       const byStep = stepRunPhaseByStep(v.steps);
       const drifts: { step: string; statePhase: string; stepRun: string; stepRunPhase: string }[] = [];

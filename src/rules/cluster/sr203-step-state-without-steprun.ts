@@ -3,7 +3,7 @@ import { classifyPhase } from '../../contract/phases.js';
 import { stepRunPhaseByStep } from '../../contract/shutdown.js';
 import { ANNOTATIONS } from '../../model/kube.js';
 import type { ClusterRule, FindingDraft, NotEvaluatedDraft } from '../types.js';
-import { finishCommand, runSubject, unknownRunPhase } from './common.js';
+import { finishCommand, runSubject, knownPhaseRuns } from './common.js';
 
 export const sr203: ClusterRule = {
   kind: 'cluster',
@@ -26,11 +26,7 @@ export const sr203: ClusterRule = {
   check(world) {
     const findings: FindingDraft[] = [];
     const notEvaluated: NotEvaluatedDraft[] = [];
-    for (const v of world.runs) {
-      if (v.phaseClass === 'unknown') {
-        notEvaluated.push(unknownRunPhase(v));
-        continue;
-      }
+    for (const v of knownPhaseRuns(world, notEvaluated)) {
       // Terminal runs: SR201 already reports each open state and whether its StepRun exists.
       if (v.phaseClass !== 'non-terminal') continue;
       if (v.steps.length === 0 && !v.cancelRequested) continue;

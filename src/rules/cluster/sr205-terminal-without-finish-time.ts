@@ -1,7 +1,7 @@
 // SR205: a terminal run without a usable finish time (CONTROLLER.md §3, §8, §9.3).
 import { finishTimeProblems } from '../../contract/shutdown.js';
 import type { ClusterRule, FindingDraft, NotEvaluatedDraft } from '../types.js';
-import { finishCommand, runSubject, unknownRunPhase } from './common.js';
+import { finishCommand, runSubject, knownPhaseRuns } from './common.js';
 
 export const sr205: ClusterRule = {
   kind: 'cluster',
@@ -22,11 +22,7 @@ export const sr205: ClusterRule = {
   check(world) {
     const findings: FindingDraft[] = [];
     const notEvaluated: NotEvaluatedDraft[] = [];
-    for (const v of world.runs) {
-      if (v.phaseClass === 'unknown') {
-        notEvaluated.push(unknownRunPhase(v));
-        continue;
-      }
+    for (const v of knownPhaseRuns(world, notEvaluated)) {
       if (v.phaseClass !== 'terminal') continue;
       const problems = finishTimeProblems(v.run);
       if (problems.length === 0) continue;
