@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { StoryctlError } from '../model/errors.js';
 import { redactValue } from '../model/redact.js';
 import type { Finding, Report } from '../model/report.js';
-import { renderers, githubStepSummary } from '../report/index.js';
+import { loadGithubStepSummary, reporters } from '../report/index.js';
 import type { ReporterOptions } from '../report/types.js';
 import { allRuleMetas } from '../rules/index.js';
 import type { RuleMeta } from '../rules/types.js';
@@ -114,12 +114,13 @@ export async function emitReport(
       ...base,
       color: t.file === undefined && t.format === 'table' ? useColor(io, flags.color) : false,
     };
-    const text = renderers[t.format](report, options);
+    const text = (await reporters[t.format]())(report, options);
     if (t.file === undefined) io.stdout.write(text);
     else await writeFileAtomic(t.file, text);
     const summaryFile = io.env['GITHUB_STEP_SUMMARY'];
     if (t.format === 'github' && summaryFile) {
-      await appendFile(summaryFile, githubStepSummary(report, options)).catch((error: unknown) => {
+      const summary = (await loadGithubStepSummary())(report, options);
+      await appendFile(summaryFile, summary).catch((error: unknown) => {
         throw new StoryctlError(
           'input',
           `cannot write GITHUB_STEP_SUMMARY: ${error instanceof Error ? error.message : String(error)}`,

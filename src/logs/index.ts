@@ -10,7 +10,6 @@ import type { LogRule, LogRuleRun } from '../rules/log-rule.js';
 import { logRules } from '../rules/logs/index.js';
 import { parseRecord } from './detect.js';
 import { expandInputs, inputChunks, isGzipFile, type LogInput } from './reader.js';
-import { buildPrefilter, type Prefilter } from './needles.js';
 import {
   PARALLEL_MIN_BYTES,
   scanFileRange,
@@ -18,7 +17,7 @@ import {
   splitPoint,
   type RangeResult,
 } from './range.js';
-import { Scanner, type ScanRecord } from './scan.js';
+import { newMatcher, Scanner, type ScanRecord } from './scan.js';
 import { stripPrefixes } from './prefixes.js';
 import { normalizeTime } from '../model/log-event.js';
 
@@ -60,7 +59,7 @@ export async function lintLogs(inputs: string[], options: LintLogsOptions): Prom
       return { rule, run: undefined };
     }
   });
-  const needle = buildPrefilter(rules.flatMap((r) => r.needles));
+  const needles = [...new Set(rules.flatMap((r) => r.needles))];
   const total = files.every((f) => f.size !== undefined)
     ? files.reduce((n, f) => n + (f.size ?? 0), 0)
     : undefined;
@@ -92,7 +91,7 @@ export async function lintLogs(inputs: string[], options: LintLogsOptions): Prom
   };
 
   for (const file of files) {
-    const stats = await scanInput(file, options.stdin, onRaw, needle, feed);
+    const stats = await scanInput(file, options.stdin, onRaw, needles, feed);
     seeTime(stats.lastTime, file.name);
     sources.push({ type: 'log', name: file.name, lines: stats.lines, skippedLines: stats.skippedLines });
   }
@@ -134,7 +133,7 @@ export async function scanInput(
   file: LogInput,
   stdin: NodeJS.ReadableStream | undefined,
   onRaw: (n: number) => void,
-  needle: Prefilter | undefined,
+  needles: readonly string[],
   feed: (ev: LogEvent) => void,
   parallelMinBytes = PARALLEL_MIN_BYTES,
 ): Promise<InputStats> {
@@ -161,12 +160,14 @@ export async function scanInput(
     if (ev.time !== undefined && ev.format !== 'pino-pretty') day = Math.floor(ev.time / DAY_MS) * DAY_MS;
     feed(ev);
   };
+  // One matcher serves this input's scanners in turn (the worker builds its own).
+  const matcher = newMatcher(needles);
   if (file.path !== undefined && file.size !== undefined && !(await isGzipFile(file.path, file.name))) {
     const path = file.path;
     const size = file.size;
     const mid = size >= parallelMinBytes ? splitPoint(path, size) : size;
     if (mid >= size) {
-      const r = scanFileRange(path, 0, size, new Scanner(needle, onRecord), onRaw);
+      const r = scanFileRange(path, 0, size, new Scanner(matcher, onRecord), onRaw);
       return {
         lines: r.lines,
         skippedLines: r.skippedLines + parseFailures,
@@ -174,8 +175,8 @@ export async function scanInput(
       };
     }
     // Second half in a worker while this thread scans the first; its records wait for ours.
-    const worker = scanRangeInWorker(path, mid, size, needle, onRaw);
-    const first = scanFileRange(path, 0, mid, new Scanner(needle, onRecord), onRaw);
+    const worker = scanRangeInWorker(path, mid, size, needles, onRaw);
+    const first = scanFileRange(path, 0, mid, new Scanner(matcher, onRecord), onRaw);
     let second: RangeResult;
     let records: ScanRecord[];
     try {
@@ -184,7 +185,7 @@ export async function scanInput(
     } catch {
       // No worker (restricted runtime): scan the rest here.
       records = [];
-      second = scanFileRange(path, mid, size, new Scanner(needle, (r) => records.push(r)), () => undefined);
+      second = scanFileRange(path, mid, size, new Scanner(matcher, (r) => records.push(r)), () => undefined);
     }
     for (const r of records) onRecord({ ...r, line: r.line + first.lines });
     return {
@@ -193,7 +194,7 @@ export async function scanInput(
       lastTime: lastLineTime(second.lastLine ?? first.lastLine),
     };
   }
-  const scanner = new Scanner(needle, onRecord);
+  const scanner = new Scanner(matcher, onRecord);
   for await (const chunk of inputChunks(file, stdin, onRaw)) scanner.push(chunk);
   scanner.end();
   return {

@@ -1,13 +1,12 @@
-// Plain files are read with positioned reads into one reused buffer (no per-chunk allocation),
-// and large ones are split in two byte ranges: this thread scans the first, a worker the second.
+// Plain files are read with positioned reads straight into the scanner's window (no per-chunk
+// allocation, no copy), and large ones are split in two byte ranges: this thread scans the first,
+// a worker the second.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { inputError } from '../model/errors.js';
-import { prefilterSource, type Prefilter } from './needles.js';
 import type { Scanner } from './scan.js';
 import { type ScanRecord } from './scan.js';
 
-const BUFFER_BYTES = 128 << 10;
 /** Below this a second thread costs more to start than it saves. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
 
@@ -32,20 +31,14 @@ export function scanFileRange(
     throw inputError(`cannot read ${path}: ${(error as Error).message}`, path);
   }
   try {
-    const buf = Buffer.allocUnsafe(BUFFER_BYTES);
     let pos = start;
-    let have = 0;
     while (pos < end) {
-      const n = readSync(fd, buf, have, Math.min(buf.length - have, end - pos), pos);
+      const n = scanner.fill((buf, at, max) => readSync(fd, buf, at, Math.min(max, end - pos), pos));
       if (n === 0) break;
       pos += n;
       onRaw(n);
-      const len = have + n;
-      const used = scanner.pushInPlace(buf, len, pos >= end);
-      have = len - used;
-      if (have > 0) buf.copy(buf, 0, used, len);
     }
-    if (have > 0) scanner.pushInPlace(buf, have, true);
+    scanner.end();
   } finally {
     closeSync(fd);
   }
@@ -89,7 +82,7 @@ export function scanRangeInWorker(
   path: string,
   start: number,
   end: number,
-  filter: Prefilter | undefined,
+  needles: readonly string[],
   onRaw: (n: number) => void,
 ): WorkerScan {
   const records: ScanRecord[] = [];
@@ -97,7 +90,7 @@ export function scanRangeInWorker(
   // From source (tests, tsx) the worker needs the TypeScript loader; from dist it is plain JS.
   const url = new URL(fromSource ? './scan-worker.ts' : './scan-worker.js', import.meta.url);
   const worker = new Worker(url, {
-    workerData: { path, start, end, filter: filter ? prefilterSource(filter) : undefined },
+    workerData: { path, start, end, needles },
     execArgv: fromSource ? ['--import', 'tsx'] : [],
   });
   const done = new Promise<RangeResult>((resolve, reject) => {

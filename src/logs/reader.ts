@@ -4,7 +4,6 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { glob } from 'tinyglobby';
 import { inputError } from '../model/errors.js';
 
 export interface LogInput {
@@ -36,6 +35,8 @@ export async function expandInputs(inputs: readonly string[]): Promise<LogInput[
       st = await stat(input);
     } catch (error) {
       if (GLOB_CHARS.test(input)) {
+        // Loaded only for a glob: most runs name files and would pay ~10 ms to load it.
+        const { glob } = await import('tinyglobby');
         const matches = (await glob(input, { onlyFiles: true, dot: false })).sort();
         if (matches.length === 0) throw inputError(`no log file matches ${input}`, input);
         for (const m of matches) add(m, (await stat(m)).size);

@@ -1,18 +1,17 @@
 // Worker thread body: scan one byte range of a file and post the candidate records back in batches.
 import { parentPort, workerData } from 'node:worker_threads';
-import { prefilterFrom } from './needles.js';
 import { scanFileRange } from './range.js';
-import { Scanner, type ScanRecord } from './scan.js';
+import { newMatcher, Scanner, type ScanRecord } from './scan.js';
 
 const data = workerData as {
   path: string;
   start: number;
   end: number;
-  filter: { anchors: string; verify: string | undefined } | undefined;
+  needles: string[];
 };
 let batch: ScanRecord[] = [];
 let raw = 0;
-const scanner = new Scanner(data.filter ? prefilterFrom(data.filter) : undefined, (r) => {
+const scanner = new Scanner(newMatcher(data.needles), (r) => {
   batch.push(r);
   if (batch.length >= 2048) {
     parentPort?.postMessage({ records: batch });

@@ -1,14 +1,19 @@
-// The hot path. Bytes arrive in large chunks; one regular expression over the chunk's latin1 view
-// finds the rules' needles, and only lines holding one are decoded, prefix-stripped and handed on.
-// Every other line costs one Buffer.indexOf for the newline and allocates nothing.
+// The hot path. Input is read into the matcher's window (memory the WebAssembly search reads
+// directly); the matcher names the lines holding a rule's needle, and only those are decoded,
+// prefix-stripped and handed on. Every other line costs a few bytes of the search and allocates
+// nothing. The window holds one line of up to the cap plus one read, so any line within the cap
+// arrives whole; a longer one is cut at the cap, counted, and its rest dropped.
 import { isUtf8 } from 'node:buffer';
-import { buildPrefilter, type Prefilter } from './needles.js';
+import { createMatcher, MAX_LINE_BYTES, type Matcher } from './matcher.js';
 import { isContinuation, isPrettyHeader, stripPrefixes } from './prefixes.js';
 
-/** Lines longer than this are truncated (and counted): memory must not follow the input. */
-export const MAX_LINE_BYTES = 1 << 20;
+export { MAX_LINE_BYTES } from './matcher.js';
 /** How far back a multi-line record (pino-pretty, CRI partials) may reach for its head line. */
 const MAX_RECORD_LINES = 512;
+/** Bytes taken per read, and so the size of most regions searched at once. */
+export const READ_BYTES = 256 << 10;
+/** A partial line within the cap, one read after it, and a byte for a missing final newline. */
+export const WINDOW_BYTES = MAX_LINE_BYTES + READ_BYTES + 1;
 
 export interface ScanRecord {
   /** 1-based line of the record's head. */
@@ -26,9 +31,9 @@ export interface ScanStats {
   invalidLines: number;
 }
 
-/** A prefilter from needles alone (no anchors): for tests and callers with their own terms. */
-export function needleRegExp(needles: readonly string[]): Prefilter | undefined {
-  return buildPrefilter(needles);
+/** A matcher sized for a Scanner's window. */
+export function newMatcher(needles: readonly string[]): Matcher {
+  return createMatcher(needles, WINDOW_BYTES);
 }
 
 interface Line {
@@ -44,110 +49,106 @@ export class Scanner implements ScanStats {
   skippedLines = 0;
   truncatedLines = 0;
   invalidLines = 0;
-  /** The last complete line's content (one decode per chunk), for the capture's end time. */
+  /** The last complete line's content (one decode per region), for the capture's end time. */
   lastLine: string | undefined;
 
-  private carry: Buffer | undefined;
-  private carryTruncated = false;
+  private readonly window: Buffer;
+  /** Bytes in the window not yet searched: a partial line or a record that may go on. */
+  private have = 0;
+  /** Inside a line over the cap whose head was taken: drop bytes up to its newline. */
+  private skipping = false;
   private lastEmitted = 0;
 
+  /** `matcher` must not serve another scanner until this one has ended. */
   constructor(
-    private readonly filter: Prefilter | undefined,
+    private readonly matcher: Matcher,
     private readonly onRecord: (r: ScanRecord) => void,
-  ) {}
-
-  push(chunk: Buffer): void {
-    let data = chunk;
-    if (this.carry) {
-      if (this.carryTruncated) {
-        // The rest of an over-long line: drop everything up to its newline.
-        const nl = chunk.indexOf(10);
-        if (nl === -1) return;
-        data = Buffer.concat([this.carry, chunk.subarray(nl)]);
-      } else {
-        data = Buffer.concat([this.carry, chunk]);
-      }
-      this.carry = undefined;
-      this.carryTruncated = false;
-    }
-    const complete = data.lastIndexOf(10) + 1;
-    const partialLen = data.length - complete;
-    if (partialLen > MAX_LINE_BYTES) {
-      // An unterminated line already over the cap: process the rest, keep that line's head only.
-      if (complete > 0) this.region(data, 0, complete);
-      this.carry = Buffer.from(data.subarray(complete, complete + MAX_LINE_BYTES));
-      this.carryTruncated = true;
-      this.longLine();
-      return;
-    }
-    const cut = complete > 0 ? this.recordBoundary(data, 0, complete) : 0;
-    if (cut > 0) this.region(data, 0, cut);
-    // Copy: the carry must not pin the whole chunk.
-    if (cut < data.length) this.carry = Buffer.from(data.subarray(cut));
+  ) {
+    if (matcher.window.length < WINDOW_BYTES) throw new Error('matcher window too small for a Scanner');
+    this.window = matcher.window;
   }
 
   /**
-   * Zero-copy feeding for callers that own a reusable buffer: scans `buf[0, len)` and returns how
-   * many bytes it consumed; the caller moves the rest to the front and reads after it. `final`
-   * flushes everything (the end of the input).
+   * Let `read` append up to `max` bytes at `buf[at...]` and search what it read; returns its
+   * count (0: the input is done, call end()).
    */
-  pushInPlace(buf: Buffer, len: number, final: boolean): number {
-    let from = 0;
-    if (this.skipping) {
-      const nl = buf.indexOf(10);
-      if (nl === -1 || nl >= len) return len;
-      this.skipping = false;
-      from = nl + 1;
-      this.lines++;
+  fill(read: (buf: Buffer, at: number, max: number) => number): number {
+    const n = read(this.window, this.have, Math.min(READ_BYTES, WINDOW_BYTES - 1 - this.have));
+    if (n > 0) {
+      this.have += n;
+      this.process(false);
     }
-    if (final) {
-      if (len > from) {
-        const data =
-          buf[len - 1] === 10
-            ? buf.subarray(from, len)
-            : Buffer.concat([buf.subarray(from, len), Buffer.from('\n')]);
-        this.region(data, 0, data.length);
-      }
-      return len;
-    }
-    const complete = buf.lastIndexOf(10, len - 1) + 1;
-    if (complete <= from) {
-      if (len - from > MAX_LINE_BYTES) {
-        // No newline in a whole buffer: drop the line's rest and count it.
-        this.longLine();
-        this.skipping = true;
-        return len;
-      }
-      return from;
-    }
-    const view = buf.subarray(from, complete);
-    // A record head at the very start would never complete within this buffer: take it all.
-    const cut = this.recordBoundary(view, 0, view.length) || view.length;
-    this.region(view, 0, cut);
-    return from + cut;
+    return n;
   }
 
-  private skipping = false;
+  /** Feed a chunk of a stream (it is copied into the window). */
+  push(chunk: Buffer): void {
+    let off = 0;
+    while (off < chunk.length) {
+      const from = off;
+      off += this.fill((buf, at, max) =>
+        chunk.copy(buf, at, from, from + Math.min(max, chunk.length - from)),
+      );
+    }
+  }
 
+  /** The input is done: search what is left, the last line even without its newline. */
   end(): void {
-    const data = this.carry;
-    this.carry = undefined;
-    if (!data || data.length === 0) return;
-    // The last line may lack its newline; give it one so the region logic sees complete lines.
-    const full = data[data.length - 1] === 10 ? data : Buffer.concat([data, Buffer.from('\n')]);
-    this.region(full, 0, full.length);
+    this.process(true);
+  }
+
+  private process(final: boolean): void {
+    const w = this.window;
+    let from = 0;
+    let len = this.have;
+    if (this.skipping) {
+      const nl = w.subarray(0, len).indexOf(10);
+      if (nl === -1) {
+        this.have = 0;
+        return;
+      }
+      this.skipping = false;
+      from = nl + 1; // that line was counted when its head was taken
+    }
+    if (final) {
+      if (len > from && w[len - 1] !== 10) w[len++] = 10; // the window keeps a byte for this
+      if (len > from) this.region(from, len);
+      this.have = 0;
+      return;
+    }
+    const complete = w.lastIndexOf(10, len - 1) + 1;
+    if (complete > from) {
+      let cut = this.recordBoundary(from, complete);
+      // A trailing record that could outgrow the window is searched as it stands.
+      if (len - cut > MAX_LINE_BYTES) cut = complete;
+      if (cut > from) {
+        this.region(from, cut);
+        from = cut;
+      }
+    }
+    if (len - from > MAX_LINE_BYTES) {
+      // [from, len) is one line (no newline) over the cap: take its head as the line, drop the rest.
+      w[from + MAX_LINE_BYTES] = 10;
+      this.region(from, from + MAX_LINE_BYTES + 1);
+      this.longLine();
+      this.skipping = true;
+      this.have = 0;
+      return;
+    }
+    w.copy(w, 0, from, len);
+    this.have = len - from;
   }
 
   /**
    * Where to cut so that no multi-line record spans two regions: before a trailing pino-pretty
-   * header (its continuation lines may be in the next chunk) or a trailing run of CRI partials.
+   * header (its continuation lines may come with the next read) or a trailing run of CRI partials.
    */
-  private recordBoundary(buf: Buffer, start: number, end: number): number {
+  private recordBoundary(start: number, end: number): number {
     let le = end - 1;
     let cut = end;
     for (let i = 0; i < MAX_RECORD_LINES && le > start; i++) {
-      const ls = Math.max(start, buf.lastIndexOf(10, le - 1) + 1);
-      const l = this.decode(buf, ls, le);
+      const ls = Math.max(start, this.window.lastIndexOf(10, le - 1) + 1);
+      const l = this.decode(ls, le);
       const c = l.content;
       if (c === undefined) return cut;
       if (l.partial) {
@@ -160,54 +161,28 @@ export class Scanner implements ScanStats {
     return cut;
   }
 
-  private region(buf: Buffer, start: number, end: number): void {
-    const re = this.filter?.anchors;
-    const verify = this.filter?.verify;
-    // One native pass each says whether the chunk has any garbage at all (it almost never does).
-    const all = buf.subarray(start, end);
-    if (all.includes(0) || !isUtf8(all)) this.countGarbage(buf, start, end);
-    let cursor = start;
-    let lineNo = this.lines;
-    if (re) {
-      const text = buf.toString('latin1', start, end);
-      re.lastIndex = 0;
-      let m: RegExpExecArray | null;
-      while ((m = re.exec(text)) !== null) {
-        const at = start + m.index;
-        let nl = buf.indexOf(10, cursor);
-        while (nl !== -1 && nl < at) {
-          if (nl - cursor > MAX_LINE_BYTES) this.longLine();
-          lineNo++;
-          cursor = nl + 1;
-          nl = buf.indexOf(10, cursor);
-        }
-        if (nl === -1 || nl >= end) nl = end - 1;
-        if (verify && !verify.test(buf.toString('latin1', cursor, nl))) {
-          // An anchor but no needle: move on without decoding.
-          lineNo++;
-          cursor = nl + 1;
-          if (cursor >= end) break;
-          re.lastIndex = cursor - start;
-          continue;
-        }
-        // [cursor, nl) is the line holding the needle; lineNo lines lie before it.
-        const consumed = this.candidate(buf, start, end, cursor, nl, lineNo + 1);
-        lineNo += consumed.lines;
-        cursor = consumed.next;
-        if (cursor >= end) break;
-        re.lastIndex = cursor - start;
-      }
+  /** Search window[start, end), which ends with a newline, and emit its records. */
+  private region(start: number, end: number): void {
+    const w = this.window;
+    // One native pass each says whether the region has any garbage at all (it almost never does).
+    const all = w.subarray(start, end);
+    if (all.includes(0) || !isUtf8(all)) this.countGarbage(start, end);
+    const found = this.matcher.find(start, end);
+    const base = this.lines;
+    const hits = found.hits;
+    let handled = 0; // lines of the region already handled
+    for (let i = 0; i < found.count; i++) {
+      const before = hits[2 * i + 1] as number;
+      if (before < handled) continue; // part of a record emitted already
+      const ls = hits[2 * i] as number;
+      let le = w.indexOf(10, ls);
+      if (le === -1 || le >= end) le = end;
+      handled = before + this.candidate(start, end, ls, le, base + before + 1);
     }
-    // Count the remaining lines.
-    let nl = buf.indexOf(10, cursor);
-    while (nl !== -1 && nl < end) {
-      if (nl - cursor > MAX_LINE_BYTES) this.longLine();
-      lineNo++;
-      cursor = nl + 1;
-      nl = buf.indexOf(10, cursor);
-    }
-    this.lines = lineNo;
-    this.noteLastLine(buf, start, end);
+    this.lines = base + found.newlines;
+    this.truncatedLines += found.longLines;
+    this.skippedLines += found.longLines;
+    this.noteLastLine(start, end);
   }
 
   private longLine(): void {
@@ -215,12 +190,12 @@ export class Scanner implements ScanStats {
     this.skippedLines++;
   }
 
-  private noteLastLine(buf: Buffer, start: number, end: number): void {
+  private noteLastLine(start: number, end: number): void {
     let le = end - 1;
     // Skip trailing garbage/blank lines a little way back for a line that can carry a time.
     for (let i = 0; i < 4 && le > start; i++) {
-      const ls = Math.max(start, buf.lastIndexOf(10, le - 1) + 1);
-      const l = this.decode(buf, ls, le);
+      const ls = Math.max(start, this.window.lastIndexOf(10, le - 1) + 1);
+      const l = this.decode(ls, le);
       if (l.content !== undefined && l.content.length > 0 && !isContinuation(l.content)) {
         this.lastLine = l.content;
         if (l.prefixTime !== undefined)
@@ -231,24 +206,17 @@ export class Scanner implements ScanStats {
     }
   }
 
-  /** Build and emit the record holding line [ls, le) (number `lineNo`); report lines consumed. */
-  private candidate(
-    buf: Buffer,
-    start: number,
-    end: number,
-    ls: number,
-    le: number,
-    lineNo: number,
-  ): { lines: number; next: number } {
-    if (le - ls > MAX_LINE_BYTES) this.longLine();
-    let head = this.decode(buf, ls, le);
-    if (head.content === undefined) return { lines: 1, next: le + 1 };
+  /** Build and emit the record holding line [ls, le) (number `lineNo`); return the lines it spans from there. */
+  private candidate(start: number, end: number, ls: number, le: number, lineNo: number): number {
+    const w = this.window;
+    let head = this.decode(ls, le);
+    if (head.content === undefined) return 1;
     let headNo = lineNo;
     // Walk back to the head when this line continues an earlier one.
     for (let i = 0; i < MAX_RECORD_LINES && head.start > start; i++) {
       const pe = head.start - 1;
-      const ps = Math.max(start, buf.lastIndexOf(10, pe - 1) + 1);
-      const prev = this.decode(buf, ps, pe);
+      const ps = Math.max(start, w.lastIndexOf(10, pe - 1) + 1);
+      const prev = this.decode(ps, pe);
       if (prev.content === undefined) break;
       const continues = prev.partial || (head.content !== undefined && isContinuation(head.content));
       if (!continues) break;
@@ -257,7 +225,7 @@ export class Scanner implements ScanStats {
     }
     if (headNo <= this.lastEmitted || head.content === undefined) {
       // Already emitted as part of an earlier record; move past this line.
-      return { lines: 1, next: le + 1 };
+      return 1;
     }
     // Collect forward: CRI partial pieces join; pino-pretty continuation lines follow their header.
     const contents: string[] = [head.content];
@@ -267,9 +235,9 @@ export class Scanner implements ScanStats {
     for (let i = 0; i < MAX_RECORD_LINES && last.end + 1 < end; i++) {
       if (!last.partial && !pretty) break;
       const ns = last.end + 1;
-      let ne = buf.indexOf(10, ns);
+      let ne = w.indexOf(10, ns);
       if (ne === -1 || ne > end) ne = end;
-      const next = this.decode(buf, ns, ne);
+      const next = this.decode(ns, ne);
       if (next.content === undefined) break;
       if (last.partial) {
         contents[contents.length - 1] += next.content;
@@ -285,14 +253,13 @@ export class Scanner implements ScanStats {
     const rec: ScanRecord = { line: headNo, lines: contents };
     if (head.prefixTime !== undefined) rec.prefixTime = head.prefixTime;
     this.onRecord(rec);
-    if (lastNo < lineNo) return { lines: 1, next: le + 1 };
-    return { lines: lastNo - lineNo + 1, next: last.end + 1 };
+    return lastNo < lineNo ? 1 : lastNo - lineNo + 1;
   }
 
-  private decode(buf: Buffer, ls: number, le: number): Line {
+  private decode(ls: number, le: number): Line {
     let e = Math.min(le, ls + MAX_LINE_BYTES);
-    if (e > ls && buf[e - 1] === 13) e--; // CRLF
-    const bytes = buf.subarray(ls, e);
+    if (e > ls && this.window[e - 1] === 13) e--; // CRLF
+    const bytes = this.window.subarray(ls, e);
     if (bytes.includes(0) || !isUtf8(bytes)) {
       return { start: ls, end: le, content: undefined, partial: false, prefixTime: undefined };
     }
@@ -300,13 +267,13 @@ export class Scanner implements ScanStats {
     return { start: ls, end: le, content: s.content, partial: s.partial === true, prefixTime: s.prefixTime };
   }
 
-  /** Slow path, only for chunks that hold invalid UTF-8 or NUL bytes: count the bad lines. */
-  private countGarbage(buf: Buffer, start: number, end: number): void {
+  /** Slow path, only for regions that hold invalid UTF-8 or NUL bytes: count the bad lines. */
+  private countGarbage(start: number, end: number): void {
     let ls = start;
     while (ls < end) {
-      let le = buf.indexOf(10, ls);
+      let le = this.window.indexOf(10, ls);
       if (le === -1 || le > end) le = end;
-      const bytes = buf.subarray(ls, le);
+      const bytes = this.window.subarray(ls, le);
       if (bytes.includes(0) || !isUtf8(bytes)) {
         this.invalidLines++;
         this.skippedLines++;

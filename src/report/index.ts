@@ -1,19 +1,17 @@
 // Reporters by `-o` name (STYLE.md: vitest's registry). Each is `(report, options) => string`.
-import { renderGithub } from './github.js';
-import { renderJson } from './json.js';
-import { renderJunit } from './junit.js';
-import { renderMarkdown } from './markdown.js';
-import { renderSarif } from './sarif.js';
-import { renderTable } from './table.js';
+// They load on demand: the table's terminal libraries cost a `lint -o json` run ~15 ms of start-up.
+import type { githubStepSummary } from './github.js';
 import type { OutputFormat, Reporter } from './types.js';
 
-export { githubStepSummary } from './github.js';
-
-export const renderers: Record<OutputFormat, Reporter> = {
-  table: renderTable,
-  json: renderJson,
-  sarif: renderSarif,
-  github: renderGithub,
-  junit: renderJunit,
-  markdown: renderMarkdown,
+export const reporters: Record<OutputFormat, () => Promise<Reporter>> = {
+  table: async () => (await import('./table.js')).renderTable,
+  json: async () => (await import('./json.js')).renderJson,
+  sarif: async () => (await import('./sarif.js')).renderSarif,
+  github: async () => (await import('./github.js')).renderGithub,
+  junit: async () => (await import('./junit.js')).renderJunit,
+  markdown: async () => (await import('./markdown.js')).renderMarkdown,
 };
+
+export async function loadGithubStepSummary(): Promise<typeof githubStepSummary> {
+  return (await import('./github.js')).githubStepSummary;
+}

@@ -83,9 +83,26 @@ describe('lintLogs inputs', () => {
     expect(seen.at(-1)).toEqual([size, size]);
   });
 
+  it('reads on after a line longer than one read, and after one over the cap, from a file and from stdin', async () => {
+    const raw = readFileSync(MIXED);
+    const dir = mkdtempSync(join(tmpdir(), 'storyctl-long-'));
+    for (const [name, len] of [
+      ['within-cap.txt', 300_000],
+      ['over-cap.txt', (1 << 20) + 5000],
+    ] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, Buffer.concat([Buffer.from(`{"msg":"${'a'.repeat(len)}"}\n`), raw]));
+      const overCap = len > 1 << 20 ? 1 : 0;
+      for (const r of [await lintPaths([file]), await lintText(readFileSync(file))]) {
+        expect(ids(r), name).toEqual(MIXED_EXPECTED);
+        expect(r.sources[0], name).toMatchObject({ lines: 80, skippedLines: 4 + overCap });
+      }
+    }
+  });
+
   it('never aborts on garbage: a file of noise yields counts and no findings', async () => {
     const noise = Buffer.concat([
-      Buffer.from('timed out draining but not a log\n{"msg": 2007\n'),
+      Buffer.from('timed out draining but not a log\n{"msg": "AgentSession closed"\n'),
       Buffer.from([0, 1, 2, 0xff, 10]),
       Buffer.from('Graceful cancel timeout expired; deleting remaining StepRuns'),
     ]);

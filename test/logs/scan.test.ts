@@ -1,20 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_LINE_BYTES, needleRegExp, Scanner, type ScanRecord } from '../../src/logs/scan.js';
+import { createRegexMatcher } from '../../src/logs/matcher-regex.js';
+import { createWasmMatcher } from '../../src/logs/matcher-wasm.js';
+import type { Matcher } from '../../src/logs/matcher.js';
+import { MAX_LINE_BYTES, Scanner, WINDOW_BYTES, type ScanRecord } from '../../src/logs/scan.js';
 
-function scan(
-  data: Buffer | string,
-  needles: string[],
-  chunk = 1 << 20,
-): { records: ScanRecord[]; s: Scanner } {
-  const records: ScanRecord[] = [];
-  const s = new Scanner(needleRegExp(needles), (r) => records.push(r));
-  const buf = Buffer.isBuffer(data) ? data : Buffer.from(data);
-  for (let i = 0; i < buf.length; i += chunk) s.push(buf.subarray(i, i + chunk));
-  s.end();
-  return { records, s };
-}
+const matchers: Record<'wasm' | 'regex', (needles: string[]) => Matcher> = {
+  wasm: (needles) => {
+    const m = createWasmMatcher(needles, WINDOW_BYTES);
+    if (!m) throw new Error('the WebAssembly matcher did not load (is dist/wasm built?)');
+    return m;
+  },
+  regex: (needles) => createRegexMatcher(needles, WINDOW_BYTES),
+};
 
-describe('Scanner', () => {
+describe.each(['wasm', 'regex'] as const)('Scanner with the %s matcher', (kind) => {
+  function scan(
+    data: Buffer | string,
+    needles: string[],
+    chunk = 1 << 20,
+  ): { records: ScanRecord[]; s: Scanner } {
+    const records: ScanRecord[] = [];
+    const s = new Scanner(matchers[kind](needles), (r) => records.push(r));
+    const buf = Buffer.isBuffer(data) ? data : Buffer.from(data);
+    for (let i = 0; i < buf.length; i += chunk) s.push(buf.subarray(i, i + chunk));
+    s.end();
+    return { records, s };
+  }
+
   const text = ['alpha', 'beta NEEDLE one', 'gamma', 'delta', 'NEEDLE two', 'eps'].join('\n');
 
   it('emits only lines holding a needle, with 1-based line numbers, and counts every line', () => {

@@ -1,7 +1,5 @@
 // `storyctl rules` and `storyctl explain ID`: the rule catalog from the rules' own metadata.
 import type { Command } from 'commander';
-import Table from 'cli-table3';
-import { Chalk } from 'chalk';
 import { StoryctlError } from '../../model/errors.js';
 import { allRuleMetas, findRuleMeta } from '../../rules/index.js';
 import { useColor, type CliIO } from '../io.js';
@@ -14,11 +12,13 @@ export function registerRules(program: Command, io: CliIO, result: CommandResult
     .description('list every rule with its ID, severity and summary')
     .option('-o, --output <format>', 'table|json', 'table')
     .option('--no-color', 'no colours')
-    .action((flags: { output: string; color?: boolean }) => {
+    .action(async (flags: { output: string; color?: boolean }) => {
       const metas = allRuleMetas();
       if (flags.output === 'json') {
         io.stdout.write(`${JSON.stringify(metas, null, 2)}\n`);
       } else if (flags.output === 'table') {
+        // Loaded here so that other commands do not pay for them at start-up.
+        const [{ Chalk }, { default: Table }] = await Promise.all([import('chalk'), import('cli-table3')]);
         const c = new Chalk({ level: useColor(io, flags.color) ? 1 : 0 });
         const table = new Table({
           head: ['ID', 'name', 'severity', 'summary'].map((h) => c.bold(h)),

@@ -2,7 +2,6 @@
 // starts the watches, plans and applies finishes, and hands all of that to the ink app as props.
 // Without a terminal there is nothing to watch: it refuses and points at `storyctl doctor`.
 import { Option, type Command } from 'commander';
-import { createElement } from 'react';
 import type { StepRun, StoryRun } from '../../model/kube.js';
 import type { Resume, RunPlan } from '../../repair/plan.js';
 import type { ResolvedKubeConfig } from '../../sources/cluster/kubeconfig.js';
@@ -67,12 +66,14 @@ export async function runWatch(flags: WatchFlags, io: CliIO): Promise<number> {
     );
     return EXIT.usage;
   }
-  const [{ makeKubeConfig }, { watchCluster }, { render }, { WatchApp }] = await Promise.all([
-    import('../../sources/cluster/kubeconfig.js'),
-    import('../../sources/cluster/watch.js'),
-    import('ink'),
-    import('../../report/ui/WatchApp.js'),
-  ]);
+  const [{ makeKubeConfig }, { watchCluster }, { render }, { createElement }, { WatchApp }] =
+    await Promise.all([
+      import('../../sources/cluster/kubeconfig.js'),
+      import('../../sources/cluster/watch.js'),
+      import('ink'),
+      import('react'),
+      import('../../report/ui/WatchApp.js'),
+    ]);
   const kcOptions: Parameters<typeof makeKubeConfig>[0] = { env: io.env };
   if (flags.kubeconfig !== undefined) kcOptions.kubeconfig = flags.kubeconfig;
   if (flags.context !== undefined) kcOptions.context = flags.context;

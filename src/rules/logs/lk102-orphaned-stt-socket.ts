@@ -60,7 +60,8 @@ export const lk102: LogRule = {
     STT_ERROR_JS,
     STT_ERROR_PY,
     STT_RETRY,
-    '2007',
+    // No bare `2007`: a 2007 only counts inside an STT error line, whose own needles find it, and
+    // a 4-byte needle would make the byte search check every position instead of every fourth.
     INACTIVITY,
   ],
   create() {
