@@ -47,23 +47,63 @@ export function hash4(w: u32): u32 {
   return (w * 0x9e3779b1) >> (32 - HASH_BITS);
 }
 
+/** Newline counting goes 1 KiB at a time: 64 vectors summed lane-wise before one horizontal add. */
+const BLOCK: usize = 1024;
+
 /**
  * Count the newlines in [from, to), noting lines over the cap. Reads up to 15 bytes past `to`
  * (the host leaves slack after every region it hands over).
  */
 function countNewlines(from: usize, to: usize): void {
   const nl = i8x16.splat(10);
-  for (let i = from; i < to; i += 16) {
+  let i = from;
+  while (i + BLOCK <= to) {
+    let lanes = i8x16.splat(0);
+    for (let k: usize = 0; k < BLOCK; k += 16) lanes = i8x16.sub(lanes, i8x16.eq(v128.load(i + k), nl));
+    const pairs = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(lanes));
+    const n =
+      i32x4.extract_lane(pairs, 0) +
+      i32x4.extract_lane(pairs, 1) +
+      i32x4.extract_lane(pairs, 2) +
+      i32x4.extract_lane(pairs, 3);
+    if (n != 0) {
+      // Only the block's first newline can close a long line, and only if the line began long ago.
+      if (i + BLOCK - lineStart > maxLine && firstNewline(i) - lineStart > maxLine) longLines++;
+      lineStart = lastNewline(i + BLOCK) + 1;
+      newlines += <u32>n;
+    }
+    i += BLOCK;
+  }
+  for (; i < to; i += 16) {
     let mask = i8x16.bitmask(i8x16.eq(v128.load(i), nl));
     const rest = to - i;
     if (rest < 16) mask &= (1 << (<u32>rest)) - 1;
     if (mask != 0) {
-      // Lines inside one 16-byte block are short; only the first newline can close a long line.
       if (i + <usize>ctz(mask) - lineStart > maxLine) longLines++;
       lineStart = i + <usize>(31 - clz(mask)) + 1;
       newlines += popcnt(mask);
     }
   }
+}
+
+/** The first newline at or after `at` (the caller knows there is one within the block). */
+function firstNewline(at: usize): usize {
+  const nl = i8x16.splat(10);
+  for (let i = at; i < at + BLOCK; i += 16) {
+    const mask = i8x16.bitmask(i8x16.eq(v128.load(i), nl));
+    if (mask != 0) return i + <usize>ctz(mask);
+  }
+  return at + BLOCK;
+}
+
+/** The last newline before `end` (the caller knows there is one within the block). */
+function lastNewline(end: usize): usize {
+  const nl = i8x16.splat(10);
+  for (let i = end - 16; i >= end - BLOCK; i -= 16) {
+    const mask = i8x16.bitmask(i8x16.eq(v128.load(i), nl));
+    if (mask != 0) return i + <usize>(31 - clz(mask));
+  }
+  return end - 1;
 }
 
 /** Where a needle starts that covers the 4-gram at `at` with hash `h`, plus one; 0 for none. */

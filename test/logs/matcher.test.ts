@@ -111,6 +111,25 @@ describe('matchers', () => {
     expect(search(createRegexMatcher(['timed out draining'], WINDOW), data)).toEqual(want);
   });
 
+  it('finds the exact cap boundary wherever the long line starts and ends, holding a needle or not', () => {
+    const needles = ['timed out draining'];
+    for (const len of [MAX_LINE_BYTES, MAX_LINE_BYTES + 1]) {
+      for (const tail of ['', 'timed out draining']) {
+        for (const lead of [0, 1, 7, 15, 16, 17, 500, 1023, 1024, 1025]) {
+          const long = `${'x'.repeat(len - tail.length)}${tail}`;
+          const data = Buffer.from(
+            `${'a\n'.repeat(lead)}${long}\nshort timed out draining\n${'b'.repeat(lead)}\n`,
+          );
+          const want = expected(data, needles);
+          const what = `len ${len} lead ${lead} tail ${tail}`;
+          expect(want.longLines, what).toBe(len > MAX_LINE_BYTES ? 1 : 0);
+          expect(search(wasm(needles), data), what).toEqual(want);
+          expect(search(createRegexMatcher(needles, WINDOW), data), what).toEqual(want);
+        }
+      }
+    }
+  });
+
   it('with no needles, only counts', () => {
     const data = Buffer.from('a\nb\nc\n');
     expect(search(wasm([]), data)).toEqual({ hits: [], newlines: 3, longLines: 0 });
