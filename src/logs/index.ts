@@ -10,13 +10,7 @@ import type { LogRule, LogRuleRun } from '../rules/log-rule.js';
 import { logRules } from '../rules/logs/index.js';
 import { parseRecord } from './detect.js';
 import { expandInputs, inputChunks, isGzipFile, type LogInput } from './reader.js';
-import {
-  PARALLEL_MIN_BYTES,
-  scanFileRange,
-  scanRangeInWorker,
-  splitPoint,
-  type RangeResult,
-} from './range.js';
+import { scanFileInRanges, type RangeOptions } from './segments.js';
 import { newMatcher, Scanner, type ScanRecord } from './scan.js';
 import { stripPrefixes } from './prefixes.js';
 import { normalizeTime } from '../model/log-event.js';
@@ -135,7 +129,7 @@ export async function scanInput(
   onRaw: (n: number) => void,
   needles: readonly string[],
   feed: (ev: LogEvent) => void,
-  parallelMinBytes = PARALLEL_MIN_BYTES,
+  ranges: RangeOptions = {},
 ): Promise<InputStats> {
   let parseFailures = 0;
   let day: number | undefined;
@@ -163,35 +157,11 @@ export async function scanInput(
   // One matcher serves this input's scanners in turn (the worker builds its own).
   const matcher = newMatcher(needles);
   if (file.path !== undefined && file.size !== undefined && !(await isGzipFile(file.path, file.name))) {
-    const path = file.path;
-    const size = file.size;
-    const mid = size >= parallelMinBytes ? splitPoint(path, size) : size;
-    if (mid >= size) {
-      const r = scanFileRange(path, 0, size, new Scanner(matcher, onRecord), onRaw);
-      return {
-        lines: r.lines,
-        skippedLines: r.skippedLines + parseFailures,
-        lastTime: lastLineTime(r.lastLine),
-      };
-    }
-    // Second half in a worker while this thread scans the first; its records wait for ours.
-    const worker = scanRangeInWorker(path, mid, size, needles, onRaw);
-    const first = scanFileRange(path, 0, mid, new Scanner(matcher, onRecord), onRaw);
-    let second: RangeResult;
-    let records: ScanRecord[];
-    try {
-      second = await worker.done;
-      records = worker.records;
-    } catch {
-      // No worker (restricted runtime): scan the rest here.
-      records = [];
-      second = scanFileRange(path, mid, size, new Scanner(matcher, (r) => records.push(r)), () => undefined);
-    }
-    for (const r of records) onRecord({ ...r, line: r.line + first.lines });
+    const r = await scanFileInRanges(file.path, file.size, matcher, needles, onRecord, onRaw, ranges);
     return {
-      lines: first.lines + second.lines,
-      skippedLines: first.skippedLines + second.skippedLines + parseFailures,
-      lastTime: lastLineTime(second.lastLine ?? first.lastLine),
+      lines: r.lines,
+      skippedLines: r.skippedLines + parseFailures,
+      lastTime: lastLineTime(r.lastLine),
     };
   }
   const scanner = new Scanner(matcher, onRecord);

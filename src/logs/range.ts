@@ -1,14 +1,9 @@
 // Plain files are read with positioned reads straight into the scanner's window (no per-chunk
-// allocation, no copy), and large ones are split in two byte ranges: this thread scans the first,
-// a worker the second.
+// allocation, no copy), range by range; ranges start at record starts so threads can share a file.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { inputError } from '../model/errors.js';
+import { isContinuation, stripPrefixes } from './prefixes.js';
 import type { Scanner } from './scan.js';
-import { type ScanRecord } from './scan.js';
-
-/** Below this a second thread costs more to start than it saves. */
-export const PARALLEL_MIN_BYTES = 48 << 20;
 
 export interface RangeResult {
   lines: number;
@@ -45,64 +40,53 @@ export function scanFileRange(
   return { lines: scanner.lines, skippedLines: scanner.skippedLines, lastLine: scanner.lastLine };
 }
 
+/** Enough of a line to see its collector prefixes and what follows them. */
+const HEAD_BYTES = 160;
+
 /**
- * Where the second range starts: the first line start after the middle that is not a pino-pretty
- * continuation (indented) line, so no multi-line record is split.
+ * Cut [0, size) into ranges of about `rangeBytes` whose starts are record starts: lines that,
+ * once collector prefixes are stripped, are not a pino-pretty continuation (indented) and do not
+ * follow a CRI partial, so no multi-line record is split. Returns the boundaries, from 0 to size.
  */
-export function splitPoint(path: string, size: number): number {
+export function rangeBounds(path: string, size: number, rangeBytes: number): number[] {
+  const bounds = [0];
   const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.allocUnsafe(1 << 20);
-    let pos = Math.floor(size / 2);
-    while (pos < size) {
-      const n = readSync(fd, buf, 0, buf.length, pos);
-      if (n === 0) break;
-      let i = buf.indexOf(10);
-      while (i !== -1 && i < n - 1) {
-        const next = buf[i + 1];
-        if (next !== 32 && next !== 9) return pos + i + 1;
-        i = buf.indexOf(10, i + 1);
-      }
-      pos += Math.max(1, n - 1);
+    const buf = Buffer.allocUnsafe(256 << 10);
+    for (let target = rangeBytes; target < size; target += rangeBytes) {
+      const at = recordStartAfter(fd, buf, Math.max(target, (bounds.at(-1) as number) + 1), size);
+      if (at >= size) break;
+      if (at > (bounds.at(-1) as number)) bounds.push(at);
     }
-    return size;
   } finally {
     closeSync(fd);
   }
+  bounds.push(size);
+  return bounds;
 }
 
-export interface WorkerScan {
-  done: Promise<RangeResult>;
-  /** Records in order, line numbers relative to the range start. */
-  records: ScanRecord[];
-}
-
-/** Scan [start, end) in a worker thread; its records are buffered until the caller wants them. */
-export function scanRangeInWorker(
-  path: string,
-  start: number,
-  end: number,
-  needles: readonly string[],
-  onRaw: (n: number) => void,
-): WorkerScan {
-  const records: ScanRecord[] = [];
-  const fromSource = import.meta.url.endsWith('.ts');
-  // From source (tests, tsx) the worker needs the TypeScript loader; from dist it is plain JS.
-  const url = new URL(fromSource ? './scan-worker.ts' : './scan-worker.js', import.meta.url);
-  const worker = new Worker(url, {
-    workerData: { path, start, end, needles },
-    execArgv: fromSource ? ['--import', 'tsx'] : [],
-  });
-  const done = new Promise<RangeResult>((resolve, reject) => {
-    worker.on('message', (m: { records?: ScanRecord[]; raw?: number; result?: RangeResult }) => {
-      if (m.records) for (const r of m.records) records.push(r);
-      if (m.raw) onRaw(m.raw);
-      if (m.result) resolve(m.result);
-    });
-    worker.on('error', reject);
-    worker.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`scan worker exited with code ${code}`));
-    });
-  });
-  return { done, records };
+/** The first record start after `from` whose previous line is known, or size. */
+function recordStartAfter(fd: number, buf: Buffer, from: number, size: number): number {
+  let pos = from;
+  while (pos < size) {
+    const n = readSync(fd, buf, 0, buf.length, pos);
+    if (n === 0) break;
+    // The line before the first newline began before `pos`, so checks start at the second line.
+    let prevEnd = buf.indexOf(10);
+    if (prevEnd === -1 || prevEnd >= n) {
+      pos += n;
+      continue;
+    }
+    let nl = buf.indexOf(10, prevEnd + 1);
+    while (nl !== -1 && nl < n - 1) {
+      const prev = stripPrefixes(buf.toString('latin1', prevEnd + 1, Math.min(nl, prevEnd + 1 + HEAD_BYTES)));
+      const line = stripPrefixes(buf.toString('latin1', nl + 1, Math.min(n, nl + 1 + HEAD_BYTES)));
+      if (!prev.partial && !isContinuation(line.content)) return pos + nl + 1;
+      prevEnd = nl;
+      nl = buf.indexOf(10, nl + 1);
+    }
+    // Read on from the last newline seen (it starts the next read), or past a line longer than the buffer.
+    pos += prevEnd > 0 ? prevEnd : n;
+  }
+  return size;
 }

@@ -1,28 +1,39 @@
-// Worker thread body: scan one byte range of a file and post the candidate records back in batches.
+// Worker thread body: scan the odd ranges of a file (src/logs/segments.ts) and post each range's
+// records, never more than one range ahead of the thread that consumes them.
 import { parentPort, workerData } from 'node:worker_threads';
 import { scanFileRange } from './range.js';
 import { newMatcher, Scanner, type ScanRecord } from './scan.js';
+import type { WorkerMessage, WorkerRange } from './segments.js';
 
 const data = workerData as {
   path: string;
-  start: number;
-  end: number;
+  ranges: WorkerRange[];
   needles: string[];
+  consumed: SharedArrayBuffer;
 };
-let batch: ScanRecord[] = [];
+const consumed = new Int32Array(data.consumed);
+const matcher = newMatcher(data.needles);
+const post = (m: WorkerMessage): void => parentPort?.postMessage(m);
 let raw = 0;
-const scanner = new Scanner(newMatcher(data.needles), (r) => {
-  batch.push(r);
-  if (batch.length >= 2048) {
-    parentPort?.postMessage({ records: batch });
-    batch = [];
+for (const range of data.ranges) {
+  // Range k may start once range k - 2 is consumed: the reader is then busy with k - 1.
+  for (let c = Atomics.load(consumed, 0); c < range.index - 2; c = Atomics.load(consumed, 0)) {
+    Atomics.wait(consumed, 0, c);
   }
-});
-const result = scanFileRange(data.path, data.start, data.end, scanner, (n) => {
-  raw += n;
-  if (raw >= 64 << 20) {
-    parentPort?.postMessage({ raw });
-    raw = 0;
-  }
-});
-parentPort?.postMessage({ records: batch, raw, result });
+  const records: ScanRecord[] = [];
+  const result = scanFileRange(
+    data.path,
+    range.start,
+    range.end,
+    new Scanner(matcher, (r) => records.push(r)),
+    (n) => {
+      raw += n;
+      if (raw >= 16 << 20) {
+        post({ raw });
+        raw = 0;
+      }
+    },
+  );
+  post({ index: range.index, records, ...result });
+}
+if (raw > 0) post({ raw });

@@ -3,40 +3,89 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanInput } from '../../src/logs/index.js';
+import { stripPrefixes } from '../../src/logs/prefixes.js';
+import { rangeBounds } from '../../src/logs/range.js';
+import type { RangeOptions } from '../../src/logs/segments.js';
 import type { LogEvent } from '../../src/model/log-event.js';
 import { logRules } from '../../src/rules/logs/index.js';
 import { FIXTURES } from './helpers.js';
 
 const needles = [...new Set(logRules.flatMap((r) => r.needles))];
 
-async function scan(path: string, parallelMinBytes: number) {
-  const events: Pick<LogEvent, 'line' | 'message' | 'time'>[] = [];
-  const size = readFileSync(path).length;
+async function scan(path: string, ranges: RangeOptions) {
+  const events: LogEvent[] = [];
+  let raw = 0;
   const stats = await scanInput(
-    { name: path, path, size },
+    { name: path, path, size: readFileSync(path).length },
     undefined,
-    () => undefined,
+    (n) => (raw += n),
     needles,
-    (ev) => events.push({ line: ev.line, message: ev.message, time: ev.time }),
-    parallelMinBytes,
+    (ev) => events.push(ev),
+    ranges,
   );
-  return { events, stats };
+  return { events, stats, raw };
 }
 
-describe('scanInput on two threads', () => {
-  it('gives the same events, in order, with the same line numbers as one thread', async () => {
-    // Pino-pretty blocks and CRI partials around the middle must not be split between the threads.
-    const mixed = readFileSync(join(FIXTURES, 'mixed-prefixed/capture.txt'));
-    const file = join(mkdtempSync(join(tmpdir(), 'storyctl-par-')), 'capture.txt');
-    writeFileSync(
-      file,
-      Buffer.concat(Array.from({ length: 7 }, () => Buffer.concat([mixed, Buffer.from('\n')]))),
-    );
-    const one = await scan(file, Number.MAX_SAFE_INTEGER);
-    const two = await scan(file, 1);
-    expect(one.events.length).toBeGreaterThan(50);
+function tempFile(name: string, data: Buffer | string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'storyctl-par-')), name);
+  writeFileSync(file, data);
+  return file;
+}
+
+// Pino-pretty blocks and CRI partials recur all through it, so many range starts fall near them.
+const mixed = readFileSync(join(FIXTURES, 'mixed-prefixed/capture.txt'));
+const COPIES = 40;
+const file = tempFile(
+  'capture.txt',
+  Buffer.concat(Array.from({ length: COPIES }, () => Buffer.concat([mixed, Buffer.from('\n')]))),
+);
+
+describe('scanning a file in ranges on two threads', () => {
+  it('gives the same events, in order, with the same line numbers, counts and progress as one thread', async () => {
+    const one = await scan(file, { parallelMinBytes: Number.MAX_SAFE_INTEGER });
+    expect(one.events.length).toBeGreaterThan(COPIES * 10);
+    expect(one.stats.lines).toBe(COPIES * 79);
+    for (const rangeBytes of [1000, 4096, 65_536]) {
+      const two = await scan(file, { parallelMinBytes: 1, rangeBytes });
+      expect(two.events, `ranges of ${rangeBytes}`).toEqual(one.events);
+      expect(two.stats).toEqual(one.stats);
+      expect(two.raw).toBe(readFileSync(file).length);
+    }
+  });
+
+  it('gives the same answer when the worker dies part-way (this thread scans the rest)', async () => {
+    const one = await scan(file, { parallelMinBytes: Number.MAX_SAFE_INTEGER });
+    const workerUrl = new URL('../support/dying-scan-worker.ts', import.meta.url);
+    const two = await scan(file, { parallelMinBytes: 1, rangeBytes: 4096, workerUrl });
     expect(two.events).toEqual(one.events);
     expect(two.stats).toEqual(one.stats);
-    expect(one.stats.lines).toBe(7 * 79);
+  });
+
+  it('starts ranges only at record starts: never inside a pino-pretty block or after a CRI partial', () => {
+    const data = readFileSync(file);
+    const bounds = rangeBounds(file, data.length, 500);
+    expect(bounds.length).toBeGreaterThan(COPIES * 10);
+    expect(bounds[0]).toBe(0);
+    expect(bounds.at(-1)).toBe(data.length);
+    for (const b of bounds.slice(1, -1)) {
+      expect(data[b - 1]).toBe(10);
+      const line = stripPrefixes(data.toString('utf8', b, data.indexOf(10, b)));
+      expect(line.content, 'a continuation line').not.toMatch(/^[ \t]/);
+      const prevStart = data.lastIndexOf(10, b - 2) + 1;
+      expect(stripPrefixes(data.toString('utf8', prevStart, b - 1)).partial, 'after a CRI partial').not.toBe(
+        true,
+      );
+    }
+    expect([...bounds].sort((a, b) => a - b)).toEqual(bounds);
+  });
+
+  it('gets past a line longer than its read buffer when looking for a range start', () => {
+    const long = `${'x'.repeat(600_000)}\n`;
+    const data = `a\nb\n${long}c\nd\ne\n`;
+    const path = tempFile('long.txt', data);
+    const bounds = rangeBounds(path, data.length, 3);
+    expect(bounds[0]).toBe(0);
+    expect(bounds.at(-1)).toBe(data.length);
+    for (const b of bounds.slice(1, -1)) expect(data[b - 1]).toBe('\n');
   });
 });
