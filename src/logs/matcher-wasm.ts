@@ -4,8 +4,8 @@
 // is read into, all in the instance's own memory, which never grows after set-up (so the window
 // Buffer stays valid).
 import { readFileSync } from 'node:fs';
+import { MAX_LINE_BYTES } from './limits.js';
 import type { LineHits, Matcher } from './matcher.js';
-import { MAX_LINE_BYTES } from './matcher.js';
 
 interface Exports {
   memory: WebAssembly.Memory;

@@ -5,8 +5,7 @@
 import { createRegexMatcher } from './matcher-regex.js';
 import { createWasmMatcher } from './matcher-wasm.js';
 
-/** Lines longer than this are truncated (and counted): memory must not follow the input. */
-export const MAX_LINE_BYTES = 1 << 20;
+export { MAX_LINE_BYTES } from './limits.js';
 
 export interface LineHits {
   /** How many lines hold a needle. */

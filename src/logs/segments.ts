@@ -136,29 +136,28 @@ export async function scanFileInRanges(
     total.skippedLines += r.skippedLines;
     if (r.lastLine !== undefined) total.lastLine = r.lastLine;
   };
+  // The worker's records for a range, or undefined: then this thread scans it (as it does every
+  // range once the worker is gone: a restricted runtime, or it died).
+  const fromWorker = async (
+    index: number,
+  ): Promise<({ records: ScanRecord[] } & RangeResult) | undefined> => {
+    if (!worker || !forWorker(index)) return undefined;
+    try {
+      return await worker.take(index);
+    } catch {
+      worker.stop();
+      worker = undefined;
+      return undefined;
+    }
+  };
   try {
     for (const range of ranges) {
       const base = total.lines;
       const shifted = (r: ScanRecord): void => onRecord({ ...r, line: r.line + base });
-      let done: ({ records?: ScanRecord[] } & RangeResult) | undefined;
-      if (forWorker(range.index) && worker) {
-        try {
-          done = await worker.take(range.index);
-        } catch {
-          // No worker (restricted runtime, or it died): this thread scans the rest.
-          worker.stop();
-          worker = undefined;
-        }
-      }
-      if (done) {
-        for (const r of done.records ?? []) shifted(r);
-        worker?.consumed(range.index);
-      } else {
-        const rawHere = !forWorker(range.index) || !worker ? onRaw : () => undefined;
-        done = scanFileRange(path, range.start, range.end, new Scanner(matcher, shifted), rawHere);
-        worker?.consumed(range.index);
-      }
-      add(done);
+      const taken = await fromWorker(range.index);
+      if (taken) for (const r of taken.records) shifted(r);
+      add(taken ?? scanFileRange(path, range.start, range.end, new Scanner(matcher, shifted), onRaw));
+      worker?.consumed(range.index);
     }
   } finally {
     worker?.stop();
