@@ -95,5 +95,12 @@ describe('bin/kubectl-storyctl', () => {
       expect((JSON.parse(r.stdout) as { id: string }[]).map((m) => m.id)).toEqual(ruleIds);
       expect(run('kubectl', ['storyctl', 'explain', 'SR999'], { PATH }).code).toBe(2);
     });
+
+    it('completes through kubectl (kubectl_complete-storyctl, kubectl >= 1.26)', () => {
+      const r = run('kubectl', ['__complete', 'storyctl', 'doctor', '-o', ''], { PATH });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('table\njson\nsarif\ngithub\njunit\nmarkdown\n:4\n');
+      expect(run('kubectl', ['__complete', 'storyctl', 'expl'], { PATH }).stdout).toMatch(/^explain\t/);
+    });
   });
 });

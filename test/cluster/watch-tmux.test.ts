@@ -325,6 +325,20 @@ describe.skipIf(!useCluster())('storyctl __complete (shell completion) against a
     expect(runs).toEqual({ code: 0, stdout: 'nightly-0421\nnightly-0422\n', stderr: '' });
   });
 
+  it('answers kubectl (kubectl_complete-storyctl) with the runs of the namespace typed so far', () => {
+    const kc = cluster().kubeconfigs.admin;
+    const r = spawnSync(
+      join(repoRoot, 'bin', 'kubectl_complete-storyctl'),
+      ['finish', '--kubeconfig', kc, '-n', ns, 'nightly-'],
+      {
+        encoding: 'utf8',
+        env: { PATH: process.env['PATH'] ?? '', HOME: tmpdir() },
+      },
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('nightly-0421\nnightly-0422\n:4\n');
+  });
+
   it('prints nothing where the user may not list (readonly may not list namespaces)', async () => {
     const r = await runCli(['__complete', 'namespaces', '--kubeconfig', cluster().kubeconfigs.readonly]);
     expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
