@@ -2,9 +2,17 @@
 // resolves it; nothing here reads ~/.kube). Every call goes through the scan's ApiCaller, so writes
 // get the same timeouts and 429 / 5xx retries as reads; a retried write is safe because it carries
 // a resourceVersion (a duplicate becomes a 409 and a re-plan, never a second change).
-import { AuthorizationV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { AuthorizationV1Api, CustomObjectsApi, type ConfigurationOptions } from '@kubernetes/client-node';
 import { storyRunLabelValue } from '../contract/label.js';
-import { GROUPS, LABELS, VERSION, type StepRun, type StoryRun } from '../model/kube.js';
+import {
+  GROUPS,
+  LABELS,
+  VERSION,
+  type StepRun,
+  type Story,
+  type StoryRun,
+  type Transport,
+} from '../model/kube.js';
 import { buildWorld } from '../model/world.js';
 import {
   ApiCaller,
@@ -73,4 +81,55 @@ export async function readRun(
   // The same join doctor uses, so a label shared by two runs does not hand one run the other's steps.
   const world = buildWorld({ storyRuns: [run], stepRuns: list.items ?? [], stories: [], transports: [] });
   return { run, steps: world.runs[0]?.steps ?? [] };
+}
+
+export interface RunContext {
+  story: Story | undefined;
+  transports: Transport[];
+}
+
+/**
+ * The Story a run references and the Transports that Story binds: what the cancel window (and so
+ * SR101-SR103) depends on, read the way doctor sees them (a missing object is simply absent).
+ * Undefined when one of them may not be read: the caller then leaves those rules out rather than
+ * guess the window.
+ */
+export async function readRunContext(client: RepairClient, run: StoryRun): Promise<RunContext | undefined> {
+  const ref = run.spec?.storyRef;
+  if (!ref?.name) return { story: undefined, transports: [] };
+  const namespace = ref.namespace ?? run.metadata.namespace ?? 'default';
+  const absentIf404 = async <T>(
+    what: string,
+    get: (options: ConfigurationOptions) => Promise<unknown>,
+  ): Promise<T | undefined> => {
+    try {
+      return (await client.caller.call(what, get)) as T;
+    } catch (error) {
+      if (isHttpStatus(error, 404)) return undefined;
+      throw error;
+    }
+  };
+  try {
+    const story = await absentIf404<Story>(`get story ${namespace}/${ref.name}`, (options) =>
+      client.custom.getNamespacedCustomObject(
+        { group: GROUPS.stories, version: VERSION, plural: 'stories', namespace, name: ref.name },
+        options,
+      ),
+    );
+    const names = [...new Set((story?.spec?.transports ?? []).map((t) => t.transportRef).filter(Boolean))];
+    const transports = await Promise.all(
+      names.map((name) =>
+        absentIf404<Transport>(`get transport ${name}`, (options) =>
+          client.custom.getClusterCustomObject(
+            { group: GROUPS.transports, version: VERSION, plural: 'transports', name },
+            options,
+          ),
+        ),
+      ),
+    );
+    return { story, transports: transports.filter((t): t is Transport => t !== undefined) };
+  } catch (error) {
+    if (isHttpStatus(error, 403)) return undefined;
+    throw error;
+  }
 }

@@ -47,7 +47,7 @@ async function steps(k: KubeClients, namespace: string): Promise<StepRun[]> {
 
 function finish(
   args: string[],
-  opts: { now: number; user?: 'admin' | 'readonly' | 'nobody'; tty?: boolean },
+  opts: { now: number; user?: 'admin' | 'readonly' | 'restricted' | 'nobody'; tty?: boolean },
 ) {
   return runCli(['finish', ...args, '--kubeconfig', cluster().kubeconfigs[opts.user ?? 'admin']], {
     now: opts.now,
@@ -150,6 +150,30 @@ describe.skipIf(!useCluster())('finish --force-terminal (real apiserver)', () =>
     expect(again.code).toBe(0);
     expect((JSON.parse(again.stdout) as JsonOut).results?.[0]?.outcome).toBe('no-op');
     expect((await getRun(k, ns, 'call-1')).metadata.resourceVersion).toBe(afterSim.metadata.resourceVersion);
+  });
+
+  it('names the window rules for a named run when it may read the Story and Transports, and leaves them out when not', async () => {
+    const k = clients('admin');
+    await stalledSeed(k, ns, 'call-window');
+    const now = CANCEL_AT + 10 * 60_000;
+    const ruleIds = async (user: 'admin' | 'restricted'): Promise<string[]> => {
+      const out = await finish(
+        ['call-window', '-n', ns, '--force-terminal', '--dry-run=client', '-o', 'json'],
+        {
+          now,
+          user,
+        },
+      );
+      expect(out.code).toBe(0);
+      const doc = JSON.parse(out.stdout) as { runs: { findings: { ruleId: string }[] }[] };
+      return [...new Set(doc.runs[0]?.findings.map((f) => f.ruleId))];
+    };
+    const all = await ruleIds('admin');
+    expect(all).toContain('SR101');
+    // The restricted user may not read Transports: the window is unknown, so no window rule is guessed.
+    expect(await ruleIds('restricted')).toEqual(
+      all.filter((id) => !['SR101', 'SR102', 'SR103'].includes(id)),
+    );
   });
 
   it('repairs the #89 run (Finished with Running steps): phase and finish time kept, steps Canceled', async () => {

@@ -7,7 +7,7 @@ import type { StepRun, StoryRun } from '../../model/kube.js';
 import type { Finding } from '../../model/report.js';
 import { buildWorld, objectKey } from '../../model/world.js';
 import { applyBatch, missingPermissions, type BatchResult } from '../../repair/apply.js';
-import { makeRepairClient, readRun, type RepairClient } from '../../repair/client.js';
+import { makeRepairClient, readRun, readRunContext, type RepairClient } from '../../repair/client.js';
 import {
   describePermission,
   neededPermissions,
@@ -233,10 +233,15 @@ async function namedTargets(
     const found = await readRun(client, namespace, name);
     if (!found)
       throw new StoryctlError('usage', `StoryRun ${namespace}/${name} not found (nothing was written)`);
-    // Without the Story and Transports the cancel window is unknown: leave the window rules out.
-    const findings = findingsForRun({ ...found, now, stopBudgetSeconds: flags.stopBudget }).filter(
-      (f) => !WINDOW_RULES.has(f.ruleId),
-    );
+    // The cancel window needs the Story and its Transports; when they may not be read, the window
+    // is unknown and the window rules are left out rather than guessed.
+    const context = await readRunContext(client, found.run);
+    const findings = findingsForRun({
+      ...found,
+      ...(context ?? {}),
+      now,
+      stopBudgetSeconds: flags.stopBudget,
+    }).filter((f) => context !== undefined || !WINDOW_RULES.has(f.ruleId));
     targets.push({ ...found, findings });
   }
   return targets;
