@@ -11,6 +11,7 @@ import { logRules } from '../rules/logs/index.js';
 import { parseRecord } from './detect.js';
 import { expandInputs, inputChunks, isGzipFile, type LogInput } from './reader.js';
 import { scanFileInRanges, type RangeOptions } from './segments.js';
+import type { Matcher } from './matcher.js';
 import { newMatcher, Scanner, type ScanRecord } from './scan.js';
 import { stripPrefixes } from './prefixes.js';
 import { normalizeTime } from '../model/log-event.js';
@@ -53,7 +54,8 @@ export async function lintLogs(inputs: string[], options: LintLogsOptions): Prom
       return { rule, run: undefined };
     }
   });
-  const needles = [...new Set(rules.flatMap((r) => r.needles))];
+  // One matcher for every input, in turn (a worker builds its own): its memory is set up once.
+  const matcher = newMatcher(rules.flatMap((r) => r.needles));
   const total = files.every((f) => f.size !== undefined)
     ? files.reduce((n, f) => n + (f.size ?? 0), 0)
     : undefined;
@@ -85,7 +87,7 @@ export async function lintLogs(inputs: string[], options: LintLogsOptions): Prom
   };
 
   for (const file of files) {
-    const stats = await scanInput(file, options.stdin, onRaw, needles, feed);
+    const stats = await scanInput(file, options.stdin, onRaw, matcher, feed);
     seeTime(stats.lastTime, file.name);
     sources.push({ type: 'log', name: file.name, lines: stats.lines, skippedLines: stats.skippedLines });
   }
@@ -127,7 +129,7 @@ export async function scanInput(
   file: LogInput,
   stdin: NodeJS.ReadableStream | undefined,
   onRaw: (n: number) => void,
-  needles: readonly string[],
+  matcher: Matcher,
   feed: (ev: LogEvent) => void,
   ranges: RangeOptions = {},
 ): Promise<InputStats> {
@@ -154,10 +156,8 @@ export async function scanInput(
     if (ev.time !== undefined && ev.format !== 'pino-pretty') day = Math.floor(ev.time / DAY_MS) * DAY_MS;
     feed(ev);
   };
-  // One matcher serves this input's scanners in turn (the worker builds its own).
-  const matcher = newMatcher(needles);
   if (file.path !== undefined && file.size !== undefined && !(await isGzipFile(file.path, file.name))) {
-    const r = await scanFileInRanges(file.path, file.size, matcher, needles, onRecord, onRaw, ranges);
+    const r = await scanFileInRanges(file.path, file.size, matcher, onRecord, onRaw, ranges);
     return {
       lines: r.lines,
       skippedLines: r.skippedLines + parseFailures,

@@ -61,6 +61,7 @@ export function createRegexMatcher(needles: readonly string[], windowBytes: numb
 
   return {
     kind: 'regex',
+    needles,
     window,
     find(start, end) {
       let count = 0;

@@ -152,6 +152,7 @@ export function createWasmMatcher(needles: readonly string[], windowBytes: numbe
   const result: LineHits = { count: 0, hits: out, newlines: 0, longLines: 0 };
   return {
     kind: 'wasm',
+    needles,
     window,
     find(start, end) {
       const count = wasm.scan(windowAt + start, windowAt + end, outAt);

@@ -20,6 +20,8 @@ export interface LineHits {
 
 export interface Matcher {
   readonly kind: 'wasm' | 'regex';
+  /** What it searches for (a worker thread builds its own matcher from them). */
+  readonly needles: readonly string[];
   /** The buffer `find` searches: input is read into it, so the search needs no copy. */
   readonly window: Buffer;
   /**

@@ -111,7 +111,6 @@ export async function scanFileInRanges(
   path: string,
   size: number,
   matcher: Matcher,
-  needles: readonly string[],
   onRecord: (r: ScanRecord) => void,
   onRaw: (n: number) => void,
   options: RangeOptions = {},
@@ -127,7 +126,7 @@ export async function scanFileInRanges(
     options.workerUrl ?? WORKER_URL,
     path,
     ranges.filter((r) => forWorker(r.index)),
-    needles,
+    matcher.needles,
     onRaw,
   );
   const total: RangeResult = { lines: 0, skippedLines: 0, lastLine: undefined };

@@ -5,12 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { scanInput } from '../../src/logs/index.js';
 import { stripPrefixes } from '../../src/logs/prefixes.js';
 import { rangeBounds } from '../../src/logs/range.js';
+import { newMatcher } from '../../src/logs/scan.js';
 import type { RangeOptions } from '../../src/logs/segments.js';
 import type { LogEvent } from '../../src/model/log-event.js';
 import { logRules } from '../../src/rules/logs/index.js';
 import { FIXTURES } from './helpers.js';
 
-const needles = [...new Set(logRules.flatMap((r) => r.needles))];
+const matcher = newMatcher(logRules.flatMap((r) => r.needles));
 
 async function scan(path: string, ranges: RangeOptions) {
   const events: LogEvent[] = [];
@@ -19,7 +20,7 @@ async function scan(path: string, ranges: RangeOptions) {
     { name: path, path, size: readFileSync(path).length },
     undefined,
     (n) => (raw += n),
-    needles,
+    matcher,
     (ev) => events.push(ev),
     ranges,
   );
