@@ -46,11 +46,6 @@ function module(): WebAssembly.Module | undefined {
   return compiled ?? undefined;
 }
 
-/** Whether the WebAssembly matcher can run here (the build produced it and the runtime takes it). */
-export function wasmMatcherAvailable(): boolean {
-  return module() !== undefined;
-}
-
 /**
  * How costly a 4-gram is as a filter key, by how common its bytes are in logs: lowercase letters,
  * digits and JSON punctuation are everywhere, spaces less so, capitals and the rest are rare.
