@@ -4,6 +4,7 @@
 // is read into, all in the instance's own memory, which never grows after set-up (so the window
 // Buffer stays valid).
 import { readFileSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { MAX_LINE_BYTES } from './limits.js';
 import type { LineHits, Matcher } from './matcher.js';
 
@@ -77,7 +78,8 @@ function keyWindow(b: Uint8Array, span: number, step: number): number {
 
 export function createWasmMatcher(needles: readonly string[], windowBytes: number): Matcher | undefined {
   const mod = module();
-  if (!mod) return undefined;
+  // The hit list is read through a Uint32Array, in the host's byte order; WebAssembly's is little-endian.
+  if (!mod || endianness() !== 'LE') return undefined;
   const bytes = needles.map((n) => Buffer.from(n, 'utf8'));
   const span = bytes.length > 0 ? Math.min(...bytes.map((b) => b.length)) : 0;
   // The 4-gram filter needs needles of at least 4 bytes; ids and offsets are 16-bit.
