@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runClusterRules, INTERNAL_RULE_ID } from '../../../src/rules/engine.js';
 import { clusterRules } from '../../../src/rules/cluster/index.js';
 import type { ClusterRule } from '../../../src/rules/types.js';
-import { CANCEL_AT, FINISHED_AT, SEED_DURATION, ctx, makeRun, seedWorld } from './helpers.js';
+import { CANCEL_AT, FINISHED_AT, SEED_DURATION, ctx, finishedSeed, makeRun, seedWorld } from './helpers.js';
 
 const boom: ClusterRule = {
   kind: 'cluster',
@@ -22,14 +22,7 @@ const boom: ClusterRule = {
 };
 
 // The seed after the controller finished it: SR103 and SR201 both apply.
-const seed = () =>
-  makeRun({
-    phase: 'Finished',
-    cancelRequested: true,
-    cancelObservedAt: CANCEL_AT,
-    finishedAt: FINISHED_AT,
-    duration: SEED_DURATION,
-  });
+const seed = () => finishedSeed();
 
 describe('cluster rule engine', () => {
   it('turns a throwing rule into one internal finding and still runs the others', () => {

@@ -103,6 +103,18 @@ export function makeRun(o: RunOptions = {}): StoryRun {
   return run;
 }
 
+/** The seed after the controller finished it (bobrapet#89): Finished, canceled, every state still Running. */
+export function finishedSeed(o: RunOptions = {}): StoryRun {
+  return makeRun({
+    phase: 'Finished',
+    cancelRequested: true,
+    cancelObservedAt: CANCEL_AT,
+    finishedAt: FINISHED_AT,
+    duration: SEED_DURATION,
+    ...o,
+  });
+}
+
 export interface StepOptions {
   name?: string;
   namespace?: string;

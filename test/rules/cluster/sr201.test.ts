@@ -2,12 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { planFinish } from '../../../src/contract/shutdown.js';
 import { sr201 } from '../../../src/rules/cluster/sr201-terminal-run-live-step-states.js';
 import {
-  CANCEL_AT,
   FINISHED_AT,
   NS,
-  SEED_DURATION,
   SEED_RUN,
   ctx,
+  finishedSeed,
   makeRun,
   makeStep,
   runRule,
@@ -16,15 +15,7 @@ import {
 
 const NOW = '2026-04-22T18:16:00Z';
 /** bobrapet#89 / the seed after the controller finished it: Finished, every state still Running, no StepRuns. */
-const seedFinished = () =>
-  makeRun({
-    phase: 'Finished',
-    message: 'StoryRun gracefully canceled',
-    cancelRequested: true,
-    cancelObservedAt: CANCEL_AT,
-    finishedAt: FINISHED_AT,
-    duration: SEED_DURATION,
-  });
+const seedFinished = () => finishedSeed({ message: 'StoryRun gracefully canceled' });
 
 describe('SR201 terminal-run-live-step-states', () => {
   it('fires on the seed: Finished with every step state Running and no StepRuns left', () => {
@@ -97,12 +88,7 @@ describe('SR201 terminal-run-live-step-states', () => {
   });
 
   it('does not fire on a Finished run whose states are all terminal', () => {
-    const run = makeRun({
-      phase: 'Finished',
-      cancelRequested: true,
-      cancelObservedAt: CANCEL_AT,
-      finishedAt: FINISHED_AT,
-      duration: SEED_DURATION,
+    const run = finishedSeed({
       stepStates: { 'livekit-bridge': 'Canceled', 'voice-agent': 'Canceled', setup: 'Succeeded' },
     });
     expect(runRule(sr201, seedWorld([run]), ctx(NOW))).toEqual({ findings: [], notEvaluated: [] });

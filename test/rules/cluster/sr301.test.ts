@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { sr301 } from '../../../src/rules/cluster/sr301-live-steprun-under-terminal-run.js';
 import {
-  CANCEL_AT,
   FINISHED_AT,
   NS,
-  SEED_DURATION,
   SEED_RUN,
   ctx,
+  finishedSeed,
   makeRun,
   makeStep,
   runRule,
@@ -14,14 +13,7 @@ import {
 } from './helpers.js';
 
 const NOW = '2026-04-22T18:16:00Z';
-const finished = () =>
-  makeRun({
-    phase: 'Finished',
-    cancelRequested: true,
-    cancelObservedAt: CANCEL_AT,
-    finishedAt: FINISHED_AT,
-    duration: SEED_DURATION,
-  });
+const finished = () => finishedSeed();
 
 describe('SR301 live-steprun-under-terminal-run', () => {
   it('fires on a live StepRun under a Finished run, with the run phase and finishedAt', () => {
