@@ -2,12 +2,11 @@
 // rendering and writing the outputs.
 import { Option, type Command } from 'commander';
 import { StoryctlError } from '../model/errors.js';
-import { redactValue } from '../model/redact.js';
-import type { Finding, Report } from '../model/report.js';
+import type { Report } from '../model/report.js';
 import { loadGithubStepSummary, reporters } from '../report/index.js';
 import type { ReporterOptions } from '../report/types.js';
-import { allRuleMetas } from '../rules/index.js';
-import type { RuleMeta } from '../rules/types.js';
+import { findRule } from '../rules/index.js';
+import type { Rule, RuleMeta } from '../rules/types.js';
 import {
   collect,
   DEFAULT_FLAGS,
@@ -58,38 +57,28 @@ export function addReportOptions(cmd: Command): Command {
     .option('--no-color', 'no colours (NO_COLOR is honoured too)');
 }
 
-/** Resolve --rule / --skip-rule against the known rules; unknown IDs are usage errors. */
-export function selectRuleIds(
+/**
+ * The rules a command runs: every rule it can run, narrowed by --rule / --skip-rule. An unknown ID
+ * is a usage error, and so is `--rule` naming a rule this command cannot run (`lint --rule SR101`
+ * would otherwise run nothing and pass); `cannotRun` says why for that rule.
+ */
+export function selectRules<R extends Rule>(
   flags: Pick<CommonFlags, 'rule' | 'skipRule'>,
-  available: readonly RuleMeta[],
-): Set<string> {
-  const known = new Map(allRuleMetas().map((m) => [m.id.toUpperCase(), m.id]));
-  const resolve = (id: string): string => {
-    const hit = known.get(id.trim().toUpperCase());
+  runnable: readonly R[],
+  cannotRun: (rule: Rule) => string,
+): R[] {
+  const resolve = (id: string): Rule => {
+    const hit = findRule(id);
     if (!hit) throw new StoryctlError('usage', `unknown rule "${id}" (storyctl rules lists them)`);
     return hit;
   };
   const include = (flags.rule ?? []).map(resolve);
-  const exclude = new Set((flags.skipRule ?? []).map(resolve));
-  const ids = new Set<string>();
-  for (const m of available) {
-    if (include.length > 0 && !include.includes(m.id)) continue;
-    if (exclude.has(m.id)) continue;
-    ids.add(m.id);
+  const exclude = new Set((flags.skipRule ?? []).map((id) => resolve(id).meta.id));
+  for (const r of include) {
+    if (!runnable.some((x) => x.meta.id === r.meta.id)) throw new StoryctlError('usage', cannotRun(r));
   }
-  return ids;
-}
-
-export function redactFindings(findings: Finding[], showPii: boolean): Finding[] {
-  return findings.map((f) => {
-    const r = redactValue({ message: f.message, evidence: f.evidence, fix: f.fix }, { showPii }) as Pick<
-      Finding,
-      'message' | 'evidence' | 'fix'
-    >;
-    const out: Finding = { ...f, message: r.message, evidence: r.evidence };
-    if (f.fix !== undefined && r.fix !== undefined) out.fix = r.fix;
-    return out;
-  });
+  const wanted = new Set(include.map((r) => r.meta.id));
+  return runnable.filter((r) => (wanted.size === 0 || wanted.has(r.meta.id)) && !exclude.has(r.meta.id));
 }
 
 /** `rules` are the rules that ran: SARIF declares them and JUnit lists each as a suite. */

@@ -1,13 +1,11 @@
-// `lintLogs`: read captured logs, parse the lines the selected rules need, run the log rules, and
-// return findings, not-evaluated entries and per-source counts. The CLI wires this to `lint` and
-// `doctor --logs`; nothing here chooses an exit code.
+// `lintLogs`: read captured logs, parse the lines the given rules need, run them through the rule
+// engine, and return findings, not-evaluated entries and per-source counts. The rules are an input
+// (the CLI selects them); nothing here chooses an exit code or redacts (the report does).
 import { DEFAULT_STOP_BUDGET_SECONDS } from '../contract/budget.js';
 import type { LogEvent } from '../model/log-event.js';
-import { redactValue } from '../model/redact.js';
 import type { Finding, NotEvaluated, SourceInfo } from '../model/report.js';
-import { collect, internalFinding, type EngineResult } from '../rules/engine.js';
-import type { LogRule, LogRuleRun } from '../rules/log-rule.js';
-import { logRules } from '../rules/logs/index.js';
+import { startLogRules } from '../rules/engine.js';
+import type { LogRule } from '../rules/types.js';
 import { parseRecord } from './detect.js';
 import { expandInputs, inputChunks, isGzipFile, type LogInput } from './reader.js';
 import { scanFileInRanges, type RangeOptions } from './segments.js';
@@ -20,8 +18,7 @@ export interface LintLogsOptions {
   stdin?: NodeJS.ReadableStream;
   now?: number;
   stopBudgetSeconds: number;
-  rules?: LogRule[];
-  showPii?: boolean;
+  rules: readonly LogRule[];
   onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
 }
 
@@ -33,26 +30,12 @@ export interface LintLogsResult {
 
 const DAY_MS = 86_400_000;
 
-interface ActiveRule {
-  rule: LogRule;
-  run: LogRuleRun | undefined;
-}
-
 export async function lintLogs(inputs: string[], options: LintLogsOptions): Promise<LintLogsResult> {
-  const rules = options.rules ?? logRules;
+  const rules = options.rules;
   const files = await expandInputs(inputs);
-  const ctx = {
+  const session = startLogRules(rules, {
     now: options.now ?? Date.now(),
     stopBudgetSeconds: options.stopBudgetSeconds ?? DEFAULT_STOP_BUDGET_SECONDS,
-  };
-  const result: EngineResult = { findings: [], notEvaluated: [] };
-  const active: ActiveRule[] = rules.map((rule) => {
-    try {
-      return { rule, run: rule.create(ctx) };
-    } catch (error) {
-      result.findings.push(internalFinding(rule.meta.id, error));
-      return { rule, run: undefined };
-    }
   });
   // One matcher for every input, in turn (a worker builds its own): its memory is set up once.
   const matcher = newMatcher(rules.flatMap((r) => r.needles));
@@ -75,15 +58,7 @@ export async function lintLogs(inputs: string[], options: LintLogsOptions): Prom
   };
   const feed = (ev: LogEvent): void => {
     seeTime(ev.time, ev.file);
-    for (const a of active) {
-      if (!a.run) continue;
-      try {
-        a.run.onEvent(ev);
-      } catch (error) {
-        result.findings.push(internalFinding(a.rule.meta.id, error));
-        a.run = undefined;
-      }
-    }
+    session.feed(ev);
   };
 
   for (const file of files) {
@@ -92,30 +67,8 @@ export async function lintLogs(inputs: string[], options: LintLogsOptions): Prom
     sources.push({ type: 'log', name: file.name, lines: stats.lines, skippedLines: stats.skippedLines });
   }
 
-  for (const a of active) {
-    if (!a.run) continue;
-    try {
-      collect(a.rule.meta, a.run.finish({ lastTime, lastTimeByFile }), result);
-    } catch (error) {
-      result.findings.push(internalFinding(a.rule.meta.id, error));
-    }
-  }
-  // Evidence is redacted here as well as by the CLI, so no caller can leak it by accident.
-  const showPii = options.showPii === true;
-  const findings = result.findings.map((f) => redactFinding(f, showPii));
-  const notEvaluated = result.notEvaluated.map((n) => ({
-    ...n,
-    reason: redactValue(n.reason, { showPii }) as string,
-  }));
-  return { findings, notEvaluated, sources };
-}
-
-function redactFinding(f: Finding, showPii: boolean): Finding {
-  const r = redactValue({ message: f.message, evidence: f.evidence }, { showPii }) as Pick<
-    Finding,
-    'message' | 'evidence'
-  >;
-  return { ...f, message: r.message, evidence: r.evidence };
+  const result = session.finish({ lastTime, lastTimeByFile });
+  return { findings: result.findings, notEvaluated: result.notEvaluated, sources };
 }
 
 interface InputStats {

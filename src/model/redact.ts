@@ -1,4 +1,5 @@
-// Redaction applied to every finding before any reporter sees it. Personal data (values of
+// Redaction applied to every finding before any reporter sees it (buildReport calls it, so no
+// output can skip it). Personal data (values of
 // `lk.pii.*` keys and participant identities) is masked unless the user asks for it; secrets
 // (bearer tokens, API keys, JWTs, passwords) are masked always.
 
@@ -57,4 +58,20 @@ export function redactValue(value: unknown, options: RedactOptions, key?: string
     return out;
   }
   return value;
+}
+
+/** Message, evidence and fix of every finding, as `redactValue` masks them. */
+export function redactFindings<
+  F extends { message: string; evidence: Record<string, unknown>; fix?: string },
+>(findings: readonly F[], options: RedactOptions): F[] {
+  return findings.map((f) => {
+    const r = redactValue({ message: f.message, evidence: f.evidence, fix: f.fix }, options) as {
+      message: string;
+      evidence: Record<string, unknown>;
+      fix?: string;
+    };
+    const out: F = { ...f, message: r.message, evidence: r.evidence };
+    if (f.fix !== undefined && r.fix !== undefined) out.fix = r.fix;
+    return out;
+  });
 }

@@ -1,4 +1,5 @@
 // The report contract (ARCHITECTURE.md "JSON report"): plain data shared by rules, reporters and the CLI.
+import { redactFindings, redactString } from './redact.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -95,16 +96,20 @@ export interface ReportInput {
   sources: SourceInfo[];
   findings: Finding[];
   notEvaluated: NotEvaluated[];
+  /** `--show-pii`: personal data unmasked (secrets are masked whatever this says). */
+  showPii?: boolean;
 }
 
 /**
- * Assemble the report: findings deduplicated by fingerprint (the same problem seen by a live
- * list and a log), ordered by severity, then subject, then rule.
+ * Assemble the report: findings redacted (the one place that does it), deduplicated by
+ * fingerprint (the same problem seen by a live list and a log), ordered by severity, then
+ * subject, then rule.
  */
 export function buildReport(input: ReportInput): Report {
+  const redact = { showPii: input.showPii === true };
   const seen = new Set<string>();
   const findings: Finding[] = [];
-  for (const f of input.findings) {
+  for (const f of redactFindings(input.findings, redact)) {
     if (seen.has(f.fingerprint)) continue;
     seen.add(f.fingerprint);
     findings.push(f);
@@ -124,7 +129,7 @@ export function buildReport(input: ReportInput): Report {
     now: new Date(input.now).toISOString(),
     sources: input.sources,
     findings,
-    notEvaluated: input.notEvaluated,
+    notEvaluated: input.notEvaluated.map((n) => ({ ...n, reason: redactString(n.reason, redact) })),
     summary: summarize(findings, input.notEvaluated),
   };
 }

@@ -3,22 +3,8 @@
 import type { ObjectSet, StepRun, Story, StoryRun, Transport } from '../model/kube.js';
 import type { Finding } from '../model/report.js';
 import { buildWorld } from '../model/world.js';
-import { clusterRules } from '../rules/cluster/index.js';
+import { clusterRules, findRuleMeta } from '../rules/index.js';
 import { runClusterRules } from '../rules/engine.js';
-
-/** Rules that say the run's state is wrong now (RULES.md), as opposed to history (SR103) or config (SR102). */
-export const CONSISTENCY_RULES: ReadonlySet<string> = new Set([
-  'SR101',
-  'SR201',
-  'SR202',
-  'SR203',
-  'SR204',
-  'SR205',
-  'SR301',
-]);
-
-/** The rules `finish --all-stalled` selects runs by (ARCHITECTURE.md). */
-export const STALLED_RULES: ReadonlySet<string> = new Set(['SR101', 'SR201', 'SR301']);
 
 export interface RunFindingsInput {
   run: StoryRun;
@@ -52,12 +38,21 @@ export function findingsForRun(input: RunFindingsInput): Finding[] {
   );
 }
 
-/** Findings a finished repair must not leave; live StepRuns are expected with --keep-steps. */
+/**
+ * Findings a finished repair must not leave (rules whose metadata says the run's state is wrong
+ * now); what --keep-steps leaves on purpose does not count then.
+ */
 export function blockingFindings(
   findings: readonly Finding[],
   options: { keepSteps?: boolean } = {},
 ): Finding[] {
-  return findings.filter(
-    (f) => CONSISTENCY_RULES.has(f.ruleId) && !(options.keepSteps && f.ruleId === 'SR301'),
-  );
+  return findings.filter((f) => {
+    const repair = findRuleMeta(f.ruleId)?.repair;
+    return repair?.blocksRepair === true && !(options.keepSteps && repair.keptByKeepSteps === true);
+  });
+}
+
+/** Findings that make `finish --all-stalled` repair the run they name. */
+export function selectsForFinish(f: Finding): boolean {
+  return findRuleMeta(f.ruleId)?.repair?.selectsForFinish === true;
 }

@@ -14,7 +14,7 @@ import type {
 } from 'sarif';
 import type { Finding, NotEvaluated, Report, Severity, Subject } from '../model/report.js';
 import { subjectLabel } from '../model/report.js';
-import type { RuleMeta } from '../rules/types.js';
+import { FAMILY_TAGS, type RuleMeta } from '../rules/types.js';
 import { INTERNAL_RULE_ID } from '../rules/engine.js';
 import { artifactPath } from './escape.js';
 import type { ReporterOptions } from './types.js';
@@ -35,17 +35,10 @@ export function ruleHelpUri(readmeUrl: string, ruleId: string): string {
   return `${readmeUrl.replace(/#.*$/, '')}#${ruleId.toLowerCase()}`;
 }
 
-// Prefix → where the rule looks; lets code-scanning UIs filter cluster from log rules.
-const FAMILY_TAGS: Record<string, string[]> = {
-  SR: ['cluster', 'storyrun'],
-  LK: ['logs', 'livekit'],
-  BR: ['logs', 'bobrapet'],
-  DT: ['logs', 'ductor'],
-};
-
 function ruleDescriptor(meta: RuleMeta, readmeUrl: string): ReportingDescriptor {
   const helpUri = ruleHelpUri(readmeUrl, meta.id);
-  const tags = ['reliability', ...(FAMILY_TAGS[meta.id.slice(0, 2)] ?? [])];
+  // Where the rule looks: lets code-scanning UIs filter cluster from log rules.
+  const tags = ['reliability', ...FAMILY_TAGS[meta.family]];
   if (meta.deprecated) tags.push('deprecated');
   return {
     id: meta.id,

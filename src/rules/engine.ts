@@ -1,12 +1,18 @@
-// Runs rules and stamps their drafts into findings. A rule that throws becomes one internal
-// finding and the other rules still run (STYLE.md: theme-check).
+// Runs rules and stamps their drafts into findings: cluster rules over a model at once, log rules
+// over a stream of events. A rule that throws becomes one internal finding and the other rules
+// still run (STYLE.md: theme-check). Rules are an input: nothing here picks them.
 import { fingerprint } from '../model/fingerprint.js';
+import type { LogEvent } from '../model/log-event.js';
 import type { Finding, NotEvaluated, Subject } from '../model/report.js';
 import type { World } from '../model/world.js';
 import type {
+  CaptureEnd,
   ClusterRule,
   ClusterRuleContext,
   FindingDraft,
+  LogRule,
+  LogRuleContext,
+  LogRuleRun,
   NotEvaluatedDraft,
   RuleMeta,
   RuleOutput,
@@ -77,4 +83,46 @@ export function runClusterRules(
     }
   }
   return result;
+}
+
+/** Log rules over one capture: feed every event in input order, then finish once. */
+export interface LogRuleSession {
+  feed(ev: LogEvent): void;
+  finish(end: CaptureEnd): EngineResult;
+}
+
+export function startLogRules(rules: readonly LogRule[], ctx: LogRuleContext): LogRuleSession {
+  const result: EngineResult = { findings: [], notEvaluated: [] };
+  const active: { rule: LogRule; run: LogRuleRun | undefined }[] = rules.map((rule) => {
+    try {
+      return { rule, run: rule.create(ctx) };
+    } catch (error) {
+      result.findings.push(internalFinding(rule.meta.id, error));
+      return { rule, run: undefined };
+    }
+  });
+  return {
+    feed(ev) {
+      for (const a of active) {
+        if (!a.run) continue;
+        try {
+          a.run.onEvent(ev);
+        } catch (error) {
+          result.findings.push(internalFinding(a.rule.meta.id, error));
+          a.run = undefined;
+        }
+      }
+    },
+    finish(end) {
+      for (const a of active) {
+        if (!a.run) continue;
+        try {
+          collect(a.rule.meta, a.run.finish(end), result);
+        } catch (error) {
+          result.findings.push(internalFinding(a.rule.meta.id, error));
+        }
+      }
+      return result;
+    },
+  };
 }

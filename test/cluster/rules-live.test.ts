@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildWorld } from '../../src/model/world.js';
 import { runClusterRules } from '../../src/rules/engine.js';
-import { clusterRules } from '../../src/rules/cluster/index.js';
+import { clusterRules } from '../../src/rules/index.js';
 import { readSnapshots } from '../../src/sources/snapshot/index.js';
 import { loadCluster } from '../../src/sources/cluster/index.js';
 import { RUNS } from '../support/kube-clients.js';

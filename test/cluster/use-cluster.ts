@@ -6,7 +6,7 @@ import { loadCluster, type LoadClusterOptions } from '../../src/sources/cluster/
 import { buildWorld } from '../../src/model/world.js';
 import type { Finding, NotEvaluated } from '../../src/model/report.js';
 import { runClusterRules } from '../../src/rules/engine.js';
-import { clusterRules } from '../../src/rules/cluster/index.js';
+import { clusterRules } from '../../src/rules/index.js';
 import { clientsFor, type KubeClients } from '../support/kube-clients.js';
 import type { ClusterInfo, TestUser } from './harness.js';
 import './provided.js';

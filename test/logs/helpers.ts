@@ -2,31 +2,43 @@ import { Readable } from 'node:stream';
 import { lintLogs, type LintLogsResult } from '../../src/logs/index.js';
 import { parseRecord } from '../../src/logs/detect.js';
 import type { LogEvent } from '../../src/model/log-event.js';
-import type { LogRule } from '../../src/rules/log-rule.js';
+import type { LogRule } from '../../src/rules/types.js';
+import { logRules } from '../../src/rules/index.js';
+import { redactFindings } from '../../src/model/redact.js';
 
 export const FIXTURES = new URL('../../fixtures/logs/', import.meta.url).pathname;
+
+/** The findings as the report shows them: redacted unless PII is asked for (buildReport does this). */
+async function redacted(
+  result: Promise<LintLogsResult>,
+  showPii: boolean | undefined,
+): Promise<LintLogsResult> {
+  const r = await result;
+  return { ...r, findings: redactFindings(r.findings, { showPii: showPii === true }) };
+}
 
 /** Lint text given as stdin (`-`), the way a pipe would deliver it. */
 export function lintText(
   text: string | Buffer,
-  opts: { rules?: LogRule[]; stopBudgetSeconds?: number; showPii?: boolean } = {},
+  opts: { rules?: readonly LogRule[]; stopBudgetSeconds?: number; showPii?: boolean } = {},
 ): Promise<LintLogsResult> {
   const o: Parameters<typeof lintLogs>[1] = {
     stdin: Readable.from([Buffer.isBuffer(text) ? text : Buffer.from(text)]),
     stopBudgetSeconds: opts.stopBudgetSeconds ?? 30,
+    rules: opts.rules ?? logRules,
   };
-  if (opts.rules) o.rules = opts.rules;
-  if (opts.showPii !== undefined) o.showPii = opts.showPii;
-  return lintLogs(['-'], o);
+  return redacted(lintLogs(['-'], o), opts.showPii);
 }
 
 export function lintPaths(
   paths: string[],
   opts: { stopBudgetSeconds?: number; showPii?: boolean } = {},
 ): Promise<LintLogsResult> {
-  const o: Parameters<typeof lintLogs>[1] = { stopBudgetSeconds: opts.stopBudgetSeconds ?? 30 };
-  if (opts.showPii !== undefined) o.showPii = opts.showPii;
-  return lintLogs(paths, o);
+  const o: Parameters<typeof lintLogs>[1] = {
+    stopBudgetSeconds: opts.stopBudgetSeconds ?? 30,
+    rules: logRules,
+  };
+  return redacted(lintLogs(paths, o), opts.showPii);
 }
 
 export function parseLine(line: string, more: string[] = []): LogEvent | undefined {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { logRules } from '../../src/rules/index.js';
 import { lintLogs } from '../../src/logs/index.js';
 import { StoryctlError } from '../../src/model/errors.js';
 import { FIXTURES, ids, lintPaths, lintText } from './helpers.js';
@@ -78,7 +79,11 @@ describe('lintLogs inputs', () => {
 
   it('reports progress in raw bytes against the total size', async () => {
     const seen: [number, number | undefined][] = [];
-    await lintLogs([MIXED], { stopBudgetSeconds: 30, onProgress: (a, b) => seen.push([a, b]) });
+    await lintLogs([MIXED], {
+      stopBudgetSeconds: 30,
+      rules: logRules,
+      onProgress: (a, b) => seen.push([a, b]),
+    });
     const size = readFileSync(MIXED).length;
     expect(seen.at(-1)).toEqual([size, size]);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMatcher, MAX_LINE_BYTES, type LineHits, type Matcher } from '../../src/logs/matcher.js';
 import { createRegexMatcher } from '../../src/logs/matcher-regex.js';
 import { createWasmMatcher } from '../../src/logs/matcher-wasm.js';
-import { logRules } from '../../src/rules/logs/index.js';
+import { logRules } from '../../src/rules/index.js';
 
 const WINDOW = 4 << 20;
 

@@ -8,7 +8,7 @@ import { rangeBounds } from '../../src/logs/range.js';
 import { newMatcher } from '../../src/logs/scan.js';
 import type { RangeOptions } from '../../src/logs/segments.js';
 import type { LogEvent } from '../../src/model/log-event.js';
-import { logRules } from '../../src/rules/logs/index.js';
+import { logRules } from '../../src/rules/index.js';
 import { FIXTURES } from './helpers.js';
 
 const matcher = newMatcher(logRules.flatMap((r) => r.needles));

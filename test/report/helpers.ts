@@ -21,6 +21,13 @@ export const AGENT: Subject = { kind: 'AgentProcess', name: 'voice-agent-7d9f6c8
 export const README_URL = 'https://github.com/bubustack/storyctl/blob/main/README.md';
 export const CWD = '/work/ci';
 
+const FAMILIES: Record<string, RuleMeta['family']> = {
+  SR: 'storyrun',
+  LK: 'livekit',
+  BR: 'bobrapet',
+  DT: 'ductor',
+};
+
 function meta(id: string, name: string, severity: Severity, summary: string, docs: string): RuleMeta {
   return {
     id,
@@ -30,6 +37,7 @@ function meta(id: string, name: string, severity: Severity, summary: string, doc
     rationale: `${summary}; left alone it keeps resources or state wrong.`,
     fix: `Follow the ${id} repair in the README.`,
     docs,
+    family: FAMILIES[id.slice(0, 2)] ?? 'storyrun',
   };
 }
 

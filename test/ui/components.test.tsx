@@ -1,7 +1,7 @@
 // The dashboard's components as they render (ink-testing-library's lastFrame, no colours).
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { clusterRules } from '../../src/rules/cluster/index.js';
+import { clusterRules } from '../../src/rules/index.js';
 import { evaluate } from '../../src/report/ui/dashboard-state.js';
 import { Dashboard, type DashboardProps } from '../../src/report/ui/Dashboard.js';
 import { FinishDialog } from '../../src/report/ui/FinishDialog.js';

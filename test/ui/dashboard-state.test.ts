@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterRules } from '../../src/rules/cluster/index.js';
+import { clusterRules } from '../../src/rules/index.js';
 import {
   applyConnection,
   applyEvent,

@@ -2,7 +2,7 @@
 // shape the cluster watch emits), a fixed clock, a planner stub, and keys written to ink's stdin.
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { clusterRules } from '../../src/rules/cluster/index.js';
+import { clusterRules } from '../../src/rules/index.js';
 import type { ConnectionEvent, ObjectEvent } from '../../src/report/ui/dashboard-state.js';
 import { WatchApp, type PlannedFinish, type WatchAppProps } from '../../src/report/ui/WatchApp.js';
 import { NOW, objects, run } from './world-fixture.js';

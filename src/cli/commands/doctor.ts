@@ -8,7 +8,8 @@ import { buildReport, type Finding, type NotEvaluated, type SourceInfo } from '.
 import { buildWorld, type ObjectKind } from '../../model/world.js';
 import { runClusterRules } from '../../rules/engine.js';
 import { clusterRules, logRules } from '../../rules/index.js';
-import { addReportOptions, emitReport, redactFindings, selectRuleIds } from '../common.js';
+import type { Rule } from '../../rules/types.js';
+import { addReportOptions, emitReport, selectRules } from '../common.js';
 import { exitCodeForReport } from '../exit.js';
 import { showProgress, type CliIO } from '../io.js';
 import { collect, parseNowOption, type CommonFlags } from '../options.js';
@@ -72,10 +73,13 @@ export function registerDoctor(program: Command, io: CliIO, result: CommandResul
 
 export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly string[]): Promise<number> {
   const now = flags.now ?? io.now();
-  const ruleIds = selectRuleIds(
+  const withLogs = (flags.logs?.length ?? 0) > 0;
+  const rules: Rule[] = selectRules<Rule>(
     flags,
-    [...clusterRules, ...logRules].map((r) => r.meta),
+    [...clusterRules, ...(withLogs ? logRules : [])],
+    (r) => `${r.meta.id} is a log rule: give doctor the logs with --logs FILE|DIR (or use storyctl lint)`,
   );
+  const ruleSet = new Set(rules);
   const progress = createProgress(io, showProgress(io, flags.quiet));
   if (flags.snapshot && (flags.namespace || flags.allNamespaces || flags.context || flags.kubeconfig)) {
     // A selector still applies to snapshots; cluster connection flags do not.
@@ -123,36 +127,33 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
   const ctx: Parameters<typeof runClusterRules>[2] = { now, stopBudgetSeconds: flags.stopBudget };
   if (flags.assumeCancelAt !== undefined) ctx.assumeCancelAt = flags.assumeCancelAt;
   const engine = runClusterRules(
-    clusterRules.filter((r) => ruleIds.has(r.meta.id)),
+    clusterRules.filter((r) => ruleSet.has(r)),
     world,
     ctx,
   );
   const findings: Finding[] = engine.findings;
   const notEvaluated: NotEvaluated[] = engine.notEvaluated;
 
-  if (flags.logs && flags.logs.length > 0) {
+  if (flags.logs && withLogs) {
     const { lintLogs } = await import('../../logs/index.js');
     const logs = await lintLogs(flags.logs, {
       stdin: io.stdin,
       now,
       stopBudgetSeconds: flags.stopBudget,
-      rules: logRules.filter((r) => ruleIds.has(r.meta.id)),
-      showPii: flags.showPii === true,
+      rules: logRules.filter((r) => ruleSet.has(r)),
     });
     findings.push(...logs.findings);
     notEvaluated.push(...logs.notEvaluated);
     sources.push(...logs.sources);
   }
 
-  const report = buildReport({
-    now,
-    sources,
-    findings: redactFindings(findings, flags.showPii === true),
-    notEvaluated,
-  });
-  const ran = [...clusterRules, ...(flags.logs?.length ? logRules : [])]
-    .filter((r) => ruleIds.has(r.meta.id))
-    .map((r) => r.meta);
-  await emitReport(report, flags, io, args, ran);
+  const report = buildReport({ now, sources, findings, notEvaluated, showPii: flags.showPii === true });
+  await emitReport(
+    report,
+    flags,
+    io,
+    args,
+    rules.map((r) => r.meta),
+  );
   return exitCodeForReport(report, flags.failOn);
 }

@@ -17,18 +17,16 @@ import {
   type RunPlan,
 } from '../../repair/plan.js';
 import type { RunResult } from '../../repair/result.js';
-import { blockingFindings, findingsForRun, STALLED_RULES } from '../../repair/verify.js';
+import { blockingFindings, findingsForRun, selectsForFinish } from '../../repair/verify.js';
 import { waitForTerminal } from '../../repair/wait.js';
 import { planDiffLines, planSummary, renderPlanDiff, renderResultsTable } from '../../report/plan-diff.js';
 import { ConfirmPlan } from '../../report/ui/ConfirmPlan.js';
 import { runClusterRules } from '../../rules/engine.js';
-import { clusterRules } from '../../rules/cluster/index.js';
+import { clusterRules, findRuleMeta } from '../../rules/index.js';
 import { EXIT } from '../exit.js';
 import { showProgress, useColor, type CliIO } from '../io.js';
 
 import type { DryRun, FinishFlags } from './finish.js';
-
-const WINDOW_RULES = new Set(['SR101', 'SR102', 'SR103']);
 
 function validate(names: string[], flags: FinishFlags): void {
   const usage = (m: string): never => {
@@ -241,7 +239,7 @@ async function namedTargets(
       ...(context ?? {}),
       now,
       stopBudgetSeconds: flags.stopBudget,
-    }).filter((f) => context !== undefined || !WINDOW_RULES.has(f.ruleId));
+    }).filter((f) => context !== undefined || findRuleMeta(f.ruleId)?.needsWindow !== true);
     targets.push({ ...found, findings });
   }
   return targets;
@@ -267,7 +265,7 @@ async function stalledTargets(
     for (const s of v.steps) stepOwner.set(objectKey(s.metadata.namespace, s.metadata.name), v.key);
   const selected = new Set<string>();
   for (const f of findings) {
-    if (!STALLED_RULES.has(f.ruleId) || !f.subject) continue;
+    if (!selectsForFinish(f) || !f.subject) continue;
     const key = objectKey(f.subject.namespace, f.subject.name);
     const runKey = f.subject.kind === 'StoryRun' ? key : stepOwner.get(key);
     if (runKey) selected.add(runKey);

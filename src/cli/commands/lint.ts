@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { StoryctlError } from '../../model/errors.js';
 import { buildReport } from '../../model/report.js';
 import { logRules } from '../../rules/index.js';
-import { addReportOptions, emitReport, redactFindings, selectRuleIds } from '../common.js';
+import { addReportOptions, emitReport, selectRules } from '../common.js';
 import { exitCodeForReport } from '../exit.js';
 import { showProgress, type CliIO } from '../io.js';
 import type { CommonFlags } from '../options.js';
@@ -33,9 +33,10 @@ export async function runLint(
     inputs = ['-'];
   }
   const now = flags.now ?? io.now();
-  const ids = selectRuleIds(
+  const rules = selectRules(
     flags,
-    logRules.map((r) => r.meta),
+    logRules,
+    (r) => `${r.meta.id} is a cluster rule and lint reads logs only: use storyctl doctor for it`,
   );
   const progress = createProgress(io, showProgress(io, flags.quiet));
   const { lintLogs } = await import('../../logs/index.js');
@@ -45,8 +46,7 @@ export async function runLint(
       stdin: io.stdin,
       now,
       stopBudgetSeconds: flags.stopBudget,
-      rules: logRules.filter((r) => ids.has(r.meta.id)),
-      showPii: flags.showPii === true,
+      rules,
       onProgress: (read, total) => progress.bytes(read, total),
     });
   } finally {
@@ -55,15 +55,16 @@ export async function runLint(
   const report = buildReport({
     now,
     sources: logs.sources,
-    findings: redactFindings(logs.findings, flags.showPii === true),
+    findings: logs.findings,
     notEvaluated: logs.notEvaluated,
+    showPii: flags.showPii === true,
   });
   await emitReport(
     report,
     flags,
     io,
     args,
-    logRules.filter((r) => ids.has(r.meta.id)).map((r) => r.meta),
+    rules.map((r) => r.meta),
   );
   return exitCodeForReport(report, flags.failOn);
 }

@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import type { StepRun, StoryRun } from '../../model/kube.js';
 import type { Resume, RunPlan } from '../../repair/plan.js';
 import type { ResolvedKubeConfig } from '../../sources/cluster/kubeconfig.js';
-import { clusterRules } from '../../rules/cluster/index.js';
+import { clusterRules } from '../../rules/index.js';
 import type { RunRow } from '../../report/ui/dashboard-state.js';
 import type { PlannedFinish } from '../../report/ui/WatchApp.js';
 import { EXIT } from '../exit.js';

@@ -36,6 +36,9 @@ export const sr101: ClusterRule = {
       'Finish the run with `storyctl finish NAME -n NS --force-terminal` (CONTROLLER.md §9), then shorten the cancel window ' +
       '(see SR102: lower or override the transport drainTimeoutSeconds).',
     docs: 'CONTROLLER.md §5, §6, §7, §9',
+    family: 'storyrun',
+    needsWindow: true,
+    repair: { blocksRepair: true, selectsForFinish: true },
   },
   requires: ['storyRuns'],
   check(world, ctx) {

@@ -23,6 +23,8 @@ export const sr102: ClusterRule = {
       "Lower drainTimeoutSeconds to the stop budget or less where it is set, or override it for this Story in the Story's " +
       'transports[].streaming.lifecycle.drainTimeoutSeconds (the Story wins the merge; 0 disables it), so room ends stop promptly.',
     docs: 'CONTROLLER.md §5, §6, §7',
+    family: 'storyrun',
+    needsWindow: true,
   },
   requires: ['stories', 'transports'],
   check(world, ctx) {

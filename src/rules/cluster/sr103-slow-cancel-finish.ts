@@ -21,6 +21,8 @@ export const sr103: ClusterRule = {
       'next call will wait the same way.',
     fix: 'Shorten the cancel window of the Story (see SR102); nothing to repair on this run.',
     docs: 'CONTROLLER.md §6, §7',
+    family: 'storyrun',
+    needsWindow: true,
   },
   requires: ['storyRuns'],
   check(world, ctx) {

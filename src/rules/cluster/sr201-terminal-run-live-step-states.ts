@@ -19,6 +19,8 @@ export const sr201: ClusterRule = {
       'what each open step should read; this rule compares the run with them.',
     fix: 'Run `storyctl finish NAME -n NS --force-terminal`: it keeps the run phase and makes each open step terminal (§9).',
     docs: 'CONTROLLER.md §6, §8, §9',
+    family: 'storyrun',
+    repair: { blocksRepair: true, selectsForFinish: true },
   },
   requires: ['storyRuns'],
   check(world) {

@@ -21,6 +21,8 @@ export const sr202: ClusterRule = {
       'On a canceled run, `storyctl finish NAME -n NS --force-terminal` writes the StepRun phases into the states (§9.5). ' +
       'On a run that was not canceled, check the controller is reconciling it (its logs) before repairing anything.',
     docs: 'CONTROLLER.md §6, §9',
+    family: 'storyrun',
+    repair: { blocksRepair: true },
   },
   requires: ['storyRuns', 'stepRuns'],
   check(world) {

@@ -21,6 +21,8 @@ export const sr203: ClusterRule = {
       'On a canceled run, `storyctl finish NAME -n NS --force-terminal` closes the states (§9.5). Otherwise find out who ' +
       'deleted the StepRun (events, controller logs).',
     docs: 'CONTROLLER.md §6, §9',
+    family: 'storyrun',
+    repair: { blocksRepair: true },
   },
   requires: ['storyRuns', 'stepRuns'],
   check(world) {

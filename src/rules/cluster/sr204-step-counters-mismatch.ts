@@ -23,6 +23,8 @@ export const sr204: ClusterRule = {
       'they may simply lag the next sync, hence info.',
     fix: 'On a terminal run, `storyctl finish NAME -n NS --force-terminal` recomputes them (§9.6); on a live run, wait for the controller.',
     docs: 'CONTROLLER.md §3, §6, §9',
+    family: 'storyrun',
+    repair: { blocksRepair: true },
   },
   requires: ['storyRuns'],
   check(world) {

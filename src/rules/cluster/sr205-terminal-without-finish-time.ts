@@ -17,6 +17,8 @@ export const sr205: ClusterRule = {
       'a wrong duration usually means a writer other than the controller ended the run.',
     fix: 'Run `storyctl finish NAME -n NS --force-terminal`: it keeps a set finishedAt (else now) and recomputes duration (§9.3).',
     docs: 'CONTROLLER.md §3, §8, §9',
+    family: 'storyrun',
+    repair: { blocksRepair: true },
   },
   requires: ['storyRuns'],
   check(world) {

@@ -16,6 +16,8 @@ export const sr301: ClusterRule = {
       'TransportBinding alive: a voice worker holding a room and its capacity for a call that is over.',
     fix: 'Run `storyctl finish RUN -n NS --force-terminal` on the parent run: it deletes its leftover StepRuns as the controller would (§9.7).',
     docs: 'CONTROLLER.md §4, §6, §9',
+    family: 'storyrun',
+    repair: { blocksRepair: true, selectsForFinish: true, keptByKeepSteps: true },
   },
   requires: ['storyRuns', 'stepRuns'],
   check(world) {

@@ -15,6 +15,7 @@ export const sr302: ClusterRule = {
       'not remove it, so its owner reference is missing or points elsewhere.',
     fix: 'Check that the StoryRun is really gone (namespace, -A), then delete the StepRun with kubectl; its finalizer removes the runtime resources.',
     docs: 'CONTROLLER.md §4, §6',
+    family: 'storyrun',
   },
   requires: ['storyRuns', 'stepRuns'],
   check(world) {

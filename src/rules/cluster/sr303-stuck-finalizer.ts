@@ -22,6 +22,7 @@ export const sr303: ClusterRule = {
       'Find out why the finalizer does not complete (controller logs: "Waiting for realtime runtime resources to be deleted"; ' +
       'the owned resources). Removing a finalizer by hand is a last resort, once its resources are confirmed gone.',
     docs: 'CONTROLLER.md §4, §6',
+    family: 'storyrun',
   },
   requires: ['storyRuns', 'stepRuns'],
   check(world, ctx) {

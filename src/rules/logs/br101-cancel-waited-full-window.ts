@@ -1,6 +1,5 @@
 // BR101: the controller held a stop for the whole graceful-cancel window (LOG-FORMATS.md section 1).
-import type { LogRule } from '../log-rule.js';
-import type { FindingDraft } from '../types.js';
+import type { LogRule, FindingDraft } from '../types.js';
 import { parseGoDuration } from '../../contract/duration.js';
 import { iso, locationOf } from './common.js';
 
@@ -18,6 +17,7 @@ export const br101: LogRule = {
       'When a realtime room ends the run is cancelled; the controller waits the resolved graceful window (often a transport drainTimeoutSeconds) before deleting what is left, so the run stayed Running for the whole window.',
     fix: 'Lower the window the cancel resolved (the transport or Story drainTimeoutSeconds) to the stop budget; `storyctl doctor` shows where it comes from (SR102).',
     docs: 'LOG-FORMATS.md section 1; CONTROLLER.md (cancel window)',
+    family: 'bobrapet',
   },
   needles: [EXPIRED],
   create(ctx) {

@@ -3,8 +3,7 @@
 import type { LogEvent } from '../../model/log-event.js';
 import type { Subject } from '../../model/report.js';
 import { STUCK_DELETION_SECONDS } from '../../contract/budget.js';
-import { endFor, type LogRule } from '../log-rule.js';
-import type { FindingDraft, NotEvaluatedDraft } from '../types.js';
+import { endFor, type LogRule, type FindingDraft, type NotEvaluatedDraft } from '../types.js';
 import { iso, locationOf, windowReason } from './common.js';
 
 const WAITING = 'Waiting for realtime runtime resources to be deleted before removing finalizer';
@@ -47,6 +46,7 @@ export const br102: LogRule = {
       'Deleting a realtime StepRun waits until its runtime (Deployment, Service, agent pods) is gone; a runtime that never disappears keeps the StepRun, and its StoryRun, in deletion forever.',
     fix: 'Find the runtime objects owned by the StepRun (kubectl get all -l bubustack.io/steprun=<name>) and what blocks their deletion (their own finalizers, a stuck pod); `storyctl doctor` reports the finalizer (SR303).',
     docs: 'LOG-FORMATS.md section 1 (StepRun controller); CONTROLLER.md (finalizers)',
+    family: 'bobrapet',
   },
   needles: [WAITING, DONE],
   create() {

@@ -1,7 +1,6 @@
 // DT101: a Ductor turn was in flight when its process ended, and nothing in that chat ran again.
 import type { LogEvent } from '../../model/log-event.js';
-import type { LogRule } from '../log-rule.js';
-import type { FindingDraft } from '../types.js';
+import type { LogRule, FindingDraft } from '../types.js';
 import { iso, locationOf } from './common.js';
 import {
   chatSubject,
@@ -37,6 +36,7 @@ export const dt101: LogRule = {
       "Ductor does not resume work after a restart: a graceful stop terminates the running CLI processes and a hard exit leaves a stale PID file. The user's message is lost unless they send it again.",
     fix: 'Tell the user in the chat to resend the message; drain Ductor before restarts (wait for running turns) instead of stopping it mid-turn.',
     docs: 'LOG-FORMATS.md section 5 (process lifetime, graceful stop)',
+    family: 'ductor',
   },
   needles: [...LIFETIME_NEEDLES, ...TURN_OPEN, ...TURN_CLOSE],
   create() {

@@ -1,7 +1,6 @@
 // DT102: a Ductor turn timed out and its preserved session was never resumed.
 import type { LogEvent } from '../../model/log-event.js';
-import type { LogRule } from '../log-rule.js';
-import type { FindingDraft } from '../types.js';
+import type { LogRule, FindingDraft } from '../types.js';
 import { iso, locationOf } from './common.js';
 import { chatSubject, isTurnOpen, TURN_OPEN } from './ductor.js';
 
@@ -31,6 +30,7 @@ export const dt102: LogRule = {
       'On timeout Ductor preserves the CLI session id for resume; until a later turn resumes it, the work the user asked for is unfinished and the session state is only on disk.',
     fix: 'Ask the user to continue in the chat (the next message resumes the preserved session), or raise the CLI timeout for long tasks.',
     docs: 'LOG-FORMATS.md section 5 (turn closes, timeout)',
+    family: 'ductor',
   },
   needles: ['Session timed out after', 'Timeout: preserving session_id', ...TURN_OPEN],
   create() {

@@ -1,7 +1,6 @@
 // DT103: a named-session task replayed at startup never reported a result before the process ended.
 import type { LogEvent } from '../../model/log-event.js';
-import type { LogRule } from '../log-rule.js';
-import type { FindingDraft, NotEvaluatedDraft } from '../types.js';
+import type { LogRule, FindingDraft, NotEvaluatedDraft } from '../types.js';
 import { iso, locationOf } from './common.js';
 import { chatSubject, LIFETIME_NEEDLES, Lifetimes } from './ductor.js';
 
@@ -27,6 +26,7 @@ export const dt103: LogRule = {
       'At startup Ductor resubmits named-session work that was running; a replay that never resolves means the named session is stuck or was lost in the next restart, and its chat waits for nothing.',
     fix: 'Check the named session in the chat (`/sessions`), cancel or rerun it; look for the CLI process of the replay in the host.',
     docs: 'LOG-FORMATS.md section 5 (named-session replay)',
+    family: 'ductor',
   },
   needles: [...LIFETIME_NEEDLES, 'Background task submitted', 'CLI ns:', 'Named session task failed'],
   create() {

@@ -1,7 +1,6 @@
 // LK101: a forced session close that never finished (RULES.md; LOG-FORMATS.md section 4).
 import type { LogEvent } from '../../model/log-event.js';
-import { endFor, type LogRule } from '../log-rule.js';
-import type { FindingDraft, NotEvaluatedDraft } from '../types.js';
+import { endFor, type LogRule, type FindingDraft, type NotEvaluatedDraft } from '../types.js';
 import {
   agentProcess,
   CLOSE_DONE_JS,
@@ -45,6 +44,7 @@ export const lk101: LogRule = {
       'When the participant leaves, the agent closes its session; the close drains the activity first. A close that never logs `AgentSession closed` leaves the job, its STT socket and its room alive, and the process never takes new work.',
     fix: 'Upgrade @livekit/agents (1.4.6+) or livekit-agents (1.5.15+) for the 60 s close bound, and make tools and speech tasks cancellable so the drain can finish.',
     docs: 'LOG-FORMATS.md section 4 (forced close, close done, drain finished)',
+    family: 'livekit',
   },
   needles: [
     FORCED_CLOSE,

@@ -1,8 +1,7 @@
 // LK102: the STT socket of a session whose close never finished stays open; the inference
 // server closes it for inactivity (code 2007) about every 30 minutes (LOG-FORMATS.md section 4).
 import type { LogEvent } from '../../model/log-event.js';
-import type { LogRule } from '../log-rule.js';
-import type { FindingDraft } from '../types.js';
+import type { LogRule, FindingDraft } from '../types.js';
 import {
   agentProcess,
   CLOSE_DONE_JS,
@@ -51,6 +50,7 @@ export const lk102: LogRule = {
       'A session stuck in its close keeps its inference STT stream; every ~30 minutes the server closes it with 2007 "session closed due to agent inactivity" and the plugin reconnects, billing and holding a worker slot for a call that ended.',
     fix: 'Restart the worker process named in the finding; upgrade the agents SDK to a release with the 60 s close bound, and fix what blocks the drain (see LK101).',
     docs: "LOG-FORMATS.md section 4 (inference STT error frame, the orphan's tell)",
+    family: 'livekit',
   },
   needles: [
     FORCED_CLOSE,

@@ -1,6 +1,5 @@
 // LK103: the SDK's own 60 s close bound fired (LOG-FORMATS.md section 4, job close timeout).
-import type { LogRule } from '../log-rule.js';
-import type { FindingDraft } from '../types.js';
+import type { LogRule, FindingDraft } from '../types.js';
 import {
   agentProcess,
   CLOSE_TIMEOUT_JS,
@@ -21,6 +20,7 @@ export const lk103: LogRule = {
       'The SDK bounds the session close at 60 s and then proceeds with shutdown; the drain that should have finished did not, so speech tasks, tools or the STT stream were still running when the job was torn down.',
     fix: 'Find what the session was waiting on (long tool calls, speech tasks that ignore cancellation, a hung STT/TTS stream) and make it cancellable.',
     docs: 'LOG-FORMATS.md section 4 (job close timeout)',
+    family: 'livekit',
   },
   needles: [CLOSE_TIMEOUT_JS, CLOSE_TIMEOUT_PY],
   create() {

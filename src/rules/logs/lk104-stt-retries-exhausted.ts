@@ -1,7 +1,6 @@
 // LK104: one STT stream failed more often than its retries allow (maxRetry 3; LOG-FORMATS.md section 4).
 import type { LogEvent } from '../../model/log-event.js';
-import type { LogRule } from '../log-rule.js';
-import type { FindingDraft } from '../types.js';
+import type { LogRule, FindingDraft } from '../types.js';
 import {
   agentProcess,
   isJs,
@@ -40,6 +39,7 @@ export const lk104: LogRule = {
       'The STT plugin retries a failed stream maxRetry times (3 by default); after that the session has no transcription and the caller talks to an agent that cannot hear.',
     fix: 'Check the inference STT errors in the evidence (quota, auth, region); raise connect options maxRetry only if the failures are transient.',
     docs: 'LOG-FORMATS.md section 4 (STT retry, retries exhausted)',
+    family: 'livekit',
   },
   needles: [STT_ERROR_JS, STT_RETRY],
   create() {

@@ -1,7 +1,6 @@
 // LK201: a warm transfer hung up on the caller room but never deleted it (LOG-FORMATS.md section 4).
 import type { LogEvent } from '../../model/log-event.js';
-import { endFor, type LogRule } from '../log-rule.js';
-import type { FindingDraft, NotEvaluatedDraft } from '../types.js';
+import { endFor, type LogRule, type FindingDraft, type NotEvaluatedDraft } from '../types.js';
 import { agentProcess, iso, locationOf, windowReason, type ProcessRef } from './common.js';
 
 const WINDOW_S = 30;
@@ -38,6 +37,7 @@ export const lk201: LogRule = {
       'After the caller leaves, the transfer agent must delete the caller room; when it cannot (no job context, API failure) the room and its participants linger and keep billing, and the next transfer may join a dead room.',
     fix: 'Run the warm-transfer cleanup inside the job entrypoint (job context available) or delete the room with the server API; check the warnings in the evidence.',
     docs: 'LOG-FORMATS.md section 4 (warm transfer hang-up, room cleanup, no job context)',
+    family: 'livekit',
   },
   needles: [HANGUP, DELETED, ...CLEANUP_WARNINGS, 'no job context'],
   create() {

@@ -1,7 +1,6 @@
 // LK301: a worker drain or job shutdown ran out of time (LOG-FORMATS.md section 4, last row).
 import type { LogEvent } from '../../model/log-event.js';
-import type { LogRule } from '../log-rule.js';
-import type { FindingDraft } from '../types.js';
+import type { LogRule, FindingDraft } from '../types.js';
 import { agentProcess, iso, locationOf, type ProcessRef } from './common.js';
 
 export const DRAIN_MESSAGES = [
@@ -35,6 +34,7 @@ export const lk301: LogRule = {
       'Draining lets running jobs finish before a worker stops (1 h by default); timeouts, kills and orphaned job processes mean sessions were cut off or left running without a worker to own them.',
     fix: 'Find the jobs that did not finish (see LK101/LK103 for the same process), shorten what they wait on, and align the pod terminationGracePeriodSeconds with the drain timeout.',
     docs: 'LOG-FORMATS.md section 4 (worker drain)',
+    family: 'livekit',
   },
   needles: DRAIN_MESSAGES,
   create() {

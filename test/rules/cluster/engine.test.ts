@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runClusterRules, INTERNAL_RULE_ID } from '../../../src/rules/engine.js';
-import { clusterRules } from '../../../src/rules/cluster/index.js';
+import { clusterRules } from '../../../src/rules/index.js';
 import type { ClusterRule } from '../../../src/rules/types.js';
 import { CANCEL_AT, FINISHED_AT, SEED_DURATION, ctx, finishedSeed, makeRun, seedWorld } from './helpers.js';
 
@@ -14,6 +14,7 @@ const boom: ClusterRule = {
     rationale: 'r',
     fix: 'f',
     docs: 'd',
+    family: 'storyrun',
   },
   requires: [],
   check() {

@@ -5,7 +5,7 @@ import { br102 } from '../../../src/rules/logs/br102-steprun-cleanup-stuck.js';
 import { dt101 } from '../../../src/rules/logs/dt101-turn-stranded-by-restart.js';
 import { dt102 } from '../../../src/rules/logs/dt102-turn-timed-out.js';
 import { dt103 } from '../../../src/rules/logs/dt103-named-session-replay-unresolved.js';
-import { logRules } from '../../../src/rules/logs/index.js';
+import { logRules } from '../../../src/rules/index.js';
 import { FIXTURES, ductor, ids, lintPaths, lintText, zap } from '../../logs/helpers.js';
 
 const RUN = 'livekit-voice-assistant-rm-6jwy7uutjydd-241a4c029032ae1d';
