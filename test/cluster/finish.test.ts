@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { run as runMain } from '../../src/cli/main.js';
-import { CANCELED_MESSAGE } from '../../src/contract/shutdown.js';
+import { CANCELED_MESSAGE } from '../../src/contract/terminal-state.js';
 import { formatKubeTime } from '../../src/contract/time.js';
 import { ANNOTATIONS, type StepRun, type StoryRun } from '../../src/model/kube.js';
 import { BIN, runBin, runCli } from '../support/cli.js';
