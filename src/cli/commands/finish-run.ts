@@ -3,11 +3,11 @@
 import { createElement } from 'react';
 import { render } from 'ink';
 import { StoryctlError } from '../../model/errors.js';
-import type { StepRun, StoryRun } from '../../model/kube.js';
+import type { StepRun, Story, StoryRun } from '../../model/kube.js';
 import type { Finding } from '../../model/report.js';
 import { buildWorld, objectKey } from '../../model/world.js';
 import { applyBatch, missingPermissions, type BatchResult } from '../../repair/apply.js';
-import { makeRepairClient, readRun, readRunContext, type RepairClient } from '../../repair/client.js';
+import { makeRepairClient, type RepairClient } from '../../repair/client.js';
 import {
   describePermission,
   neededPermissions,
@@ -18,11 +18,12 @@ import {
 } from '../../repair/plan.js';
 import type { RunResult } from '../../repair/result.js';
 import { blockingFindings, findingsForRun, selectsForFinish } from '../../repair/verify.js';
-import { waitForTerminal } from '../../repair/wait.js';
 import { planDiffLines, planSummary, renderPlanDiff, renderResultsTable } from '../../report/plan-diff.js';
 import { ConfirmPlan } from '../../report/ui/ConfirmPlan.js';
 import { runClusterRules } from '../../rules/engine.js';
 import { clusterRules, findRuleMeta } from '../../rules/index.js';
+import { readRun, readRunContext } from '../../sources/cluster/run-reads.js';
+import { waitForTerminal } from '../../sources/cluster/run-wait.js';
 import { EXIT } from '../exit.js';
 import { showProgress, useColor, type CliIO } from '../io.js';
 
@@ -51,6 +52,7 @@ function validate(names: string[], flags: FinishFlags): void {
 interface Target {
   run: StoryRun;
   steps: StepRun[];
+  story?: Story | undefined;
   findings: Finding[];
 }
 
@@ -78,6 +80,7 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
     planRun({
       run: t.run,
       steps: t.steps,
+      story: t.story,
       findings: t.findings,
       now,
       mode,
@@ -191,6 +194,7 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
         return planRun({
           run,
           steps,
+          story: t?.story,
           findings: t?.findings ?? [],
           now: io.now(),
           mode,
@@ -240,7 +244,7 @@ async function namedTargets(
       now,
       stopBudgetSeconds: flags.stopBudget,
     }).filter((f) => context !== undefined || findRuleMeta(f.ruleId)?.needsWindow !== true);
-    targets.push({ ...found, findings });
+    targets.push({ ...found, story: context?.story, findings });
   }
   return targets;
 }
@@ -281,7 +285,7 @@ async function stalledTargets(
         ((f.subject.kind === 'StoryRun' && objectKey(f.subject.namespace, f.subject.name) === k) ||
           (f.subject.kind === 'StepRun' && stepKeys.has(objectKey(f.subject.namespace, f.subject.name)))),
     );
-    return [{ run: v.run, steps: v.steps, findings: mine }];
+    return [{ run: v.run, steps: v.steps, story: v.story, findings: mine }];
   });
   return { targets, skipped: Math.max(0, keys.length - flags.maxChanges) };
 }

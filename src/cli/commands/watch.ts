@@ -140,15 +140,17 @@ export function planSummary(plan: RunPlan): string {
  * asking (a refusal is shown in the dialog instead of a question), and apply with the repair's
  * applier, which re-plans on conflicts and reads the run back.
  */
-async function loadFinisher(cfg: ResolvedKubeConfig, flags: WatchFlags, io: CliIO): Promise<Finisher> {
+export async function loadFinisher(cfg: ResolvedKubeConfig, flags: WatchFlags, io: CliIO): Promise<Finisher> {
   const [
-    { makeRepairClient, readRun },
+    { makeRepairClient },
+    { readRun },
     { planRun, describePermission },
     { applyRun, missingPermissions },
     { planDiffLines },
     { findingsForRun },
   ] = await Promise.all([
     import('../../repair/client.js'),
+    import('../../sources/cluster/run-reads.js'),
     import('../../repair/plan.js'),
     import('../../repair/apply.js'),
     import('../../report/plan-diff.js'),
@@ -169,6 +171,7 @@ async function loadFinisher(cfg: ResolvedKubeConfig, flags: WatchFlags, io: CliI
       const input: Parameters<typeof planRun>[0] = {
         run,
         steps,
+        story: row.view.story,
         findings,
         now,
         mode: 'force-terminal',
