@@ -62,4 +62,12 @@ describe('layering', () => {
       .map((f) => relative('.', f));
     expect(bad).toEqual([]);
   });
+
+  it('only src/cli/main.ts and src/cli/exit.ts end the process', () => {
+    const bad = files('src')
+      .filter((f) => !['src/cli/main.ts', 'src/cli/exit.ts'].includes(f))
+      .filter((f) => /process\.exit\b/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative('.', f));
+    expect(bad).toEqual([]);
+  });
 });

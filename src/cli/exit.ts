@@ -1,6 +1,7 @@
 // The one place that decides exit codes (ARCHITECTURE.md "Exit codes"), whatever the output format.
 import { StoryctlError } from '../model/errors.js';
 import { severityRank, type Report, type Severity } from '../model/report.js';
+import type { Outcome, RunResult } from '../repair/result.js';
 
 export const EXIT = {
   ok: 0,
@@ -38,6 +39,40 @@ export function exitCodeForError(error: unknown): number {
     case 'interrupted':
       return EXIT.interrupted;
   }
+}
+
+/**
+ * A repair's code from its results: 0 when every run is done (1 when --wait saw the controller
+ * finish a run that doctor still reports). Otherwise the StoryctlError that main reports and turns
+ * into its code: 5 when the batch is partly applied (Ctrl-C included), 4 when nothing was written
+ * because a run was refused or kept conflicting.
+ */
+export function exitCodeForRepair(
+  batch: { results: readonly RunResult[]; interrupted: boolean },
+  waited: boolean,
+): number {
+  const rs = batch.results;
+  const count = (o: Outcome): number => rs.filter((r) => r.outcome === o).length;
+  if (batch.interrupted) {
+    throw new StoryctlError(
+      'partial',
+      `interrupted: ${count('applied')} run(s) finished, ${count('skipped')} not started; run the same command again to continue`,
+    );
+  }
+  const bad = rs.filter((r) => r.outcome === 'refused' || r.outcome === 'conflict' || r.outcome === 'failed');
+  if (bad.length === 0) return waited && rs.some((r) => r.remaining) ? EXIT.findings : EXIT.ok;
+  const list = bad.map((r) => `${r.namespace}/${r.name} ${r.outcome}`).join(', ');
+  if (rs.some((r) => r.writes.length > 0)) throw new StoryctlError('partial', `partly applied: ${list}`);
+  const kind = bad.some((r) => r.outcome === 'conflict') ? 'conflict' : 'refused';
+  throw new StoryctlError(kind, `nothing was written: ${list}`);
+}
+
+/**
+ * A second Ctrl-C during a repair: leave now, with 130. Every write is idempotent and carries its
+ * resourceVersion, so the same command resumes where this one stopped.
+ */
+export function exitInterrupted(): never {
+  process.exit(EXIT.interrupted);
 }
 
 /** One line for the user: `file:line: message` for input errors, no stack trace. */

@@ -7,7 +7,8 @@ import { PatchStrategy, setHeaderOptions, type ConfigurationOptions } from '@kub
 import type { StepRun, StoryRun } from '../model/kube.js';
 import { StoryctlError } from '../model/errors.js';
 import { HttpStatusError } from '../sources/cluster/index.js';
-import { readRun, RUNS_API, type RepairClient } from './client.js';
+import { readRun } from '../sources/cluster/run-reads.js';
+import { RUNS_API, type RepairClient } from './client.js';
 import { describePermission, type Permission, type Resume, type RunPlan } from './plan.js';
 import type { Outcome, RunResult, WriteRecord } from './result.js';
 import { blockingFindings, findingsForRun } from './verify.js';

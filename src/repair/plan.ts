@@ -1,13 +1,27 @@
 // The repair planner (STYLE.md: changesets' assemble-release-plan): data in, plan out, no IO. It
-// wraps the section 9 shutdown rules (src/contract/shutdown.ts) and adds what a write needs: the
+// wraps the section 9 writes (src/repair/plan-force-terminal.ts) and adds what a write needs: the
 // audit annotations, the permissions to check first, and the decision to refuse. The plan is what
 // `finish --dry-run -o json` prints; src/repair/apply.ts executes it and decides nothing.
-import { planFinish, type FieldChange, type StepRunAction } from '../contract/shutdown.js';
 import { classifyPhase } from '../contract/phases.js';
 import { validateRunStatus } from '../contract/status-validation.js';
 import { formatKubeTime } from '../contract/time.js';
-import { ANNOTATIONS, GROUPS, type StepRun, type StoryRun } from '../model/kube.js';
+import { ANNOTATIONS, GROUPS, type StepRun, type Story, type StoryRun } from '../model/kube.js';
 import type { Finding } from '../model/report.js';
+import { objectKey } from '../model/world.js';
+import { findingsOfRun } from '../rules/evaluate.js';
+import { planFinish } from './plan-force-terminal.js';
+import type { PlanAction, Permission, PlanFinding, RepairMode, Resume, RunPlan } from './run-plan.js';
+
+export type {
+  FieldChange,
+  PlanAction,
+  Permission,
+  PlanFinding,
+  RepairMode,
+  Resume,
+  RunPlan,
+  StepRunAction,
+} from './run-plan.js';
 
 /** CONTROLLER.md §9.8: storyctl's own keys; the operator's keys are never written. */
 export const AUDIT_ANNOTATIONS = {
@@ -21,62 +35,13 @@ export const DEFAULT_REASON = 'storyctl finish --force-terminal';
 /** Annotation values are free text, but a novel in an annotation helps nobody. */
 export const MAX_REASON_LENGTH = 1024;
 
-/** `force-terminal` writes the §9 terminal state; `request-cancel` only sets the controller's knob. */
-export type RepairMode = 'force-terminal' | 'request-cancel';
-export type PlanAction = 'repair' | 'no-op' | 'refused';
-
-export interface Permission {
-  verb: 'patch' | 'delete';
-  group: string;
-  resource: 'storyruns' | 'stepruns';
-  subresource?: 'status';
-  namespace: string;
-}
-
-export interface PlanFinding {
-  ruleId: string;
-  message: string;
-}
-
-export interface RunPlan {
-  namespace: string;
-  name: string;
-  /** The resourceVersion the plan was made from; every write carries it (§9.9). */
-  resourceVersion: string | undefined;
-  mode: RepairMode;
-  action: PlanAction;
-  /** Why the run is refused or needs nothing. */
-  reason?: string;
-  previousPhase: string;
-  finalPhase: string;
-  /** What doctor reported about this run (and its StepRuns) when the plan was made. */
-  findings: PlanFinding[];
-  changes: FieldChange[];
-  /** Merge patch for the StoryRun itself (§9.1): only for non-terminal runs. */
-  specPatch?: { spec: { cancelRequested: true } };
-  /** Merge patch for the `/status` subresource (§9.2–9.6). */
-  statusPatch?: { status: Record<string, unknown> };
-  /** §9.8, written after the status. */
-  annotations?: Record<string, string>;
-  stepRunDeletions: StepRunAction[];
-  stuckDeleting: StepRunAction[];
-  unknownPhaseStepRuns: StepRunAction[];
-  /** Exactly what the writes need, for the RBAC preflight. */
-  permissions: Permission[];
-}
-
-/** A plan that resumes one already partly applied by this same invocation (after a conflict). */
-export interface Resume {
-  /** The phase before storyctl's first write: the audit trail keeps the original. */
-  previousPhase: string;
-  /** The audit annotations are already written. */
-  auditWritten: boolean;
-}
-
 export interface PlanInput {
   run: StoryRun;
   /** The run's StepRuns, already joined (label, storyRunRef, owner). */
   steps: readonly StepRun[];
+  /** The run's Story when it was read: its findings are the run's too while the run is live. */
+  story?: Story | undefined;
+  /** Findings of a scan; the plan keeps those that belong to this run (rules/evaluate.ts). */
   findings?: readonly Finding[];
   /** Epoch ms. */
   now: number;
@@ -142,19 +107,18 @@ function planCancelRequest(input: PlanInput): RunPlan {
 }
 
 function planForceTerminal(input: PlanInput): RunPlan {
-  const { run } = input;
-  const finish = planFinish(run, input.steps, input.now, input.keepSteps ? { keepSteps: true } : {});
-  const plan = basePlan(input, 'repair');
-  plan.finalPhase = finish.finalPhase;
-  plan.changes = finish.changes;
-  plan.stepRunDeletions = finish.stepRunDeletions;
-  plan.stuckDeleting = finish.stuckDeleting;
-  plan.unknownPhaseStepRuns = finish.unknownPhaseStepRuns;
+  const { noop, refusal, nextStatus, ...fields } = planFinish(
+    input.run,
+    input.steps,
+    input.now,
+    input.keepSteps ? { keepSteps: true } : {},
+  );
+  const plan: RunPlan = { ...basePlan(input, 'repair'), ...fields };
   if (input.resume) plan.previousPhase = input.resume.previousPhase;
-  if (finish.refusal !== undefined) return refuse(plan, finish.refusal);
+  if (refusal !== undefined) return refuse(plan, refusal);
 
   // Kubernetes 1.20 accepts what the CRD's CEL rules reject: check them here, before any write.
-  const problems = validateRunStatus(finish.nextStatus);
+  const problems = validateRunStatus(nextStatus);
   if (problems.length > 0)
     return refuse(plan, `the planned status would break the StoryRun CRD rules: ${problems.join('; ')}`);
   const reason = input.reason ?? DEFAULT_REASON;
@@ -163,13 +127,11 @@ function planForceTerminal(input: PlanInput): RunPlan {
 
   // A resumed plan still owes the audit trail for the writes made before the conflict.
   const owesAudit = input.resume !== undefined && !input.resume.auditWritten;
-  if (finish.noop && !owesAudit) {
+  if (noop && !owesAudit) {
     plan.action = 'no-op';
     plan.reason = 'the run is terminal and consistent: nothing to write';
     return plan;
   }
-  if (finish.specPatch) plan.specPatch = finish.specPatch;
-  if (finish.statusPatch) plan.statusPatch = finish.statusPatch;
   if (!input.resume?.auditWritten) {
     plan.annotations = {
       [AUDIT_ANNOTATIONS.finishedAt]: formatKubeTime(input.now),
@@ -221,16 +183,14 @@ export function neededPermissions(plans: readonly RunPlan[]): Permission[] {
 }
 
 function relevantFindings(input: PlanInput): PlanFinding[] {
-  const ns = input.run.metadata.namespace ?? 'default';
-  const stepNames = new Set(input.steps.map((s) => s.metadata.name));
-  return (input.findings ?? [])
-    .filter(
-      (f) =>
-        f.subject?.namespace === ns &&
-        ((f.subject.kind === 'StoryRun' && f.subject.name === input.run.metadata.name) ||
-          (f.subject.kind === 'StepRun' && stepNames.has(f.subject.name))),
-    )
-    .map((f) => ({ ruleId: f.ruleId, message: f.message }));
+  const { run } = input;
+  const joined = {
+    key: objectKey(run.metadata.namespace, run.metadata.name),
+    steps: input.steps,
+    story: input.story,
+    phaseClass: classifyPhase(run.status?.phase),
+  };
+  return findingsOfRun(joined, input.findings ?? []).map((f) => ({ ruleId: f.ruleId, message: f.message }));
 }
 
 export interface FinishPlanDocument {

@@ -5,6 +5,7 @@ import type { Finding } from '../model/report.js';
 import { buildWorld } from '../model/world.js';
 import { clusterRules, findRuleMeta } from '../rules/index.js';
 import { runClusterRules } from '../rules/engine.js';
+import { findingsOfRun } from '../rules/evaluate.js';
 
 export interface RunFindingsInput {
   run: StoryRun;
@@ -15,7 +16,7 @@ export interface RunFindingsInput {
   stopBudgetSeconds: number;
 }
 
-/** Every cluster finding about this run or one of its StepRuns. */
+/** Every cluster finding that belongs to this run (rules/evaluate.ts: its own, its StepRuns', its Story's). */
 export function findingsForRun(input: RunFindingsInput): Finding[] {
   const objects: ObjectSet = {
     storyRuns: [input.run],
@@ -28,14 +29,8 @@ export function findingsForRun(input: RunFindingsInput): Finding[] {
     now: input.now,
     stopBudgetSeconds: input.stopBudgetSeconds,
   });
-  const ns = input.run.metadata.namespace ?? 'default';
-  const steps = new Set(input.steps.map((s) => s.metadata.name));
-  return result.findings.filter(
-    (f) =>
-      f.subject?.namespace === ns &&
-      ((f.subject.kind === 'StoryRun' && f.subject.name === input.run.metadata.name) ||
-        (f.subject.kind === 'StepRun' && steps.has(f.subject.name))),
-  );
+  const view = world.runs[0];
+  return view ? findingsOfRun({ ...view, steps: input.steps }, result.findings) : [];
 }
 
 /**

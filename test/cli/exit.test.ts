@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { describeError, EXIT, exitCodeForError, exitCodeForReport } from '../../src/cli/exit.js';
+import {
+  describeError,
+  EXIT,
+  exitCodeForError,
+  exitCodeForRepair,
+  exitCodeForReport,
+} from '../../src/cli/exit.js';
 import { StoryctlError, inputError } from '../../src/model/errors.js';
 import { buildReport, type Finding, type NotEvaluated, type Severity } from '../../src/model/report.js';
+import type { Outcome, RunResult } from '../../src/repair/result.js';
 
 function finding(severity: Severity, ruleId = 'SR201'): Finding {
   return { ruleId, severity, message: 'm', evidence: {}, fingerprint: `${ruleId}-${severity}` };
@@ -50,5 +57,41 @@ describe('exitCodeForError', () => {
     expect(describeError(inputError('bad indentation', 'snap.yaml', 12))).toBe(
       'snap.yaml:12: bad indentation',
     );
+  });
+});
+
+describe('exitCodeForRepair', () => {
+  const result = (name: string, outcome: Outcome, o: Partial<RunResult> = {}): RunResult => ({
+    namespace: 'ns',
+    name,
+    outcome,
+    message: '',
+    attempts: 1,
+    writes: outcome === 'applied' ? [{ write: 'status', name }] : [],
+    ...o,
+  });
+  const codeOf = (results: RunResult[], interrupted = false, waited = false): number => {
+    try {
+      return exitCodeForRepair({ results, interrupted }, waited);
+    } catch (error) {
+      return exitCodeForError(error);
+    }
+  };
+
+  it('is 0 when every run is done, 1 when --wait left a finding', () => {
+    expect(codeOf([result('a', 'applied'), result('b', 'no-op'), result('c', 'dry-run')])).toBe(EXIT.ok);
+    const remaining = [{ ruleId: 'SR201', message: 'm' }];
+    expect(codeOf([result('a', 'applied', { remaining })], false, true)).toBe(EXIT.findings);
+    expect(codeOf([result('a', 'applied', { remaining })])).toBe(EXIT.ok);
+  });
+
+  it('is 4 when nothing was written, 5 when the batch is partly applied or interrupted', () => {
+    expect(codeOf([result('a', 'refused')])).toBe(EXIT.refused);
+    expect(codeOf([result('a', 'conflict')])).toBe(EXIT.refused);
+    expect(codeOf([result('a', 'applied'), result('b', 'failed')])).toBe(EXIT.partial);
+    expect(codeOf([result('a', 'applied'), result('b', 'skipped')], true)).toBe(EXIT.partial);
+    expect(() =>
+      exitCodeForRepair({ results: [result('a', 'conflict')], interrupted: false }, false),
+    ).toThrow('nothing was written: ns/a conflict');
   });
 });

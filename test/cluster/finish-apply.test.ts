@@ -3,10 +3,11 @@
 // batch between runs on Ctrl-C, and RBAC refusal before any write.
 import { describe, expect, it } from 'vitest';
 import { RbacAuthorizationV1Api } from '@kubernetes/client-node';
-import { CANCELED_MESSAGE } from '../../src/contract/shutdown.js';
+import { CANCELED_MESSAGE } from '../../src/contract/terminal-state.js';
 import type { StoryRun } from '../../src/model/kube.js';
 import { applyBatch, applyRun, missingPermissions, type ApplyOptions } from '../../src/repair/apply.js';
-import { makeRepairClient, readRun, type RepairClient } from '../../src/repair/client.js';
+import { makeRepairClient, type RepairClient } from '../../src/repair/client.js';
+import { readRun } from '../../src/sources/cluster/run-reads.js';
 import { describePermission, planRun, type RunPlan } from '../../src/repair/plan.js';
 import { makeKubeConfig } from '../../src/sources/cluster/index.js';
 import { runCli } from '../support/cli.js';

@@ -5,11 +5,17 @@ import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { loadFinisher } from '../../src/cli/commands/watch.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { run as runMain } from '../../src/cli/main.js';
-import { CANCELED_MESSAGE } from '../../src/contract/shutdown.js';
+import { CANCELED_MESSAGE } from '../../src/contract/terminal-state.js';
 import { formatKubeTime } from '../../src/contract/time.js';
 import { ANNOTATIONS, type StepRun, type StoryRun } from '../../src/model/kube.js';
+import type { RunPlan } from '../../src/repair/plan.js';
+import { planDiffLines } from '../../src/report/plan-diff.js';
+import { applyEvent, emptyObjects, evaluate } from '../../src/report/ui/dashboard-state.js';
+import { clusterRules } from '../../src/rules/index.js';
+import { loadCluster, makeKubeConfig } from '../../src/sources/cluster/index.js';
 import { BIN, runBin, runCli } from '../support/cli.js';
 import { ControllerSim } from '../support/controller-sim.js';
 import { RUNS, type KubeClients } from '../support/kube-clients.js';
@@ -388,6 +394,42 @@ async function finishOnTty(
   const code = await running;
   return { code, screen };
 }
+
+describe.skipIf(!useCluster())("watch's f key and finish NAME (real apiserver)", () => {
+  const ns = useNamespace('finish-watch');
+
+  it('plan the same repair from the same reads: the Story and its Transports, so the same window rules', async () => {
+    const k = clients('admin');
+    await stalledSeed(k, ns, 'call-both');
+    const now = CANCEL_AT + 60_000;
+    const out = await finish(['call-both', '-n', ns, '--force-terminal', '--dry-run=client', '-o', 'json'], {
+      now,
+    });
+    expect(out.code).toBe(0);
+    const fromFinish = (JSON.parse(out.stdout) as { runs: RunPlan[] }).runs[0]!;
+    // The SR102 Story finding shows on this live run, as on the dashboard: finish read the Transport.
+    expect(fromFinish.findings.map((f) => f.ruleId)).toEqual(['SR101', 'SR102']);
+
+    // The dashboard row as the watch builds it, then the finisher behind its f key.
+    const kubeconfig = cluster().kubeconfigs.admin;
+    const live = await loadCluster({ kubeconfig, namespace: ns, env: {} });
+    let objects = emptyObjects();
+    for (const kind of ['storyRuns', 'stepRuns', 'stories', 'transports'] as const)
+      objects = applyEvent(objects, { type: 'reset', kind, items: live.objects[kind] });
+    const rows = evaluate(objects, { now, stopBudgetSeconds: 30, rules: clusterRules }).rows;
+    const row = rows.find((r) => r.name === 'call-both')!;
+    expect(row.badges).toEqual(['SR101', 'SR102']);
+    const io = { now: () => now, env: {} } as unknown as CliIO;
+    const finisher = await loadFinisher(
+      makeKubeConfig({ kubeconfig, env: {} }),
+      { stopBudget: 30, requestTimeout: 15 },
+      io,
+    );
+    const planned = await finisher(row);
+    expect(planned.refusal).toBeUndefined();
+    expect(planned.diff).toEqual(planDiffLines(fromFinish));
+  });
+});
 
 describe.skipIf(!useCluster())('finish on a terminal (real apiserver)', () => {
   const ns = useNamespace('finish-tty');

@@ -1,7 +1,7 @@
 // The plan as the user reads it before saying yes: one -/+ pair per changed field, x per StepRun
 // deletion, ! for what is left alone; and the per-run results table.
 import { describe, expect, it } from 'vitest';
-import { CANCELED_MESSAGE } from '../../src/contract/shutdown.js';
+import { CANCELED_MESSAGE } from '../../src/contract/terminal-state.js';
 import { planRun } from '../../src/repair/plan.js';
 import type { RunResult } from '../../src/repair/result.js';
 import {

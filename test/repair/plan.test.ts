@@ -1,7 +1,7 @@
 // The repair planner: section 9 as a plan of writes (which patches, which annotations, which
 // permissions), the refusals, and the no-op that makes a second finish write nothing.
 import { describe, expect, it } from 'vitest';
-import { CANCELED_MESSAGE } from '../../src/contract/shutdown.js';
+import { CANCELED_MESSAGE } from '../../src/contract/terminal-state.js';
 import type { Finding } from '../../src/model/report.js';
 import {
   AUDIT_ANNOTATIONS,

@@ -5,7 +5,7 @@
 import { resolveCancelWindow, type CancelWindow } from '../../src/contract/cancel-window.js';
 import { storyRunLabelValue } from '../../src/contract/label.js';
 import { isTerminal } from '../../src/contract/phases.js';
-import { CANCELED_MESSAGE, expectedDuration } from '../../src/contract/shutdown.js';
+import { CANCELED_MESSAGE, expectedDuration } from '../../src/contract/terminal-state.js';
 import { formatKubeTime, formatPreciseTime, parseTime } from '../../src/contract/time.js';
 
 /** Go's time.RFC3339Nano in UTC: the fraction without trailing zeros, none at all on a whole second. */

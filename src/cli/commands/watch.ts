@@ -2,8 +2,7 @@
 // starts the watches, plans and applies finishes, and hands all of that to the ink app as props.
 // Without a terminal there is nothing to watch: it refuses and points at `storyctl doctor`.
 import { Option, type Command } from 'commander';
-import type { StepRun, StoryRun } from '../../model/kube.js';
-import type { Resume, RunPlan } from '../../repair/plan.js';
+import type { RunPlan } from '../../repair/plan.js';
 import type { ResolvedKubeConfig } from '../../sources/cluster/kubeconfig.js';
 import { clusterRules } from '../../rules/index.js';
 import type { RunRow } from '../../report/ui/dashboard-state.js';
@@ -136,56 +135,42 @@ export function planSummary(plan: RunPlan): string {
 }
 
 /**
- * Plan from a fresh read (the plan must carry the run's current resourceVersion), check RBAC before
- * asking (a refusal is shown in the dialog instead of a question), and apply with the repair's
- * applier, which re-plans on conflicts and reads the run back.
+ * The finish behind `f`: the same preparation as `finish NAME --force-terminal` (a fresh read with
+ * the Story and Transports, the cluster rules, the plan, the RBAC check before asking, so a refusal
+ * is shown in the dialog instead of a question), then the repair's applier, which re-plans on
+ * conflicts and reads the run back.
  */
-async function loadFinisher(cfg: ResolvedKubeConfig, flags: WatchFlags, io: CliIO): Promise<Finisher> {
-  const [
-    { makeRepairClient, readRun },
-    { planRun, describePermission },
-    { applyRun, missingPermissions },
-    { planDiffLines },
-    { findingsForRun },
-  ] = await Promise.all([
-    import('../../repair/client.js'),
-    import('../../repair/plan.js'),
-    import('../../repair/apply.js'),
-    import('../../report/plan-diff.js'),
-    import('../../repair/verify.js'),
-  ]);
+export async function loadFinisher(cfg: ResolvedKubeConfig, flags: WatchFlags, io: CliIO): Promise<Finisher> {
+  const [{ makeRepairClient }, { prepareFinish }, { describePermission }, { applyRun }, { planDiffLines }] =
+    await Promise.all([
+      import('../../repair/client.js'),
+      import('../finish/prepare.js'),
+      import('../../repair/plan.js'),
+      import('../../repair/apply.js'),
+      import('../../report/plan-diff.js'),
+    ]);
   const client = makeRepairClient(cfg, flags.requestTimeout);
   const closed = (message: string, ok: boolean) => () => Promise.resolve({ ok, message });
   return async (row) => {
-    const plan = (run: StoryRun, steps: readonly StepRun[], resume?: Resume): RunPlan => {
-      const now = io.now();
-      const findings = findingsForRun({
-        run,
-        steps,
-        story: row.view.story,
-        now,
-        stopBudgetSeconds: flags.stopBudget,
-      });
-      const input: Parameters<typeof planRun>[0] = {
-        run,
-        steps,
-        findings,
-        now,
+    const prepared = await prepareFinish(
+      client,
+      { kind: 'named', namespace: row.namespace, names: [row.name], ifGone: 'skip' },
+      {
         mode: 'force-terminal',
+        clock: io.now,
+        stopBudgetSeconds: flags.stopBudget,
         user: client.user,
-      };
-      if (resume) input.resume = resume;
-      return planRun(input);
-    };
-    const fresh = await readRun(client, row.namespace, row.name);
-    if (!fresh)
+        checkPermissions: true,
+      },
+    );
+    const first = prepared.plans[0];
+    if (!first)
       return {
         diff: [],
         summary: '',
         refusal: `StoryRun ${row.key} no longer exists`,
         apply: closed('gone', false),
       };
-    const first = plan(fresh.run, fresh.steps);
     const diff = planDiffLines(first);
     const summary = planSummary(first);
     if (first.action === 'refused')
@@ -197,13 +182,12 @@ async function loadFinisher(cfg: ResolvedKubeConfig, flags: WatchFlags, io: CliI
         refusal: `nothing to do: ${first.reason ?? 'the run is consistent'}`,
         apply: closed('no-op', true),
       };
-    const missing = await missingPermissions(client, first.permissions);
-    if (missing.length > 0) {
+    if (prepared.missing.length > 0) {
       const who = client.user ? `user "${client.user}"` : 'this user';
       return {
         diff,
         summary,
-        refusal: `refused by RBAC: ${who} may not ${missing.map(describePermission).join('; ')}. Nothing was written.`,
+        refusal: `refused by RBAC: ${who} may not ${prepared.missing.map(describePermission).join('; ')}. Nothing was written.`,
         apply: closed('refused', false),
       };
     }
@@ -212,7 +196,7 @@ async function loadFinisher(cfg: ResolvedKubeConfig, flags: WatchFlags, io: CliI
       summary,
       apply: async () => {
         const r = await applyRun(client, first, {
-          replan: plan,
+          replan: prepared.replan,
           now: io.now,
           stopBudgetSeconds: flags.stopBudget,
         });

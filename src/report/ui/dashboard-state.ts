@@ -16,6 +16,7 @@ import {
 import { severityRank, type Finding, type NotEvaluated, type Severity } from '../../model/report.js';
 import { buildWorld, objectKey, type ObjectKind, type RunView, type World } from '../../model/world.js';
 import { runClusterRules } from '../../rules/engine.js';
+import { findingsByRun } from '../../rules/evaluate.js';
 import type { ClusterRule } from '../../rules/types.js';
 
 type AnyObject = StoryRun | StepRun | Story | Transport;
@@ -135,35 +136,7 @@ export function evaluate(objects: Objects, options: EvaluateOptions): Evaluation
   });
 
   // Findings about a StepRun or a Story are shown on the runs they concern.
-  const stepOwner = new Map<string, string>();
-  for (const v of world.runs)
-    for (const s of v.steps) stepOwner.set(objectKey(s.metadata.namespace, s.metadata.name), v.key);
-  const byRun = new Map<string, Finding[]>();
-  const add = (key: string, f: Finding): void => {
-    const list = byRun.get(key) ?? [];
-    list.push(f);
-    byRun.set(key, list);
-  };
-  for (const f of result.findings) {
-    const s = f.subject;
-    if (!s) continue;
-    const key = objectKey(s.namespace, s.name);
-    if (s.kind === 'StoryRun') add(key, f);
-    else if (s.kind === 'StepRun') {
-      const owner = stepOwner.get(key);
-      if (owner) add(owner, f);
-    } else if (s.kind === 'Story') {
-      // A Story's configuration matters to the runs that can still be hurt by it.
-      for (const v of world.runs) {
-        if (
-          v.story &&
-          objectKey(v.story.metadata.namespace, v.story.metadata.name) === key &&
-          v.phaseClass !== 'terminal'
-        )
-          add(v.key, f);
-      }
-    }
-  }
+  const byRun = findingsByRun(world, result.findings);
 
   const rows = world.runs.map((v) => toRow(v, byRun.get(v.key) ?? [], options));
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };

@@ -1,6 +1,6 @@
 // SR201: a terminal run whose stepStates still say a step is live (CONTROLLER.md §6 step 6, §9.5).
 import { classifyPhase } from '../../contract/phases.js';
-import { openStepStates } from '../../contract/shutdown.js';
+import { openStepStates } from '../../contract/terminal-state.js';
 import type { Evidence } from '../../model/report.js';
 import type { ClusterRule, FindingDraft, NotEvaluatedDraft } from '../types.js';
 import { finishCommand, runSubject, knownPhaseRuns } from './common.js';

@@ -1,6 +1,6 @@
 // SR202: a live run whose step mirror has stopped following its StepRuns (CONTROLLER.md §6).
 import { classifyPhase } from '../../contract/phases.js';
-import { stepRunPhaseByStep } from '../../contract/shutdown.js';
+import { stepRunPhaseByStep } from '../../contract/terminal-state.js';
 import { ANNOTATIONS } from '../../model/kube.js';
 import type { ClusterRule, FindingDraft, NotEvaluatedDraft } from '../types.js';
 import { finishCommand, runSubject, stepRunSubject, knownPhaseRuns } from './common.js';

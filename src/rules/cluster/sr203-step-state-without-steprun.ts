@@ -1,6 +1,6 @@
 // SR203: a live step state whose StepRun is gone (CONTROLLER.md §6 steps 3 and 6).
 import { classifyPhase } from '../../contract/phases.js';
-import { stepRunPhaseByStep } from '../../contract/shutdown.js';
+import { stepRunPhaseByStep } from '../../contract/terminal-state.js';
 import { ANNOTATIONS } from '../../model/kube.js';
 import type { ClusterRule, FindingDraft, NotEvaluatedDraft } from '../types.js';
 import { finishCommand, runSubject, knownPhaseRuns } from './common.js';

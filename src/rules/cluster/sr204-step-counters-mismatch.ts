@@ -1,5 +1,5 @@
 // SR204: step counters that do not match the step states (CONTROLLER.md §3, §6 step 6, §9.6).
-import { countersDiffer, countersOf, expectedCounters } from '../../contract/shutdown.js';
+import { countersDiffer, countersOf, expectedCounters } from '../../contract/terminal-state.js';
 import type { ClusterRule, FindingDraft } from '../types.js';
 import { finishCommand, runSubject } from './common.js';
 

@@ -1,5 +1,5 @@
 // SR205: a terminal run without a usable finish time (CONTROLLER.md §3, §8, §9.3).
-import { finishTimeProblems } from '../../contract/shutdown.js';
+import { finishTimeProblems } from '../../contract/terminal-state.js';
 import type { ClusterRule, FindingDraft, NotEvaluatedDraft } from '../types.js';
 import { finishCommand, runSubject, knownPhaseRuns } from './common.js';
 

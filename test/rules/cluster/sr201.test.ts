@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planFinish } from '../../../src/contract/shutdown.js';
+import { planFinish } from '../../../src/repair/plan-force-terminal.js';
 import { sr201 } from '../../../src/rules/cluster/sr201-terminal-run-live-step-states.js';
 import {
   FINISHED_AT,

@@ -1,8 +1,8 @@
 // `finish --wait`: after asking the controller to stop a run, read it until the controller has made
 // it terminal (or the time is up). Polling one object every couple of seconds is cheaper to reason
 // about than a watch for a handful of runs, and survives a dropped connection by construction.
-import { isTerminal } from '../contract/phases.js';
-import { readRun, type RepairClient, type RunAndSteps } from './client.js';
+import { isTerminal } from '../../contract/phases.js';
+import { readRun, type RunAndSteps, type RunReader } from './run-reads.js';
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -17,7 +17,7 @@ export type WaitOutcome =
   | { state: 'interrupted'; current: RunAndSteps | undefined };
 
 export async function waitForTerminal(
-  client: RepairClient,
+  client: RunReader,
   namespace: string,
   name: string,
   options: WaitOptions,
