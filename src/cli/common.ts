@@ -10,25 +10,27 @@ import type { Rule, RuleMeta } from '../rules/types.js';
 import {
   collect,
   DEFAULT_FLAGS,
-  parseBudgetOption,
+  FAIL_ON,
+  OUTPUT_FORMATS,
   parseFailOn,
   parseFormat,
   parseNowOption,
+  stopBudgetOption,
   type CommonFlags,
 } from './options.js';
 import { planOutputs, writeFileAtomic } from './outputs.js';
 import { useColor, type CliIO } from './io.js';
+import { VERSION } from './version.js';
 import { appendFile } from 'node:fs/promises';
 
 export const README_URL = 'https://github.com/bubustack/storyctl/blob/main/README.md';
-export const VERSION = '0.1.0';
 
 export function addReportOptions(cmd: Command): Command {
   return cmd
     .addOption(
-      new Option('-o, --output <format>', 'table|json|sarif|github|junit|markdown (repeatable)').argParser(
-        parseFormat,
-      ),
+      new Option('-o, --output <format>', `${OUTPUT_FORMATS.join('|')} (repeatable)`)
+        .choices(OUTPUT_FORMATS)
+        .argParser(parseFormat),
     )
     .option(
       '--output-file <file>',
@@ -36,17 +38,14 @@ export function addReportOptions(cmd: Command): Command {
       collect,
     )
     .addOption(
-      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above: error|warning|info|none')
+      new Option('--fail-on <severity>', `exit 1 when a finding is at or above: ${FAIL_ON.join('|')}`)
+        .choices(FAIL_ON)
         .default(DEFAULT_FLAGS.failOn)
         .argParser(parseFailOn),
     )
     .option('--rule <id>', 'run only this rule (repeatable)', collect)
     .option('--skip-rule <id>', 'do not run this rule (repeatable)', collect)
-    .addOption(
-      new Option('--stop-budget <duration>', 'how long a stop may take before it is stalled')
-        .default(DEFAULT_FLAGS.stopBudget, '30s')
-        .argParser(parseBudgetOption),
-    )
+    .addOption(stopBudgetOption())
     .addOption(
       new Option('--now <time>', 'evaluate as of this RFC3339 time (reproducible evidence)').argParser(
         parseNowOption,

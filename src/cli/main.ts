@@ -3,7 +3,8 @@ import { CommanderError } from 'commander';
 import { StoryctlError } from '../model/errors.js';
 import { describeError, exitCodeForError, EXIT } from './exit.js';
 import { processIO, type CliIO } from './io.js';
-import { buildProgram, type CommandResult } from './program.js';
+import type { CommandResult } from './command-result.js';
+import { buildProgram } from './program.js';
 
 /** Run storyctl with `argv` (node-style: [node, script, ...args]) and return the exit code. */
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {

@@ -1,6 +1,7 @@
-// Flag values shared by doctor and lint, validated into typed settings (usage errors are exit 2).
-import { InvalidArgumentError } from 'commander';
+// Flag values shared by the commands, validated into typed settings (usage errors are exit 2).
+import { InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_STOP_BUDGET_SECONDS, parseStopBudget } from '../contract/budget.js';
+import { formatGoDuration, parseGoDuration } from '../contract/duration.js';
 import { parseTime } from '../contract/time.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../report/types.js';
 import type { FailOn } from './exit.js';
@@ -14,16 +15,41 @@ export function parseNowOption(value: string): number {
   return t;
 }
 
-export function parseBudgetOption(value: string): number {
-  const s = parseStopBudget(value);
-  if (s === undefined)
-    throw new InvalidArgumentError(`expected a duration such as 30s or 2m, got "${value}"`);
-  return s;
+/**
+ * Seconds from a duration flag: a Go/kubectl duration (`30s`, `2m`, `1m30s`, `500ms`) or a bare
+ * number of seconds (`45`, `2.5`), never negative. `0` only where the flag gives it a meaning
+ * (`zero`, e.g. "no timeout"); elsewhere zero is a mistake (a stop budget of 0 flags every stop).
+ * Every time flag parses through here, so a bad value reads the same whichever flag it was given to.
+ */
+export function parseDuration(text: string, zero?: string): number {
+  const t = text.trim();
+  const positive = parseStopBudget(t);
+  const isZero = /^0+(\.0+)?$/.test(t) || parseGoDuration(t) === 0;
+  const seconds = positive ?? (zero !== undefined && isZero ? 0 : undefined);
+  if (seconds !== undefined && Number.isFinite(seconds)) return seconds;
+  const forms = `a bare number is seconds${zero !== undefined ? `; 0 for ${zero}` : ''}`;
+  throw new InvalidArgumentError(`expected a duration such as 30s, 2m or 1m30s (${forms}), got "${text}"`);
 }
 
+/** A flag that takes a duration, parsed to seconds by parseDuration. */
+export function durationOption(flags: string, description: string, zero?: string): Option {
+  return new Option(flags, description).argParser((value: string) => parseDuration(value, zero));
+}
+
+/** `--stop-budget`, as doctor, lint, finish and watch all take it. */
+export function stopBudgetOption(description = 'how long a stop may take before it is stalled'): Option {
+  return durationOption('--stop-budget <duration>', description).default(
+    DEFAULT_STOP_BUDGET_SECONDS,
+    formatGoDuration(DEFAULT_STOP_BUDGET_SECONDS),
+  );
+}
+
+export const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'none'];
+
 export function parseFailOn(value: string): FailOn {
-  if (value === 'error' || value === 'warning' || value === 'info' || value === 'none') return value;
-  throw new InvalidArgumentError('expected one of error, warning, info, none');
+  const hit = FAIL_ON.find((f) => f === value);
+  if (hit === undefined) throw new InvalidArgumentError(`expected one of ${FAIL_ON.join(', ')}`);
+  return hit;
 }
 
 export function parseFormat(value: string, previous: OutputFormat[] | undefined): OutputFormat[] {

@@ -1,7 +1,9 @@
-// The commander program. Commands record their exit code in `result`; main() applies it.
-import { Command } from 'commander';
+// The commander program. Commands record their exit code in `result` (command-result.ts); main()
+// applies it.
+import { Command, Help, type Argument, type Option } from 'commander';
+import type { CommandResult } from './command-result.js';
 import type { CliIO } from './io.js';
-import { VERSION } from './common.js';
+import { VERSION } from './version.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerFinish } from './commands/finish.js';
 import { registerLint } from './commands/lint.js';
@@ -9,10 +11,14 @@ import { registerRules } from './commands/rules.js';
 import { registerWatch } from './commands/watch.js';
 import { registerCompletion } from './commands/completion.js';
 
-export interface CommandResult {
-  code: number;
-  /** The user's arguments in order (commander keeps repeatable options apart; -o pairing needs the order). */
-  argv: readonly string[];
+/**
+ * Help lists an option's choices itself, unless its description already spells them (`table|json`,
+ * the same form completion shows): then commander's "(choices: …)" would only say it twice.
+ */
+function unlessSpelled<T extends Option | Argument>(item: T): T {
+  const choices = item.argChoices;
+  if (!choices || !item.description.includes(choices.join('|'))) return item;
+  return Object.create(item, { argChoices: { value: undefined } }) as T;
 }
 
 export function buildProgram(io: CliIO, result: CommandResult): Command {
@@ -24,6 +30,14 @@ export function buildProgram(io: CliIO, result: CommandResult): Command {
     )
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({
+      optionDescription(option) {
+        return Help.prototype.optionDescription.call(this as Help, unlessSpelled(option));
+      },
+      argumentDescription(argument) {
+        return Help.prototype.argumentDescription.call(this as Help, unlessSpelled(argument));
+      },
+    })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),

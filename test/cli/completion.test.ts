@@ -6,9 +6,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { choicesOf, completionScript, completionSpec, SHELLS } from '../../src/cli/commands/completion.js';
+import { completionScript, SHELLS } from '../../src/cli/commands/completion.js';
+import { completionSpec } from '../../src/cli/completion/spec.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { processIO } from '../../src/cli/io.js';
 import { OUTPUT_FORMATS } from '../../src/report/types.js';
@@ -86,7 +87,7 @@ describe('completionSpec', () => {
     const p = new Command('storyctl');
     p.command('frobnicate')
       .description('test')
-      .option('--level <n>', 'low|high')
+      .addOption(new Option('--level <n>', 'low|high').choices(['low', 'high']))
       .option('-v, --verbose', 'more');
     const spec = completionSpec(p, ['SR101']);
     expect(spec).toEqual([
@@ -104,15 +105,26 @@ describe('completionSpec', () => {
     expect(completionScript('bash', spec)).toContain("compgen -W 'low high'");
   });
 
-  it('reads closed value sets from the flag descriptions', () => {
-    expect(choicesOf('table|json|sarif (repeatable)')).toEqual(['table', 'json', 'sarif']);
-    expect(choicesOf('exit 1 when a finding is at or above: error|warning|info|none')).toEqual([
-      'error',
-      'warning',
-      'info',
-      'none',
+  it('completes the closed value sets the options declare, which their descriptions show', () => {
+    // A description that lists `a|b|c` (at its start, or after a colon at its end) lists exactly the
+    // option's declared choices, so help text and completion cannot disagree.
+    const listed = (description: string): string[] | undefined =>
+      (/^([a-z][a-z0-9-]*(?:\|[a-z][a-z0-9-]*)+)/.exec(description) ??
+        /:\s*([a-z][a-z0-9-]*(?:\|[a-z][a-z0-9-]*)+)\s*$/.exec(description))?.[1]?.split('|');
+    const options = program.commands.flatMap((c) =>
+      c.options.map((o) => [`${c.name()} ${o.long}`, o] as const),
+    );
+    const described = options.filter(([, o]) => listed(o.description) !== undefined);
+    expect(described.map(([name]) => name)).toEqual([
+      'doctor --output',
+      'doctor --fail-on',
+      'finish --output',
+      'lint --output',
+      'lint --fail-on',
+      'rules --output',
     ]);
-    expect(choicesOf('kubeconfig context')).toBeUndefined();
+    for (const [name, o] of described) expect(o.argChoices, name).toEqual(listed(o.description));
+    expect(listed('kubeconfig context')).toBeUndefined();
   });
 
   it('gives doctor its formats, severities, rule IDs, files and cluster names', () => {
@@ -124,6 +136,16 @@ describe('completionSpec', () => {
     expect(flag('--kubeconfig')).toEqual({ type: 'files' });
     expect(flag('--namespace')).toEqual({ type: 'dynamic', what: 'namespaces' });
     expect(flag('--context')).toEqual({ type: 'dynamic', what: 'contexts' });
+  });
+});
+
+describe('closed sets declared with Option.choices', () => {
+  it('complete the modes of finish --dry-run, which no description spells as a|b', () => {
+    const finish = completionSpec(program).find((c) => c.name === 'finish');
+    expect(finish?.flags.find((f) => f.long === '--dry-run')?.value).toEqual({
+      type: 'words',
+      words: ['client', 'server'],
+    });
   });
 });
 

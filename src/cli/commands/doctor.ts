@@ -1,7 +1,6 @@
 // `storyctl doctor`: read runs from a live cluster or snapshots (plus optional logs), run the
 // cluster rules, report. The exit code is chosen by src/cli/exit.ts from the report.
 import { Option, type Command } from 'commander';
-import { parseStopBudget } from '../../contract/budget.js';
 import { StoryctlError } from '../../model/errors.js';
 import type { ObjectSet } from '../../model/kube.js';
 import { buildReport, type Finding, type NotEvaluated, type SourceInfo } from '../../model/report.js';
@@ -9,35 +8,26 @@ import { buildWorld, type ObjectKind } from '../../model/world.js';
 import { runClusterRules } from '../../rules/engine.js';
 import { clusterRules, logRules } from '../../rules/index.js';
 import type { Rule } from '../../rules/types.js';
+import { addClusterFlags, loadClusterOptions, type ClusterFlags } from '../cluster-flags.js';
+import type { CommandResult } from '../command-result.js';
 import { addReportOptions, emitReport, selectRules } from '../common.js';
 import { exitCodeForReport } from '../exit.js';
 import { showProgress, type CliIO } from '../io.js';
-import { collect, parseNowOption, type CommonFlags } from '../options.js';
-import type { CommandResult } from '../program.js';
+import { collect, durationOption, parseNowOption, type CommonFlags } from '../options.js';
 import { createProgress } from '../progress.js';
 
-export interface DoctorFlags extends CommonFlags {
-  namespace?: string;
-  allNamespaces?: boolean;
-  selector?: string;
-  context?: string;
-  kubeconfig?: string;
+export interface DoctorFlags extends CommonFlags, ClusterFlags {
   snapshot?: string[];
   logs?: string[];
   assumeCancelAt?: number;
   operatorGracefulTimeout?: number;
-  requestTimeout?: number;
 }
 
 export function registerDoctor(program: Command, io: CliIO, result: CommandResult): void {
   const cmd = program
     .command('doctor')
-    .description('find stuck or self-contradicting StoryRuns and StepRuns (live cluster, or --snapshot)')
-    .option('-n, --namespace <ns>', "namespace (default: the context's namespace)")
-    .option('-A, --all-namespaces', 'every namespace')
-    .option('-l, --selector <selector>', 'label selector for StoryRuns')
-    .option('--context <name>', 'kubeconfig context')
-    .option('--kubeconfig <file>', 'kubeconfig file (KUBECONFIG is honoured)')
+    .description('find stuck or self-contradicting StoryRuns and StepRuns (live cluster, or --snapshot)');
+  addClusterFlags(cmd)
     .option(
       '--snapshot <path>',
       'read `kubectl get ... -o yaml|json` output: file, directory or - (repeatable)',
@@ -51,20 +41,10 @@ export function registerDoctor(program: Command, io: CliIO, result: CommandResul
       ).argParser(parseNowOption),
     )
     .addOption(
-      new Option(
+      durationOption(
         '--operator-graceful-timeout <duration>',
         "the operator's engram.default-graceful-shutdown-timeout-seconds",
-      ).argParser((v) => {
-        const s = parseStopBudget(v);
-        if (s === undefined)
-          throw new StoryctlError('usage', `--operator-graceful-timeout: expected a duration, got "${v}"`);
-        return s;
-      }),
-    )
-    .addOption(
-      new Option('--request-timeout <seconds>', 'give up on a silent API server after this long')
-        .default(15)
-        .argParser(Number),
+      ),
     );
   addReportOptions(cmd).action(async (flags: DoctorFlags) => {
     result.code = await runDoctor(flags, io, result.argv);
@@ -100,18 +80,12 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
       sources.push(...snap.sources);
     } else {
       const { loadCluster } = await import('../../sources/cluster/index.js');
-      const opts: Parameters<typeof loadCluster>[0] = {
+      const live = await loadCluster({
+        ...loadClusterOptions(flags, io.env),
         onProgress: (p) => progress.objects(p.kind, p.listed),
         // The --request-timeout budget covers the whole command, Node start-up included.
         deadlineFrom: performance.timeOrigin,
-      };
-      if (flags.kubeconfig) opts.kubeconfig = flags.kubeconfig;
-      if (flags.context) opts.context = flags.context;
-      if (flags.namespace) opts.namespace = flags.namespace;
-      if (flags.allNamespaces) opts.allNamespaces = true;
-      if (flags.selector) opts.selector = flags.selector;
-      if (flags.requestTimeout) opts.timeoutSeconds = flags.requestTimeout;
-      const live = await loadCluster(opts);
+      });
       objects = live.objects;
       unavailable = live.unavailable;
       sources.push(live.source);

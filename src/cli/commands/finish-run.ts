@@ -8,8 +8,8 @@ import { makeRepairClient } from '../../repair/client.js';
 import { describePermission, planDocument, type RepairMode, type RunPlan } from '../../repair/plan.js';
 import { unwrittenOutcome, unwrittenResult, type RunResult } from '../../repair/result.js';
 import { planSummary, renderPlanDiff, renderResultsTable } from '../../report/plan-diff.js';
-import type { LoadClusterOptions } from '../../sources/cluster/index.js';
 import { makeKubeConfig } from '../../sources/cluster/kubeconfig.js';
+import { kubeConfigOptions, loadClusterOptions } from '../cluster-flags.js';
 import { EXIT, exitCodeForRepair, exitInterrupted } from '../exit.js';
 import { confirm } from '../finish/confirm.js';
 import { prepareFinish, type FinishScope } from '../finish/prepare.js';
@@ -40,10 +40,7 @@ function validate(names: string[], flags: FinishFlags): void {
 
 export async function runFinish(names: string[], flags: FinishFlags, io: CliIO): Promise<number> {
   validate(names, flags);
-  const kcOptions: Parameters<typeof makeKubeConfig>[0] = { env: io.env };
-  if (flags.kubeconfig) kcOptions.kubeconfig = flags.kubeconfig;
-  if (flags.context) kcOptions.context = flags.context;
-  const cfg = makeKubeConfig(kcOptions);
+  const cfg = makeKubeConfig(kubeConfigOptions(flags, io.env));
   const client = makeRepairClient(cfg, flags.requestTimeout);
   const namespace = flags.namespace ?? cfg.namespace ?? 'default';
   const mode: RepairMode = flags.forceTerminal ? 'force-terminal' : 'request-cancel';
@@ -53,7 +50,7 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
   const progress = showProgress(io, false);
 
   const scope: FinishScope = flags.allStalled
-    ? { kind: 'all-stalled', load: stalledScan(flags, io), maxChanges: flags.maxChanges }
+    ? { kind: 'all-stalled', load: loadClusterOptions(flags, io.env), maxChanges: flags.maxChanges }
     : { kind: 'named', namespace, names, ifGone: 'fail' };
   const { plans, missing, skipped, gone, replan } = await prepareFinish(client, scope, {
     mode,
@@ -172,15 +169,4 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
 
   emit(batch.results, { interrupted: batch.interrupted });
   return exitCodeForRepair(batch, flags.wait !== undefined);
-}
-
-/** `--all-stalled`: the scan doctor would make of the same scope. */
-function stalledScan(flags: FinishFlags, io: CliIO): LoadClusterOptions {
-  const opts: LoadClusterOptions = { env: io.env, timeoutSeconds: flags.requestTimeout };
-  if (flags.kubeconfig) opts.kubeconfig = flags.kubeconfig;
-  if (flags.context) opts.context = flags.context;
-  if (flags.namespace) opts.namespace = flags.namespace;
-  if (flags.allNamespaces) opts.allNamespaces = true;
-  if (flags.selector) opts.selector = flags.selector;
-  return opts;
 }

@@ -2,16 +2,14 @@
 // (src/repair/apply.ts), report. Without --force-terminal it only sets the controller's own knob,
 // spec.cancelRequested. The exit code is chosen here from the results (ARCHITECTURE.md exit codes).
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { parseStopBudget } from '../../contract/budget.js';
+import { addClusterFlags, type ClusterFlags } from '../cluster-flags.js';
+import type { CommandResult } from '../command-result.js';
 import type { CliIO } from '../io.js';
-import { parseBudgetOption } from '../options.js';
-import type { CommandResult } from '../program.js';
+import { durationOption, stopBudgetOption } from '../options.js';
+
 export type DryRun = 'none' | 'client' | 'server';
 
-export interface FinishFlags {
-  namespace?: string;
-  allNamespaces?: boolean;
-  selector?: string;
+export interface FinishFlags extends ClusterFlags {
   forceTerminal?: boolean;
   dryRun?: DryRun;
   yes?: boolean;
@@ -21,15 +19,14 @@ export interface FinishFlags {
   allStalled?: boolean;
   maxChanges: number;
   output: 'table' | 'json';
-  kubeconfig?: string;
-  context?: string;
   stopBudget: number;
-  requestTimeout: number;
   color?: boolean;
 }
 
 export const DEFAULT_MAX_CHANGES = 20;
-/** Rules whose evidence depends on the cancel window, which a by-name read does not resolve. */
+
+/** What completion offers after --dry-run; `none` (kubectl's spelling of "no dry run") is accepted too. */
+const DRY_RUN_MODES = ['client', 'server'] as const;
 
 function parseDryRun(value: string | undefined): DryRun {
   if (value === undefined || value === 'client') return 'client';
@@ -45,29 +42,24 @@ function parsePositiveInt(value: string): number {
   return n;
 }
 
-function parseWait(value: string): number {
-  const s = parseStopBudget(value);
-  if (s === undefined)
-    throw new InvalidArgumentError(`expected a duration such as 2m or 90s, got "${value}"`);
-  return s;
-}
-
 export function registerFinish(program: Command, io: CliIO, result: CommandResult): void {
-  program
+  const cmd = program
     .command('finish')
     .description(
       'stop StoryRuns: ask the controller (spec.cancelRequested), or with --force-terminal write the terminal state yourself (CONTROLLER.md §9)',
     )
-    .argument('[name...]', 'StoryRun names')
-    .option('-n, --namespace <ns>', "namespace (default: the context's namespace)")
-    .option('-A, --all-namespaces', 'with --all-stalled: every namespace')
-    .option('-l, --selector <selector>', 'with --all-stalled: label selector for StoryRuns')
+    .argument('[name...]', 'StoryRun names');
+  addClusterFlags(cmd, {
+    allNamespaces: 'with --all-stalled: every namespace',
+    selector: 'with --all-stalled: label selector for StoryRuns',
+  })
     .option(
       '--force-terminal',
       'write the terminal state (phase, step states, counters, conditions) and delete leftover StepRuns',
     )
     .addOption(
       new Option('--dry-run [mode]', 'client: print the plan; server: send every write with dryRun=All')
+        .choices(DRY_RUN_MODES)
         .preset('client')
         .argParser(parseDryRun),
     )
@@ -75,10 +67,10 @@ export function registerFinish(program: Command, io: CliIO, result: CommandResul
     .option('--reason <text>', 'why, for the storyctl.bubustack.io/reason annotation')
     .option('--keep-steps', 'with --force-terminal: leave live StepRuns in place')
     .addOption(
-      new Option(
+      durationOption(
         '--wait <duration>',
         'without --force-terminal: wait this long for the controller to finish',
-      ).argParser(parseWait),
+      ),
     )
     .option('--all-stalled', 'every run doctor reports under SR101, SR201 or SR301 in the scope')
     .addOption(
@@ -87,18 +79,7 @@ export function registerFinish(program: Command, io: CliIO, result: CommandResul
         .argParser(parsePositiveInt),
     )
     .addOption(new Option('-o, --output <format>', 'table|json').choices(['table', 'json']).default('table'))
-    .option('--kubeconfig <file>', 'kubeconfig file (KUBECONFIG is honoured)')
-    .option('--context <name>', 'kubeconfig context')
-    .addOption(
-      new Option('--stop-budget <duration>', 'how long a stop may take before it is stalled (SR101)')
-        .default(30, '30s')
-        .argParser(parseBudgetOption),
-    )
-    .addOption(
-      new Option('--request-timeout <seconds>', 'give up on a silent API server after this long')
-        .default(15)
-        .argParser(Number),
-    )
+    .addOption(stopBudgetOption('how long a stop may take before it is stalled (SR101)'))
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .action(async (names: string[], flags: FinishFlags) => {
       const { runFinish } = await import('./finish-run.js');

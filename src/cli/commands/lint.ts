@@ -3,11 +3,11 @@ import type { Command } from 'commander';
 import { StoryctlError } from '../../model/errors.js';
 import { buildReport } from '../../model/report.js';
 import { logRules } from '../../rules/index.js';
+import type { CommandResult } from '../command-result.js';
 import { addReportOptions, emitReport, selectRules } from '../common.js';
 import { exitCodeForReport } from '../exit.js';
 import { showProgress, type CliIO } from '../io.js';
 import type { CommonFlags } from '../options.js';
-import type { CommandResult } from '../program.js';
 import { createProgress } from '../progress.js';
 
 export function registerLint(program: Command, io: CliIO, result: CommandResult): void {

@@ -1,22 +1,22 @@
 // `storyctl rules` and `storyctl explain ID`: the rule catalog from the rules' own metadata.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { StoryctlError } from '../../model/errors.js';
 import { allRuleMetas, findRuleMeta } from '../../rules/index.js';
+import type { CommandResult } from '../command-result.js';
 import { useColor, type CliIO } from '../io.js';
 import { EXIT } from '../exit.js';
-import type { CommandResult } from '../program.js';
 
 export function registerRules(program: Command, io: CliIO, result: CommandResult): void {
   program
     .command('rules')
     .description('list every rule with its ID, severity and summary')
-    .option('-o, --output <format>', 'table|json', 'table')
+    .addOption(new Option('-o, --output <format>', 'table|json').choices(['table', 'json']).default('table'))
     .option('--no-color', 'no colours')
-    .action(async (flags: { output: string; color?: boolean }) => {
+    .action(async (flags: { output: 'table' | 'json'; color?: boolean }) => {
       const metas = allRuleMetas();
       if (flags.output === 'json') {
         io.stdout.write(`${JSON.stringify(metas, null, 2)}\n`);
-      } else if (flags.output === 'table') {
+      } else {
         // Loaded here so that other commands do not pay for them at start-up.
         const [{ Chalk }, { default: Table }] = await Promise.all([import('chalk'), import('cli-table3')]);
         const c = new Chalk({ level: useColor(io, flags.color) ? 1 : 0 });
@@ -28,8 +28,6 @@ export function registerRules(program: Command, io: CliIO, result: CommandResult
         });
         for (const m of metas) table.push([m.id, m.name, m.severity, m.summary]);
         io.stdout.write(`${table.toString()}\n`);
-      } else {
-        throw new StoryctlError('usage', `rules -o takes table or json, not "${flags.output}"`);
       }
       result.code = EXIT.ok;
     });

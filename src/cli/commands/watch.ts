@@ -1,52 +1,34 @@
 // `storyctl watch`: the live dashboard. This file is the IO edge: it resolves the kubeconfig,
 // starts the watches, plans and applies finishes, and hands all of that to the ink app as props.
 // Without a terminal there is nothing to watch: it refuses and points at `storyctl doctor`.
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { RunPlan } from '../../repair/plan.js';
 import type { ResolvedKubeConfig } from '../../sources/cluster/kubeconfig.js';
 import { clusterRules } from '../../rules/index.js';
 import type { RunRow } from '../../report/ui/dashboard-state.js';
 import type { PlannedFinish } from '../../report/ui/WatchApp.js';
+import { addClusterFlags, kubeConfigOptions, type ClusterFlags } from '../cluster-flags.js';
+import type { CommandResult } from '../command-result.js';
 import { EXIT } from '../exit.js';
 import { useColor, type CliIO } from '../io.js';
-import { parseBudgetOption, DEFAULT_FLAGS } from '../options.js';
-import type { CommandResult } from '../program.js';
+import { stopBudgetOption } from '../options.js';
 
-export interface WatchFlags {
-  namespace?: string;
-  allNamespaces?: boolean;
-  selector?: string;
-  context?: string;
-  kubeconfig?: string;
+export interface WatchFlags extends ClusterFlags {
   stopBudget: number;
-  requestTimeout: number;
   color?: boolean;
 }
 
 export function registerWatch(program: Command, io: CliIO, result: CommandResult): void {
-  program
+  const cmd = program
     .command('watch')
     .description(
       'live dashboard of StoryRuns: stalled cancels, contradictions, finish in place (needs a terminal)',
-    )
-    .option('-n, --namespace <ns>', "namespace (default: the context's namespace)")
-    .option('-A, --all-namespaces', 'every namespace')
-    .option('-l, --selector <selector>', 'label selector for StoryRuns')
-    .option('--context <name>', 'kubeconfig context')
-    .option('--kubeconfig <file>', 'kubeconfig file (KUBECONFIG is honoured)')
-    .addOption(
-      new Option('--stop-budget <duration>', 'how long a stop may take before it is stalled')
-        .default(DEFAULT_FLAGS.stopBudget, '30s')
-        .argParser(parseBudgetOption),
-    )
-    .addOption(
-      new Option(
-        '--request-timeout <seconds>',
-        'give up on a silent API server after this long (then reconnect)',
-      )
-        .default(15)
-        .argParser(Number),
-    )
+    );
+  addClusterFlags(cmd, {
+    requestTimeout:
+      'give up on a silent API server after this long, then reconnect; e.g. 5s or 1m (0: no timeout)',
+  })
+    .addOption(stopBudgetOption())
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .action(async (flags: WatchFlags) => {
       result.code = await runWatch(flags, io);
@@ -73,10 +55,7 @@ export async function runWatch(flags: WatchFlags, io: CliIO): Promise<number> {
       import('react'),
       import('../../report/ui/WatchApp.js'),
     ]);
-  const kcOptions: Parameters<typeof makeKubeConfig>[0] = { env: io.env };
-  if (flags.kubeconfig !== undefined) kcOptions.kubeconfig = flags.kubeconfig;
-  if (flags.context !== undefined) kcOptions.context = flags.context;
-  const cfg = makeKubeConfig(kcOptions);
+  const cfg = makeKubeConfig(kubeConfigOptions(flags, io.env));
   const namespace = flags.allNamespaces ? undefined : (flags.namespace ?? cfg.namespace ?? 'default');
   const scope = `${namespace === undefined ? 'all namespaces' : `namespace ${namespace}`}${flags.selector ? ` · -l ${flags.selector}` : ''}`;
 
@@ -84,9 +63,9 @@ export async function runWatch(flags: WatchFlags, io: CliIO): Promise<number> {
     kc: cfg.kc,
     server: cfg.server,
     namespace,
+    selector: flags.selector,
     timeoutSeconds: flags.requestTimeout,
   };
-  if (flags.selector) watchOptions.selector = flags.selector;
   const finisher = await loadFinisher(cfg, flags, io);
 
   let code: number = EXIT.ok;

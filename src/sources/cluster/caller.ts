@@ -26,8 +26,9 @@ export interface CallPolicy {
 /** Kept out of the first-answer budget for process start-up and exit, so `--request-timeout 15` means the whole command. */
 const STARTUP_MARGIN_MS = 750;
 
+/** `timeoutSeconds` 0 is kubectl's "no timeout": no per-attempt timeout and no first-answer budget. */
 export function defaultPolicy(timeoutSeconds = 15): CallPolicy {
-  const ms = Math.max(1, timeoutSeconds) * 1000;
+  const ms = timeoutSeconds === 0 ? Infinity : Math.max(1, timeoutSeconds) * 1000;
   return {
     attemptTimeoutMs: ms,
     contactBudgetMs: Math.max(500, ms - STARTUP_MARGIN_MS),
@@ -83,12 +84,13 @@ export class ApiCaller {
     for (let attempt = 1; attempt <= this.policy.maxAttempts; attempt++) {
       const timeout = this.attemptTimeout();
       if (timeout <= 0) throw this.unreachable(last);
-      const signal = AbortSignal.timeout(Math.ceil(timeout));
+      // No timeout at all (`--request-timeout 0`) is no signal: timers cannot wait forever.
+      const signal = Number.isFinite(timeout) ? AbortSignal.timeout(Math.ceil(timeout)) : undefined;
       const http = this.http;
       const options: ConfigurationOptions = {
         httpApi: {
           send(request) {
-            request.setSignal(signal);
+            if (signal) request.setSignal(signal);
             return http.send(request);
           },
         },

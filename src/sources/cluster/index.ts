@@ -17,14 +17,16 @@ export { makeKubeConfig, type KubeConfigOptions, type ResolvedKubeConfig } from 
 export { ApiCaller, defaultPolicy, HttpStatusError, type CallPolicy, type RetryEvent } from './caller.js';
 export { RESOURCES, resourceName, type ApiResource } from './resources.js';
 
+/** The connection fields accept undefined (= their default), so CLI flags pass on as parsed. */
 export interface LoadClusterOptions {
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
-  allNamespaces?: boolean;
-  selector?: string;
-  /** Request timeout, and the budget for the server's first answer (default 15). */
-  timeoutSeconds?: number;
+  kubeconfig?: string | undefined;
+  context?: string | undefined;
+  /** Default: the context's namespace, else `default`. */
+  namespace?: string | undefined;
+  allNamespaces?: boolean | undefined;
+  selector?: string | undefined;
+  /** Request timeout, and the budget for the server's first answer (default 15; 0: no timeout). */
+  timeoutSeconds?: number | undefined;
   onProgress?: (p: { kind: string; listed: number }) => void;
   /** Epoch ms the first-answer budget counts from (the CLI: performance.timeOrigin); default now. */
   deadlineFrom?: number;
@@ -32,7 +34,7 @@ export interface LoadClusterOptions {
   onRetry?: (event: RetryEvent) => void;
   /** Page size (default 500); tests use small pages to exercise continue tokens. */
   pageSize?: number;
-  env?: NodeJS.ProcessEnv;
+  env?: NodeJS.ProcessEnv | undefined;
 }
 
 export type Unavailable = Partial<Record<ObjectKind, string>>;
@@ -50,11 +52,7 @@ export interface ClusterLoad {
 const STEP_QUERY_CONCURRENCY = 4;
 
 export async function loadCluster(options: LoadClusterOptions = {}): Promise<ClusterLoad> {
-  const kcOptions: Parameters<typeof makeKubeConfig>[0] = {};
-  if (options.kubeconfig !== undefined) kcOptions.kubeconfig = options.kubeconfig;
-  if (options.context !== undefined) kcOptions.context = options.context;
-  if (options.env !== undefined) kcOptions.env = options.env;
-  const cfg = makeKubeConfig(kcOptions);
+  const cfg = makeKubeConfig({ kubeconfig: options.kubeconfig, context: options.context, env: options.env });
   const namespace = options.allNamespaces ? undefined : (options.namespace ?? cfg.namespace ?? 'default');
   const who = cfg.user ? `context ${cfg.context}, user ${cfg.user}` : `context ${cfg.context}`;
   const caller = new ApiCaller(

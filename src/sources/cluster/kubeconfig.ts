@@ -8,11 +8,12 @@ import { delimiter, join } from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import { StoryctlError } from '../../model/errors.js';
 
+/** Undefined fields take kubectl's fallbacks, so CLI flags can be passed on as they were parsed. */
 export interface KubeConfigOptions {
-  kubeconfig?: string;
-  context?: string;
+  kubeconfig?: string | undefined;
+  context?: string | undefined;
   /** Defaults to process.env; a parameter so tests do not depend on the caller's environment. */
-  env?: NodeJS.ProcessEnv;
+  env?: NodeJS.ProcessEnv | undefined;
 }
 
 export interface ResolvedKubeConfig {

@@ -34,10 +34,10 @@ export interface WatchOptions {
   /** Undefined: all namespaces. */
   namespace: string | undefined;
   /** Label selector for StoryRuns; StepRuns are all watched in scope and joined by the model. */
-  selector?: string;
+  selector?: string | undefined;
   kinds?: readonly ObjectKind[];
-  /** Per-request timeout for lists, seconds (default 15). */
-  timeoutSeconds?: number;
+  /** Per-request timeout for lists, seconds (default 15; 0: no timeout). */
+  timeoutSeconds?: number | undefined;
   /** How long the server keeps one watch open before we resume it (default 240 s). */
   watchSeconds?: number;
   /**

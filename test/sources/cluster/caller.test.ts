@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { StoryctlError } from '../../../src/model/errors.js';
 import {
   ApiCaller,
+  defaultPolicy,
   HttpStatusError,
   type CallPolicy,
   type RetryEvent,
@@ -77,5 +78,23 @@ describe('ApiCaller', () => {
       }),
     ).rejects.toThrow('bug');
     expect(calls).toBe(1);
+  });
+});
+
+describe('defaultPolicy', () => {
+  it('reads --request-timeout 0 as no timeout: no per-attempt timeout and no first-answer budget', async () => {
+    const policy = defaultPolicy(0);
+    expect(policy.attemptTimeoutMs).toBe(Infinity);
+    expect(policy.contactBudgetMs).toBe(Infinity);
+    // Started at the epoch: any finite first-answer budget would be spent before the first attempt.
+    const caller = new ApiCaller(
+      'https://k',
+      { ...policy, baseDelayMs: 1, maxDelayMs: 1 },
+      'ctx',
+      undefined,
+      0,
+    );
+    await expect(caller.call('list', failing([503]))).resolves.toBe('ok');
+    expect(defaultPolicy(5).attemptTimeoutMs).toBe(5000);
   });
 });

@@ -3,16 +3,10 @@
 // cobra's `__complete` answer: one candidate per line (`value<TAB>description`), then `:<directive>`
 // (4: do not fall back to file names; 0: the shell may complete file names). The candidates come
 // from the same program-as-data as `storyctl completion`, so they cannot drift from the CLI.
-import {
-  completeNames,
-  completionSpec,
-  type CommandSpec,
-  type Dynamic,
-  type FlagSpec,
-  type ValueKind,
-} from './commands/completion.js';
-import { processIO, type CliIO } from './io.js';
-import { buildProgram } from './program.js';
+import { processIO, type CliIO } from '../io.js';
+import { buildProgram } from '../program.js';
+import { completeNames, NAMES_TIMEOUT_MS, type NameFlags } from './names.js';
+import { completionSpec, type CommandSpec, type Dynamic, type FlagSpec, type ValueKind } from './spec.js';
 
 export const DIRECTIVE = { default: 0, noFileComp: 4 } as const;
 
@@ -25,7 +19,7 @@ export interface KubectlAnswer {
   candidates: Candidate[];
   directive: number;
   /** Names to fetch from the cluster (with the flags typed so far), then filter by `prefix`. */
-  dynamic?: { what: Dynamic; flags: { namespace?: string; context?: string; kubeconfig?: string } };
+  dynamic?: { what: Dynamic; flags: NameFlags };
   /** What the fetched names must start with, and what to put before each (`--flag=`). */
   prefix: string;
   lead: string;
@@ -36,8 +30,8 @@ function flagOf(cmd: CommandSpec, word: string): FlagSpec | undefined {
 }
 
 /** The cluster flags typed so far, for names that depend on them (runs in a namespace, contexts). */
-function clusterFlags(cmd: CommandSpec, words: string[]): NonNullable<KubectlAnswer['dynamic']>['flags'] {
-  const out: NonNullable<KubectlAnswer['dynamic']>['flags'] = {};
+function clusterFlags(cmd: CommandSpec, words: string[]): NameFlags {
+  const out: NameFlags = {};
   for (let i = 1; i < words.length - 1; i++) {
     const [name, inline] = (words[i] as string).split(/=(.*)/s, 2) as [string, string | undefined];
     const f = flagOf(cmd, name);
@@ -123,9 +117,12 @@ export async function runKubectlComplete(words: string[], io: CliIO): Promise<vo
   const answer = kubectlComplete(spec, words.length > 0 ? words : ['']);
   let candidates = answer.candidates;
   if (answer.dynamic) {
-    const names = await completeNames(answer.dynamic.what, answer.dynamic.flags, io.env, 2000).catch(
-      () => [],
-    );
+    const names = await completeNames(
+      answer.dynamic.what,
+      answer.dynamic.flags,
+      io.env,
+      NAMES_TIMEOUT_MS,
+    ).catch(() => []);
     candidates = names.filter((n) => n.startsWith(answer.prefix)).map((n) => ({ value: answer.lead + n }));
   }
   const lines = candidates.map((c) =>

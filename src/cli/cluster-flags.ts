@@ -1,0 +1,75 @@
+// The cluster connection flags, declared once for every command that talks to a cluster (doctor,
+// finish, watch, and the hidden `__complete` that shell completion calls), and turned into the
+// options of the cluster source as they are: a flag the user did not give stays undefined and the
+// source applies its own default (the context's namespace, KUBECONFIG, 15 s).
+import { Option, type Command } from 'commander';
+import type { KubeConfigOptions, LoadClusterOptions } from '../sources/cluster/index.js';
+import { durationOption } from './options.js';
+
+export interface ClusterFlags {
+  namespace?: string | undefined;
+  allNamespaces?: boolean | undefined;
+  selector?: string | undefined;
+  context?: string | undefined;
+  kubeconfig?: string | undefined;
+  /** Seconds; 0 means no timeout (see REQUEST_TIMEOUT_ZERO). */
+  requestTimeout: number;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 15;
+
+/**
+ * kubectl's `--request-timeout 0`: wait as long as the server takes. In storyctl that lifts both the
+ * per-request timeout and the budget for the server's first answer, so a silent server is waited on
+ * until Ctrl-C; failed requests (429, 5xx, network errors) are still retried a bounded number of times.
+ */
+export const REQUEST_TIMEOUT_ZERO = 'no timeout';
+
+/** Per command: what the scope flags mean there (finish uses -A and -l only with --all-stalled). */
+export interface ClusterFlagNotes {
+  allNamespaces?: string;
+  selector?: string;
+  requestTimeout?: string;
+}
+
+export const namespaceOption = (): Option =>
+  new Option('-n, --namespace <ns>', "namespace (default: the context's namespace)");
+export const contextOption = (): Option => new Option('--context <name>', 'kubeconfig context');
+export const kubeconfigOption = (): Option =>
+  new Option('--kubeconfig <file>', 'kubeconfig file (KUBECONFIG is honoured)');
+
+export function addClusterFlags(cmd: Command, notes: ClusterFlagNotes = {}): Command {
+  return cmd
+    .addOption(namespaceOption())
+    .addOption(new Option('-A, --all-namespaces', notes.allNamespaces ?? 'every namespace'))
+    .addOption(new Option('-l, --selector <selector>', notes.selector ?? 'label selector for StoryRuns'))
+    .addOption(contextOption())
+    .addOption(kubeconfigOption())
+    .addOption(
+      durationOption(
+        '--request-timeout <duration>',
+        notes.requestTimeout ??
+          'give up on a silent API server after this long, e.g. 5s or 1m (0: no timeout)',
+        REQUEST_TIMEOUT_ZERO,
+      ).default(DEFAULT_REQUEST_TIMEOUT_SECONDS, `${DEFAULT_REQUEST_TIMEOUT_SECONDS}s`),
+    );
+}
+
+/** Which kubeconfig and context the flags name; undefined ones fall back the way kubectl's do. */
+export function kubeConfigOptions(
+  flags: Pick<ClusterFlags, 'kubeconfig' | 'context'>,
+  env: NodeJS.ProcessEnv,
+): KubeConfigOptions {
+  return { kubeconfig: flags.kubeconfig, context: flags.context, env };
+}
+
+/** What `loadCluster` reads for these flags; the caller adds progress and deadline hooks. */
+export function loadClusterOptions(flags: ClusterFlags, env: NodeJS.ProcessEnv): LoadClusterOptions {
+  return {
+    ...kubeConfigOptions(flags, env),
+    namespace: flags.namespace,
+    allNamespaces: flags.allNamespaces,
+    selector: flags.selector,
+    timeoutSeconds: flags.requestTimeout,
+  };
+}
