@@ -47,6 +47,27 @@ describe('DT103 named-session-replay-unresolved', () => {
     }
   });
 
+  it('a failure naming no pending replay resolves none of them (no fallback to the first)', () => {
+    const weekly = ductor(
+      1,
+      'INFO',
+      'Background task submitted id=t2 chat=43 provider=claude session=weekly',
+      'main',
+    );
+    const lines = (failed: string) => [
+      ductor(0, 'INFO', 'Logging initialized'),
+      sub,
+      weekly,
+      ductor(2, 'INFO', 'Bot online: @b'),
+      ductor(9, 'INFO', `Named session task failed: ${failed}`, 'main'),
+      ductor(50, 'INFO', 'PID lock released'),
+    ];
+    const unmatched = runLogRule(dt103, lines('monthly'));
+    expect(unmatched.findings.map((f) => f.subject?.name).sort()).toEqual(['42', '43']);
+    const second = runLogRule(dt103, lines('weekly'));
+    expect(second.findings.map((f) => f.subject?.name)).toEqual(['42']);
+  });
+
   it('ignores tasks submitted after Bot online (not a startup replay)', () => {
     const r = runLogRule(dt103, [
       ductor(0, 'INFO', 'Logging initialized'),
