@@ -164,7 +164,8 @@ export function makeStep(run: string | StoryRun, stepId: string, o: StepOptions 
       finalizers: o.finalizers ?? [FINALIZERS.stepRun],
     },
     spec: { stepId },
-    status: { phase: o.phase ?? 'Running', startedAt: o.startedAt ?? STARTED_AT },
+    // The CRD requires status.retries whenever status is written.
+    status: { phase: o.phase ?? 'Running', startedAt: o.startedAt ?? STARTED_AT, retries: 0 },
   };
   if (links.includes('ref')) (step.spec as NonNullable<StepRun['spec']>).storyRunRef = { name: runName };
   if (links.includes('owner') && ownerUid !== undefined) {
