@@ -1,6 +1,6 @@
 // Writes the JSON twin of each YAML fixture listed below (`kubectl get ... -o json` shape), so the
 // snapshot reader's JSON path is exercised on the same objects. The YAML stays the source of truth:
-// edit it, then run `npx tsx scripts/fixtures-json.ts` (or `--check` in CI to fail on drift).
+// edit it, then run `npm run fixtures:json` (`.ci/run` runs it with `--check` and fails on drift).
 import { readFile, writeFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 
@@ -17,7 +17,7 @@ async function main(check: boolean): Promise<number> {
       const current = await readFile(to, 'utf8').catch(() => '');
       if (current !== json) {
         stale += 1;
-        process.stderr.write(`${to} is out of date with ${from}: run npx tsx scripts/fixtures-json.ts\n`);
+        process.stderr.write(`${to} is out of date with ${from}: run npm run fixtures:json\n`);
       }
     } else {
       await writeFile(to, json);

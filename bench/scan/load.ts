@@ -5,7 +5,7 @@ import { storyRunLabelValue } from '../../src/contract/label.js';
 import { rawRequest } from '../../test/cluster/raw.js';
 import type { ClusterInfo } from '../../test/cluster/harness.js';
 import { inParallel } from '../../test/support/kube-clients.js';
-import { story, stepRun, storyRun, transport } from '../../test/support/scenario.js';
+import { drain, forCreate, makeRun, makeStep, makeStory, makeTransport } from '../../test/support/objects.js';
 
 const NAMESPACES = 6;
 const CONCURRENCY = 24;
@@ -32,7 +32,7 @@ export async function loadRuns(info: ClusterInfo, runs: number): Promise<{ runs:
     info,
     'POST',
     '/apis/transport.bubustack.io/v1alpha1/transports',
-    transport('livekit-webrtc', 120),
+    forCreate(makeTransport('livekit-webrtc', { streaming: drain(120) })),
   );
   for (const ns of benchNamespaces()) {
     await ok(info, 'POST', '/api/v1/namespaces', { metadata: { name: ns } });
@@ -40,7 +40,9 @@ export async function loadRuns(info: ClusterInfo, runs: number): Promise<{ runs:
       info,
       'POST',
       `/apis/bubustack.io/v1alpha1/namespaces/${ns}/stories`,
-      story(ns, 'voice-agent', { transportRef: 'livekit-webrtc', steps: ['agent', 'egress'] }),
+      forCreate(
+        makeStory({ namespace: ns, name: 'voice-agent', pattern: 'realtime', steps: ['agent', 'egress'] }),
+      ),
     );
   }
   const started = '2026-04-22T18:00:00Z';
@@ -54,7 +56,12 @@ export async function loadRuns(info: ClusterInfo, runs: number): Promise<{ runs:
       const base = `/apis/runs.bubustack.io/v1alpha1/namespaces/${ns}`;
       // Every 50th run ended with live step states and StepRuns (SR201, SR301), so the report is not empty.
       const broken = i % 50 === 0;
-      const run = (await ok(info, 'POST', `${base}/storyruns`, storyRun(ns, name, 'voice-agent'))) as {
+      const run = (await ok(
+        info,
+        'POST',
+        `${base}/storyruns`,
+        forCreate(makeRun({ namespace: ns, name, story: 'voice-agent' })),
+      )) as {
         metadata: { uid: string; name: string; namespace: string };
       };
       await ok(
@@ -93,9 +100,11 @@ export async function loadRuns(info: ClusterInfo, runs: number): Promise<{ runs:
         'application/merge-patch+json',
       );
       for (const id of ['agent', 'egress']) {
-        const s = stepRun(
-          { apiVersion: 'runs.bubustack.io/v1alpha1', kind: 'StoryRun', metadata: run.metadata },
-          id,
+        const s = forCreate(
+          makeStep(
+            { apiVersion: 'runs.bubustack.io/v1alpha1', kind: 'StoryRun', metadata: run.metadata },
+            id,
+          ),
         );
         if (s.metadata.labels?.['bubustack.io/storyrun'] !== storyRunLabelValue(name))
           throw new Error('label mismatch');

@@ -10,14 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model/report.js';
 import { runBin, runCli } from '../support/cli.js';
 import { ControllerSim } from '../support/controller-sim.js';
-import {
-  createRun,
-  createSeedScenario,
-  createStory,
-  requestCancel,
-  story,
-  storyRun,
-} from '../support/scenario.js';
+import { createRun, createSeedScenario, createStory, requestCancel } from '../support/scenario.js';
+import { makeRun, makeStory } from '../support/objects.js';
 import { kubeconfigYaml } from './harness.js';
 import { clients, cluster, useCluster, useNamespace } from './use-cluster.js';
 
@@ -38,8 +32,11 @@ describe.skipIf(!useCluster())('storyctl doctor on a live cluster', () => {
     await createSeedScenario(k, stalledNs, 'call-1', Date.parse('2026-04-22T18:00:00Z'));
     await requestCancel(k, stalledNs, 'call-1');
     await new ControllerSim(k).reconcile(stalledNs, 'call-1', CANCEL);
-    await createStory(k, story(cleanNs, 'batch', { realtime: false, steps: ['a'] }));
-    await createRun(k, storyRun(cleanNs, 'fine', 'batch'), {
+    await createStory(
+      k,
+      makeStory({ namespace: cleanNs, name: 'batch', pattern: 'batch', steps: ['a'], transports: [] }),
+    );
+    await createRun(k, makeRun({ namespace: cleanNs, name: 'fine', story: 'batch' }), {
       phase: 'Succeeded',
       startedAt: '2026-04-22T18:00:00Z',
       finishedAt: '2026-04-22T18:01:00Z',

@@ -26,10 +26,8 @@ import {
   createStory,
   requestCancel,
   SEED_STEPS,
-  story,
-  stepRun,
-  storyRun,
 } from '../support/scenario.js';
+import { makeRun, makeStep, makeStory } from '../support/objects.js';
 import { cluster, clients, findingsOf, liveDoctor, useCluster, useNamespace } from './use-cluster.js';
 
 const T0 = Date.parse('2026-04-22T18:00:00Z');
@@ -214,8 +212,17 @@ describe.skipIf(!useCluster())('finish --force-terminal (real apiserver)', () =>
 
   it('keeps a Failed batch run Failed: Aborted steps, no cancel request, its live StepRun deleted', async () => {
     const k = clients('admin');
-    await createStory(k, story(ns, 'nightly', { realtime: false, steps: ['extract', 'transform', 'load'] }));
-    const created = await createRun(k, storyRun(ns, 'nightly-1', 'nightly'), {
+    await createStory(
+      k,
+      makeStory({
+        namespace: ns,
+        name: 'nightly',
+        pattern: 'batch',
+        steps: ['extract', 'transform', 'load'],
+        transports: [],
+      }),
+    );
+    const created = await createRun(k, makeRun({ namespace: ns, name: 'nightly-1', story: 'nightly' }), {
       phase: 'Failed',
       message: 'step transform failed',
       startedAt: '2026-04-22T02:00:00Z',
@@ -234,7 +241,7 @@ describe.skipIf(!useCluster())('finish --force-terminal (real apiserver)', () =>
       stepsFailed: 1,
       stepsSkipped: 0,
     });
-    await createStep(k, stepRun(created, 'load', { finalizer: false }), { phase: 'Running' });
+    await createStep(k, makeStep(created, 'load', { finalizers: [] }), { phase: 'Running' });
 
     const out = await finish(['nightly-1', '-n', ns, '--force-terminal', '--yes'], {
       now: Date.parse('2026-04-22T09:00:00Z'),

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoryctlError } from '../../src/model/errors.js';
 import { loadCluster } from '../../src/sources/cluster/index.js';
 import { inParallel } from '../support/kube-clients.js';
-import { createRun, createStep, createStory, story, stepRun, storyRun } from '../support/scenario.js';
+import { createRun, createStep, createStory } from '../support/scenario.js';
+import { forCreate, makeRun, makeStep, makeStory } from '../support/objects.js';
 import { kubeconfigYaml } from './harness.js';
 import { clients, cluster, useCluster, useNamespace } from './use-cluster.js';
 
@@ -52,7 +53,7 @@ describe.skipIf(!useCluster())('loadCluster paging', () => {
 
   beforeAll(async () => {
     const k = clients('admin');
-    await createStory(k, story(ns, 'batch-story', { realtime: false }));
+    await createStory(k, makeStory({ namespace: ns, name: 'batch-story', pattern: 'batch', transports: [] }));
     await inParallel(
       Array.from({ length: RUNS }, (_, i) => i),
       16,
@@ -62,7 +63,9 @@ describe.skipIf(!useCluster())('loadCluster paging', () => {
           version: 'v1alpha1',
           plural: 'storyruns',
           namespace: ns,
-          body: storyRun(ns, `run-${String(i).padStart(4, '0')}`, 'batch-story'),
+          body: forCreate(
+            makeRun({ namespace: ns, name: `run-${String(i).padStart(4, '0')}`, story: 'batch-story' }),
+          ),
         });
       },
     );
@@ -109,16 +112,16 @@ describe.skipIf(!useCluster())('loadCluster scope and selectors', () => {
   beforeAll(async () => {
     const k = clients('admin');
     for (const ns of [nsA, nsB]) {
-      await createStory(k, story(ns, 'voice', { realtime: false }));
+      await createStory(k, makeStory({ namespace: ns, name: 'voice', pattern: 'batch', transports: [] }));
       for (const [name, team] of [
         ['alpha', 'a'],
         ['beta', 'b'],
         [longName, 'a'],
       ] as const) {
-        const run = storyRun(ns, name, 'voice');
+        const run = makeRun({ namespace: ns, name, story: 'voice' });
         run.metadata.labels = { team };
         const created = await createRun(k, run, RUNNING);
-        for (const step of ['one', 'two']) await createStep(k, stepRun(created, step), RUNNING);
+        for (const step of ['one', 'two']) await createStep(k, makeStep(created, step), RUNNING);
       }
     }
   });
@@ -323,9 +326,12 @@ describe.skipIf(!useCluster())('loadCluster and Stories in other namespaces', ()
 
   it('reads a Story another namespace holds when a run in scope names it', async () => {
     const k = clients('admin');
-    await createStory(k, story(shared, 'shared-voice', { transportRef: 'livekit-webrtc' }));
-    await createStory(k, story(shared, 'unrelated'));
-    const run = storyRun(runs, 'remote', 'shared-voice');
+    await createStory(k, makeStory({ namespace: shared, name: 'shared-voice', pattern: 'realtime' }));
+    await createStory(
+      k,
+      makeStory({ namespace: shared, name: 'unrelated', pattern: 'realtime', transports: [] }),
+    );
+    const run = makeRun({ namespace: runs, name: 'remote', story: 'shared-voice' });
     run.spec = { storyRef: { name: 'shared-voice', namespace: shared } };
     await createRun(k, run, RUNNING);
     const live = await loadCluster({ kubeconfig: cluster().kubeconfigs.readonly, namespace: runs });

@@ -17,10 +17,8 @@ import {
   createStep,
   createStory,
   requestCancel,
-  story,
-  stepRun,
-  storyRun,
 } from '../support/scenario.js';
+import { makeRun, makeStep, makeStory } from '../support/objects.js';
 import { rawRequest } from './raw.js';
 import { clients, cluster, findingsOf, liveDoctor, useCluster, useNamespace } from './use-cluster.js';
 
@@ -37,7 +35,10 @@ describe.skipIf(!useCluster())('cluster rules on a live cluster', () => {
   beforeAll(async () => {
     const k = clients('admin');
     const sim = new ControllerSim(k);
-    await createStory(k, story(ns, 'batch', { realtime: false, steps: ['a', 'b'] }));
+    await createStory(
+      k,
+      makeStory({ namespace: ns, name: 'batch', pattern: 'batch', steps: ['a', 'b'], transports: [] }),
+    );
 
     // SR101 (still in its window) and SR102 (the Story): the seed, canceled and observed.
     await createSeedScenario(k, ns, 'stalled', Date.parse(T));
@@ -50,7 +51,7 @@ describe.skipIf(!useCluster())('cluster rules on a live cluster', () => {
     expect((await sim.settle(ns, 'ended', seedCancel + 121_000)).action).toBe('finished');
 
     // A consistent, finished run: no rule may report it.
-    await createRun(k, storyRun(ns, 'healthy', 'batch'), {
+    await createRun(k, makeRun({ namespace: ns, name: 'healthy', story: 'batch' }), {
       phase: 'Succeeded',
       startedAt: T,
       finishedAt: T_END,
@@ -61,25 +62,33 @@ describe.skipIf(!useCluster())('cluster rules on a live cluster', () => {
       stepsSkipped: 0,
     });
     // SR202: canceled run whose mirror stopped while the StepRun went on to Succeeded.
-    const drift = await createRun(k, storyRun(ns, 'drift', 'batch', true), {
-      phase: 'Running',
-      startedAt: T,
-      stepStates: { a: { phase: 'Running', startedAt: T } },
-    });
-    await createStep(k, stepRun(drift, 'a', { finalizer: false }), {
+    const drift = await createRun(
+      k,
+      makeRun({ namespace: ns, name: 'drift', story: 'batch', cancelRequested: true }),
+      {
+        phase: 'Running',
+        startedAt: T,
+        stepStates: { a: { phase: 'Running', startedAt: T } },
+      },
+    );
+    await createStep(k, makeStep(drift, 'a', { finalizers: [] }), {
       phase: 'Succeeded',
       startedAt: T,
       finishedAt: T_END,
     });
     // SR203: canceled run, step b's StepRun is gone.
-    const vanished = await createRun(k, storyRun(ns, 'vanished', 'batch', true), {
-      phase: 'Running',
-      startedAt: T,
-      stepStates: { a: { phase: 'Running', startedAt: T }, b: { phase: 'Running', startedAt: T } },
-    });
-    await createStep(k, stepRun(vanished, 'a', { finalizer: false }), { phase: 'Running', startedAt: T });
+    const vanished = await createRun(
+      k,
+      makeRun({ namespace: ns, name: 'vanished', story: 'batch', cancelRequested: true }),
+      {
+        phase: 'Running',
+        startedAt: T,
+        stepStates: { a: { phase: 'Running', startedAt: T }, b: { phase: 'Running', startedAt: T } },
+      },
+    );
+    await createStep(k, makeStep(vanished, 'a', { finalizers: [] }), { phase: 'Running', startedAt: T });
     // SR204: counters that disagree with the step states.
-    await createRun(k, storyRun(ns, 'counted', 'batch'), {
+    await createRun(k, makeRun({ namespace: ns, name: 'counted', story: 'batch' }), {
       phase: 'Succeeded',
       startedAt: T,
       finishedAt: T_END,
@@ -90,7 +99,7 @@ describe.skipIf(!useCluster())('cluster rules on a live cluster', () => {
       stepsSkipped: 0,
     });
     // SR205: terminal without finishedAt.
-    await createRun(k, storyRun(ns, 'untimed', 'batch'), {
+    await createRun(k, makeRun({ namespace: ns, name: 'untimed', story: 'batch' }), {
       phase: 'Failed',
       startedAt: T,
       stepStates: { a: { phase: 'Failed' } },
@@ -99,7 +108,7 @@ describe.skipIf(!useCluster())('cluster rules on a live cluster', () => {
       stepsSkipped: 0,
     });
     // SR301: a Running StepRun under a Succeeded run.
-    const done = await createRun(k, storyRun(ns, 'done', 'batch'), {
+    const done = await createRun(k, makeRun({ namespace: ns, name: 'done', story: 'batch' }), {
       phase: 'Succeeded',
       startedAt: T,
       finishedAt: T_END,
@@ -109,19 +118,19 @@ describe.skipIf(!useCluster())('cluster rules on a live cluster', () => {
       stepsFailed: 0,
       stepsSkipped: 0,
     });
-    await createStep(k, stepRun(done, 'a', { finalizer: false }), { phase: 'Running', startedAt: T });
+    await createStep(k, makeStep(done, 'a', { finalizers: [] }), { phase: 'Running', startedAt: T });
     // SR302: a StepRun whose run does not exist.
-    await createStep(k, stepRun(storyRun(ns, 'ghost', 'batch'), 'a', { finalizer: false }), {
+    await createStep(k, makeStep('ghost', 'a', { namespace: ns, links: ['label', 'ref'], finalizers: [] }), {
       phase: 'Running',
       startedAt: T,
     });
     // SR303: a StepRun deleted but held by its finalizer (nothing releases it here).
-    const doomed = await createRun(k, storyRun(ns, 'doomed', 'batch'), {
+    const doomed = await createRun(k, makeRun({ namespace: ns, name: 'doomed', story: 'batch' }), {
       phase: 'Running',
       startedAt: T,
       stepStates: { a: { phase: 'Running', startedAt: T } },
     });
-    await createStep(k, stepRun(doomed, 'a'), { phase: 'Running', startedAt: T });
+    await createStep(k, makeStep(doomed, 'a'), { phase: 'Running', startedAt: T });
     await k.custom.deleteNamespacedCustomObject({
       ...RUNS,
       plural: 'stepruns',

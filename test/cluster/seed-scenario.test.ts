@@ -11,9 +11,8 @@ import {
   requestCancel,
   SEED_DRAIN_SECONDS,
   SEED_STEPS,
-  story,
-  storyRun,
 } from '../support/scenario.js';
+import { makeRun, makeStory } from '../support/objects.js';
 import { clients, findingsOf, liveDoctor, useCluster, useNamespace } from './use-cluster.js';
 
 describe.skipIf(!useCluster())('seed scenario through the live path', () => {
@@ -87,8 +86,11 @@ describe.skipIf(!useCluster())('controller simulator', () => {
   it('rewrites a Succeeded run to Finished once cancelRequested is set on it (why storyctl never does that)', async () => {
     const k = clients('admin');
     const sim = new ControllerSim(k);
-    await createStory(k, story(ns, 'batch', { realtime: false, steps: ['a'] }));
-    await createRun(k, storyRun(ns, 'succeeded', 'batch'), {
+    await createStory(
+      k,
+      makeStory({ namespace: ns, name: 'batch', pattern: 'batch', steps: ['a'], transports: [] }),
+    );
+    await createRun(k, makeRun({ namespace: ns, name: 'succeeded', story: 'batch' }), {
       phase: 'Succeeded',
       startedAt: '2026-04-22T18:00:00Z',
       finishedAt: '2026-04-22T18:01:00Z',

@@ -6,7 +6,8 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watchCluster, type WatchEvent, type WatchHandle } from '../../src/sources/cluster/watch.js';
 import { mergePatch, RUNS } from '../support/kube-clients.js';
-import { createRun, storyRun } from '../support/scenario.js';
+import { createRun } from '../support/scenario.js';
+import { makeRun } from '../support/objects.js';
 import { clients, cluster, useCluster, useNamespace } from './use-cluster.js';
 
 /** A TCP relay to the apiserver that can drop every connection and refuse new ones. */
@@ -83,7 +84,9 @@ describe.skipIf(!useCluster())('watchCluster against a live apiserver', () => {
   let relay: Relay;
 
   beforeAll(async () => {
-    await createRun(clients('admin'), storyRun(ns, 'first', 'voice-agent'), { phase: 'Running' });
+    await createRun(clients('admin'), makeRun({ namespace: ns, name: 'first', story: 'voice-agent' }), {
+      phase: 'Running',
+    });
     relay = new Relay(new URL(cluster().server));
     await relay.open();
   });
@@ -102,7 +105,7 @@ describe.skipIf(!useCluster())('watchCluster against a live apiserver', () => {
     );
     expect(names(await until(events, (e) => e.type === 'reset'))).toEqual(['first']);
     await until(events, (e) => e.type === 'connected');
-    await createRun(clients('admin'), storyRun(ns, 'second', 'voice-agent'));
+    await createRun(clients('admin'), makeRun({ namespace: ns, name: 'second', story: 'voice-agent' }));
     await until(events, (e) => e.type === 'upsert' && e.object.metadata.name === 'second');
     await patchPhase(ns, 'second', 'Succeeded');
     await until(

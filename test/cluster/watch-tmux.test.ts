@@ -9,14 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergePatch, RUNS } from '../support/kube-clients.js';
 import { ControllerSim } from '../support/controller-sim.js';
-import {
-  createRun,
-  createSeedScenario,
-  createStory,
-  requestCancel,
-  story,
-  storyRun,
-} from '../support/scenario.js';
+import { createRun, createSeedScenario, createStory, requestCancel } from '../support/scenario.js';
+import { makeRun, makeStory } from '../support/objects.js';
 import { runCli } from '../support/cli.js';
 import { clients, cluster, useCluster, useNamespace } from './use-cluster.js';
 
@@ -83,8 +77,11 @@ describe.skipIf(!useCluster() || !hasTmux)(
       await requestCancel(k, ns, 'call-ended');
       await sim.reconcile(ns, 'call-ended', now - 400_000);
       await sim.settle(ns, 'call-ended', now - 200_000);
-      await createStory(k, story(ns, 'batch', { realtime: false, steps: ['a'] }));
-      await createRun(k, storyRun(ns, 'job-running', 'batch'), {
+      await createStory(
+        k,
+        makeStory({ namespace: ns, name: 'batch', pattern: 'batch', steps: ['a'], transports: [] }),
+      );
+      await createRun(k, makeRun({ namespace: ns, name: 'job-running', story: 'batch' }), {
         phase: 'Running',
         startedAt: new Date(now - 30_000).toISOString().replace(/\.\d+Z$/, 'Z'),
         stepStates: { a: { phase: 'Running' } },
@@ -312,8 +309,12 @@ describe.skipIf(!useCluster())('storyctl __complete (shell completion) against a
 
   beforeAll(async () => {
     const k = clients('admin');
-    await createStory(k, story(ns, 'batch', { realtime: false, steps: ['a'] }));
-    for (const name of ['nightly-0421', 'nightly-0422']) await createRun(k, storyRun(ns, name, 'batch'));
+    await createStory(
+      k,
+      makeStory({ namespace: ns, name: 'batch', pattern: 'batch', steps: ['a'], transports: [] }),
+    );
+    for (const name of ['nightly-0421', 'nightly-0422'])
+      await createRun(k, makeRun({ namespace: ns, name, story: 'batch' }));
   });
 
   it('lists namespaces and the runs of a namespace', async () => {

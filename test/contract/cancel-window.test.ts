@@ -5,7 +5,7 @@ import {
   type WindowSource,
 } from '../../src/contract/cancel-window.js';
 import type { Transport } from '../../src/model/kube.js';
-import { TRANSPORT, drain, makeStory, makeTransport } from '../rules/cluster/helpers.js';
+import { TRANSPORT, drain, makeStory, makeTransport } from '../support/objects.js';
 
 function transports(...list: Transport[]): Map<string, Transport> {
   return new Map(list.map((t) => [t.metadata.name, t]));

@@ -7,14 +7,7 @@ import {
   terminalStepState,
 } from '../../src/contract/terminal-state.js';
 import type { Condition } from '../../src/model/kube.js';
-import {
-  FINISHED_AT,
-  SEED_DURATION,
-  SEED_RUN,
-  STARTED_AT,
-  makeRun,
-  makeStep,
-} from '../rules/cluster/helpers.js';
+import { FINISHED_AT, SEED_DURATION, SEED_RUN, STARTED_AT, makeRun, makeStep } from '../support/objects.js';
 
 const cond = (type: string, status: string, reason: string, at = STARTED_AT): Condition => ({
   type,

@@ -12,7 +12,7 @@ import {
   renderPlanDiff,
   renderResultsTable,
 } from '../../src/report/plan-diff.js';
-import { CANCEL_AT, NS, SEED_RUN, STEPS, makeRun, makeStep } from '../rules/cluster/helpers.js';
+import { CANCEL_AT, NS, SEED_RUN, STEPS, makeRun, makeStep } from '../support/objects.js';
 
 const NOW = Date.parse('2026-04-22T18:20:00Z');
 const ANSI = new RegExp(String.fromCharCode(27) + '\\[');

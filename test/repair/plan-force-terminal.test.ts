@@ -20,7 +20,7 @@ import {
   after,
   makeRun,
   makeStep,
-} from '../rules/cluster/helpers.js';
+} from '../support/objects.js';
 
 const NOW = '2026-04-22T18:20:00Z';
 

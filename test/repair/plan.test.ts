@@ -22,7 +22,7 @@ import {
   STEPS,
   makeRun,
   makeStep,
-} from '../rules/cluster/helpers.js';
+} from '../support/objects.js';
 
 const NOW = Date.parse('2026-04-22T18:20:00Z');
 const NOW_ISO = '2026-04-22T18:20:00Z';

@@ -11,6 +11,7 @@ import {
   type Subject,
 } from '../../src/model/report.js';
 import { INTERNAL_RULE_ID } from '../../src/rules/engine.js';
+import { findRuleMeta } from '../../src/rules/index.js';
 import type { RuleMeta } from '../../src/rules/types.js';
 import type { ReporterOptions } from '../../src/report/types.js';
 
@@ -21,12 +22,12 @@ export const AGENT: Subject = { kind: 'AgentProcess', name: 'voice-agent-7d9f6c8
 export const README_URL = 'https://github.com/bubustack/storyctl/blob/main/README.md';
 export const CWD = '/work/ci';
 
-const FAMILIES: Record<string, RuleMeta['family']> = {
-  SR: 'storyrun',
-  LK: 'livekit',
-  BR: 'bobrapet',
-  DT: 'ductor',
-};
+/** The real rule's family: reporters group by it (SARIF tags), and the catalog is where it is set. */
+function familyOf(id: string): RuleMeta['family'] {
+  const real = findRuleMeta(id);
+  if (!real) throw new Error(`no rule ${id} in the catalog`);
+  return real.family;
+}
 
 function meta(id: string, name: string, severity: Severity, summary: string, docs: string): RuleMeta {
   return {
@@ -37,7 +38,7 @@ function meta(id: string, name: string, severity: Severity, summary: string, doc
     rationale: `${summary}; left alone it keeps resources or state wrong.`,
     fix: `Follow the ${id} repair in the README.`,
     docs,
-    family: FAMILIES[id.slice(0, 2)] ?? 'storyrun',
+    family: familyOf(id),
   };
 }
 

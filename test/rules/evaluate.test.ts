@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding, Subject } from '../../src/model/report.js';
 import { findingsByRun, findingsOfRun } from '../../src/rules/evaluate.js';
-import { NS, STORY, finishedSeed, makeRun, makeStep, seedWorld } from './cluster/helpers.js';
+import { NS, STORY, finishedSeed, makeRun, makeStep, seedWorld } from '../support/objects.js';
 
 const finding = (ruleId: string, subject: Subject | undefined): Finding => ({
   ruleId,

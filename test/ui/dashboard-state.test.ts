@@ -12,7 +12,7 @@ import {
   unavailableKinds,
   visibleWindow,
 } from '../../src/report/ui/dashboard-state.js';
-import { ended, healthy, NOW, objects, run, stalled, step } from './world-fixture.js';
+import { ended, healthy, NOW, objects, sceneRun, sceneStep, stalled } from './world-fixture.js';
 
 const opts = { now: NOW, stopBudgetSeconds: 30, rules: clusterRules };
 
@@ -20,7 +20,7 @@ describe('applyEvent', () => {
   it('replaces a kind on reset, adds and replaces on upsert, removes on delete', () => {
     let o = applyEvent(emptyObjects(), { type: 'reset', kind: 'storyRuns', items: [stalled, ended] });
     expect([...o.storyRuns.keys()]).toEqual(['voice/call-7f3a', 'voice/call-2b91']);
-    const finished = run('call-7f3a', 'voice-agent', { phase: 'Finished' });
+    const finished = sceneRun('call-7f3a', 'voice-agent', { phase: 'Finished' });
     o = applyEvent(o, { type: 'upsert', kind: 'storyRuns', object: finished });
     expect(o.storyRuns.get('voice/call-7f3a')?.status?.phase).toBe('Finished');
     o = applyEvent(o, { type: 'delete', kind: 'storyRuns', object: ended });
@@ -34,7 +34,7 @@ describe('applyEvent', () => {
     const after = applyEvent(before, {
       type: 'upsert',
       kind: 'stepRuns',
-      object: step('call-7f3a', 'egress', 'Running'),
+      object: sceneStep('call-7f3a', 'egress', 'Running'),
     });
     expect(after.storyRuns).toBe(before.storyRuns);
     expect(after.stepRuns).not.toBe(before.stepRuns);
@@ -82,7 +82,7 @@ describe('evaluate', () => {
   });
 
   it('reports a cancel the controller has not observed yet without a time', () => {
-    const r = run('call-new', 'voice-agent', { phase: 'Running' });
+    const r = sceneRun('call-new', 'voice-agent', { phase: 'Running' });
     r.spec = { ...r.spec, cancelRequested: true };
     const o = applyEvent(objects(), { type: 'upsert', kind: 'storyRuns', object: r });
     const row = evaluate(o, opts).rows.find((x) => x.name === 'call-new');
@@ -94,7 +94,7 @@ describe('evaluate', () => {
     const o = applyEvent(objects(), {
       type: 'upsert',
       kind: 'stepRuns',
-      object: step('other-run', 'a', 'Running'),
+      object: sceneStep('other-run', 'a', 'Running'),
     });
     expect(evaluate(o, opts).findings.some((f) => f.ruleId === 'SR302')).toBe(true);
     expect(evaluate(o, { ...opts, selected: true }).findings.some((f) => f.ruleId === 'SR302')).toBe(false);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { clusterRules } from '../../src/rules/index.js';
 import type { ConnectionEvent, ObjectEvent } from '../../src/report/ui/dashboard-state.js';
 import { WatchApp, type PlannedFinish, type WatchAppProps } from '../../src/report/ui/WatchApp.js';
-import { NOW, objects, run } from './world-fixture.js';
+import { NOW, objects, sceneRun } from './world-fixture.js';
 
 const tick = (ms = 30): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -82,7 +82,11 @@ describe('WatchApp', () => {
     await tick();
     expect(t.app.lastFrame()).toContain('1m35s / 30s (2m0s)');
     expect(t.app.lastFrame()).not.toContain('connecting');
-    t.emit({ type: 'upsert', kind: 'storyRuns', object: run('call-new', 'batch', { phase: 'Running' }) });
+    t.emit({
+      type: 'upsert',
+      kind: 'storyRuns',
+      object: sceneRun('call-new', 'batch', { phase: 'Running' }),
+    });
     await tick();
     expect(t.app.lastFrame()).toContain('call-new');
     t.setClock(NOW + 10_000);

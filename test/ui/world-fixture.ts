@@ -1,78 +1,68 @@
-// An in-memory namespace as the watch would deliver it: a realtime voice Story on a LiveKit
-// Transport with a 120 s drain, a call whose cancel has stalled, a call that the controller
-// finished while its stepStates still say Running, and a healthy batch run.
-import type { StepRun, Story, StoryRun, Transport } from '../../src/model/kube.js';
+// The watch's scene, built with the shared builders (test/support/objects.ts): one namespace as the
+// watch would deliver it — a realtime voice Story on the LiveKit Transport with its 120 s drain, a
+// call whose cancel has stalled, a call that the controller finished while its stepStates still
+// say Running, and a healthy batch run.
+import type { StepRun, StoryRun } from '../../src/model/kube.js';
 import { applyEvent, emptyObjects, type Objects } from '../../src/report/ui/dashboard-state.js';
+import {
+  DRAIN_SECONDS,
+  drain,
+  makeRun,
+  makeStep,
+  makeStory,
+  makeTransport,
+  TRANSPORT,
+} from '../support/objects.js';
 
 export const NOW = Date.parse('2026-04-22T18:10:00Z');
+export const SCENE_NS = 'voice';
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-export const transport: Transport = {
-  apiVersion: 'transport.bubustack.io/v1alpha1',
-  kind: 'Transport',
-  metadata: { name: 'livekit-webrtc' },
-  spec: {
-    provider: 'livekit',
-    streaming: { lifecycle: { strategy: 'drain_cutover', drainTimeoutSeconds: 120 } },
-  },
-};
+export const transport = makeTransport(TRANSPORT, { streaming: drain(DRAIN_SECONDS) });
 
-export const voiceStory: Story = {
-  apiVersion: 'bubustack.io/v1alpha1',
-  kind: 'Story',
-  metadata: { name: 'voice-agent', namespace: 'voice' },
-  spec: { pattern: 'realtime', transports: [{ name: 'livekit', transportRef: 'livekit-webrtc' }] },
-};
+export const voiceStory = makeStory({
+  name: 'voice-agent',
+  namespace: SCENE_NS,
+  pattern: 'realtime',
+  steps: ['ingress', 'agent'],
+  transports: [{ name: 'livekit', transportRef: TRANSPORT }],
+});
 
-export const batchStory: Story = {
-  apiVersion: 'bubustack.io/v1alpha1',
-  kind: 'Story',
-  metadata: { name: 'batch', namespace: 'voice' },
-  spec: { pattern: 'batch' },
-};
+export const batchStory = makeStory({
+  name: 'batch',
+  namespace: SCENE_NS,
+  pattern: 'batch',
+  steps: ['a'],
+  transports: [],
+});
 
-export function run(
+/** A run of the scene with its status as given; `cancelAt` is when the controller observed a cancel. */
+export function sceneRun(
   name: string,
   story: string,
-  status: StoryRun['status'],
+  status: NonNullable<StoryRun['status']>,
   extra: { cancelAt?: number; createdAt?: number } = {},
 ): StoryRun {
-  const r: StoryRun = {
-    apiVersion: 'runs.bubustack.io/v1alpha1',
-    kind: 'StoryRun',
-    metadata: {
-      name,
-      namespace: 'voice',
-      creationTimestamp: iso(extra.createdAt ?? NOW - 300_000),
-      resourceVersion: '10',
-    },
-    spec: { storyRef: { name: story } },
-  };
-  if (status) r.status = status;
-  if (extra.cancelAt !== undefined) {
-    r.spec = { ...r.spec, cancelRequested: true };
-    r.metadata.annotations = { 'storyrun.bubustack.io/graceful-cancel-observed-at': iso(extra.cancelAt) };
-  }
-  return r;
+  const cancel =
+    extra.cancelAt === undefined ? {} : { cancelRequested: true, cancelObservedAt: iso(extra.cancelAt) };
+  return makeRun({
+    name,
+    namespace: SCENE_NS,
+    story,
+    status,
+    creationTimestamp: iso(extra.createdAt ?? NOW - 300_000),
+    resourceVersion: '10',
+    ...cancel,
+  });
 }
 
-export function step(runName: string, stepId: string, phase: string): StepRun {
-  return {
-    apiVersion: 'runs.bubustack.io/v1alpha1',
-    kind: 'StepRun',
-    metadata: {
-      name: `${runName}-${stepId}`,
-      namespace: 'voice',
-      labels: { 'bubustack.io/storyrun': runName },
-    },
-    spec: { storyRunRef: { name: runName }, stepId },
-    status: { phase },
-  };
+export function sceneStep(runName: string, stepId: string, phase: string): StepRun {
+  return makeStep(runName, stepId, { namespace: SCENE_NS, phase, startedAt: iso(NOW - 290_000) });
 }
 
 const running = { phase: 'Running', startedAt: iso(NOW - 290_000) };
 
-export const stalled = run(
+export const stalled = sceneRun(
   'call-7f3a',
   'voice-agent',
   {
@@ -86,7 +76,7 @@ export const stalled = run(
   { cancelAt: NOW - 95_000, createdAt: NOW - 300_000 },
 );
 
-export const ended = run(
+export const ended = sceneRun(
   'call-2b91',
   'voice-agent',
   {
@@ -103,7 +93,7 @@ export const ended = run(
   { cancelAt: NOW - 530_000, createdAt: NOW - 610_000 },
 );
 
-export const healthy = run(
+export const healthy = sceneRun(
   'nightly-export',
   'batch',
   {
@@ -127,7 +117,7 @@ export function objects(): Objects {
   o = applyEvent(o, {
     type: 'reset',
     kind: 'stepRuns',
-    items: [step('call-7f3a', 'ingress', 'Running'), step('call-7f3a', 'agent', 'Running')],
+    items: [sceneStep('call-7f3a', 'ingress', 'Running'), sceneStep('call-7f3a', 'agent', 'Running')],
   });
   return o;
 }

@@ -74,8 +74,10 @@ export const dt103: LogRule = {
           return;
         }
         if (ev.message.startsWith('Named session task failed')) {
+          // A failure that names no pending replay resolves nothing: dropping another one instead
+          // would hide a replay that really never finished.
           const i = pending.findIndex((r) => ev.message.includes(r.session) || ev.message.includes(r.id));
-          pending.splice(i >= 0 ? i : 0, 1);
+          if (i >= 0) pending.splice(i, 1);
         }
       },
       finish() {

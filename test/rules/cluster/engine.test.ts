@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { runClusterRules, INTERNAL_RULE_ID } from '../../../src/rules/engine.js';
 import { clusterRules } from '../../../src/rules/index.js';
 import type { ClusterRule } from '../../../src/rules/types.js';
-import { CANCEL_AT, FINISHED_AT, SEED_DURATION, ctx, finishedSeed, makeRun, seedWorld } from './helpers.js';
+import {
+  CANCEL_AT,
+  FINISHED_AT,
+  SEED_DURATION,
+  finishedSeed,
+  makeRun,
+  seedWorld,
+} from '../../support/objects.js';
+import { ctx } from './helpers.js';
 
 const boom: ClusterRule = {
   kind: 'cluster',

@@ -7,12 +7,11 @@ import {
   SEED_RUN,
   STEPS,
   after,
-  ctx,
   makeRun,
   makeStep,
-  runRule,
   seedWorld,
-} from './helpers.js';
+} from '../../support/objects.js';
+import { ctx, runRule } from './helpers.js';
 
 const stalled = () => makeRun({ phase: 'Running', cancelRequested: true, cancelObservedAt: CANCEL_AT });
 const liveSteps = () =>

@@ -8,14 +8,13 @@ import {
   SEED_RUN,
   STORY,
   TRANSPORT,
-  ctx,
   drain,
   makeRun,
   makeStory,
   makeTransport,
   makeWorld,
-  runRule,
-} from './helpers.js';
+} from '../../support/objects.js';
+import { ctx, runRule } from './helpers.js';
 
 const NOW = '2026-04-22T18:14:30Z';
 const transport = () => makeTransport(TRANSPORT, { streaming: drain(120) });

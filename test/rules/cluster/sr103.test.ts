@@ -6,14 +6,13 @@ import {
   NS,
   SEED_DURATION,
   SEED_RUN,
-  ctx,
   makeRun,
   makeStory,
   makeTransport,
   makeWorld,
-  runRule,
   seedWorld,
-} from './helpers.js';
+} from '../../support/objects.js';
+import { ctx, runRule } from './helpers.js';
 
 const NOW = '2026-04-22T18:16:00Z';
 const finished = (finishedAt: string, o: Parameters<typeof makeRun>[0] = {}) =>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sr202 } from '../../../src/rules/cluster/sr202-step-state-drift.js';
-import { CANCEL_AT, NS, SEED_RUN, STEPS, ctx, makeRun, makeStep, runRule, seedWorld } from './helpers.js';
+import { CANCEL_AT, NS, SEED_RUN, STEPS, makeRun, makeStep, seedWorld } from '../../support/objects.js';
+import { ctx, runRule } from './helpers.js';
 
 const NOW = '2026-04-22T18:14:30Z';
 

@@ -6,12 +6,11 @@ import {
   NS,
   SEED_RUN,
   STARTED_AT,
-  ctx,
   makeRun,
   makeStep,
-  runRule,
   seedWorld,
-} from './helpers.js';
+} from '../../support/objects.js';
+import { ctx, runRule } from './helpers.js';
 
 const NOW = '2026-04-22T18:16:00Z';
 

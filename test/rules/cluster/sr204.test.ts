@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sr204 } from '../../../src/rules/cluster/sr204-step-counters-mismatch.js';
-import { FINISHED_AT, NS, SEED_DURATION, SEED_RUN, ctx, makeRun, runRule, seedWorld } from './helpers.js';
+import { FINISHED_AT, NS, SEED_DURATION, SEED_RUN, makeRun, seedWorld } from '../../support/objects.js';
+import { ctx, runRule } from './helpers.js';
 
 const NOW = '2026-04-22T18:16:00Z';
 const states = {

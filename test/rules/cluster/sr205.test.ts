@@ -6,11 +6,10 @@ import {
   SEED_DURATION,
   SEED_RUN,
   STARTED_AT,
-  ctx,
   makeRun,
-  runRule,
   seedWorld,
-} from './helpers.js';
+} from '../../support/objects.js';
+import { ctx, runRule } from './helpers.js';
 
 const NOW = '2026-04-22T18:16:00Z';
 const done = { 'livekit-bridge': 'Canceled', 'voice-agent': 'Canceled' };

@@ -4,13 +4,12 @@ import {
   FINISHED_AT,
   NS,
   SEED_RUN,
-  ctx,
   finishedSeed,
   makeRun,
   makeStep,
-  runRule,
   seedWorld,
-} from './helpers.js';
+} from '../../support/objects.js';
+import { ctx, runRule } from './helpers.js';
 
 const NOW = '2026-04-22T18:16:00Z';
 const finished = () => finishedSeed();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sr302 } from '../../../src/rules/cluster/sr302-orphaned-steprun.js';
-import { NS, SEED_RUN, ctx, makeRun, makeStep, runRule, seedWorld } from './helpers.js';
+import { NS, SEED_RUN, makeRun, makeStep, seedWorld } from '../../support/objects.js';
+import { ctx, runRule } from './helpers.js';
 
 const NOW = '2026-04-22T18:16:00Z';
 const GONE = 'livekit-voice-assistant-rm-gone1234';

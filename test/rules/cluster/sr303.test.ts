@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sr303 } from '../../../src/rules/cluster/sr303-stuck-finalizer.js';
 import { FINALIZERS } from '../../../src/model/kube.js';
-import { FINISHED_AT, NS, SEED_RUN, after, ctx, makeRun, makeStep, runRule, seedWorld } from './helpers.js';
+import { FINISHED_AT, NS, SEED_RUN, after, makeRun, makeStep, seedWorld } from '../../support/objects.js';
+import { ctx, runRule } from './helpers.js';
 
 const NOW = '2026-04-22T18:30:00Z';
 

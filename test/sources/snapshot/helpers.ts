@@ -1,49 +1,28 @@
-// Builders for snapshot reader tests: objects shaped like `kubectl get -o yaml` prints them, and a
-// scratch directory per test.
+// Snapshot reader tests: the shared builders (test/support/objects.ts) as the plain mappings
+// `kubectl get -o yaml` prints, objects the reader does not know, and a scratch directory per test.
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach } from 'vitest';
+import { makeRun, makeStep, makeStory, makeTransport, NS, STARTED_AT, plain } from '../../support/objects.js';
 
-export function run(name: string, namespace = 'livekit-voice', phase = 'Running'): Record<string, unknown> {
-  return {
-    apiVersion: 'runs.bubustack.io/v1alpha1',
-    kind: 'StoryRun',
-    metadata: { name, namespace, finalizers: ['storyrun.bubustack.io/finalizer'] },
-    spec: { storyRef: { name: 'livekit-voice-assistant' } },
-    status: { phase, startedAt: '2026-04-22T18:13:19Z' },
-  };
+export function run(name: string, namespace = NS, phase = 'Running'): Record<string, unknown> {
+  return plain(makeRun({ name, namespace, status: { phase, startedAt: STARTED_AT } }));
 }
 
-export function step(runName: string, stepId: string, namespace = 'livekit-voice'): Record<string, unknown> {
-  return {
-    apiVersion: 'runs.bubustack.io/v1alpha1',
-    kind: 'StepRun',
-    metadata: { name: `${runName}-${stepId}`, namespace, labels: { 'bubustack.io/storyrun': runName } },
-    spec: { stepId, storyRunRef: { name: runName } },
-    status: { phase: 'Running', retries: 0 },
-  };
+export function step(runName: string, stepId: string, namespace = NS): Record<string, unknown> {
+  return plain(makeStep(runName, stepId, { namespace }));
 }
 
-export function story(name: string, namespace = 'livekit-voice'): Record<string, unknown> {
-  return {
-    apiVersion: 'bubustack.io/v1alpha1',
-    kind: 'Story',
-    metadata: { name, namespace },
-    spec: { pattern: 'realtime', steps: [{ name: 'voice-agent', ref: { name: 'voice-agent' } }] },
-  };
+export function story(name: string, namespace = NS): Record<string, unknown> {
+  return plain(makeStory({ name, namespace, pattern: 'realtime', steps: ['voice-agent'], transports: [] }));
 }
 
 export function transport(name: string): Record<string, unknown> {
-  return {
-    apiVersion: 'transport.bubustack.io/v1alpha1',
-    kind: 'Transport',
-    metadata: { name },
-    spec: { provider: 'livekit', driver: 'livekit', streaming: { lifecycle: { drainTimeoutSeconds: 120 } } },
-  };
+  return plain(makeTransport(name, { streaming: { lifecycle: { drainTimeoutSeconds: 120 } } }));
 }
 
-export function configMap(name: string, namespace = 'livekit-voice'): Record<string, unknown> {
+export function configMap(name: string, namespace = NS): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
