@@ -16,7 +16,7 @@ import { prepareFinish, type FinishScope } from '../finish/prepare.js';
 import { waitAll } from '../finish/wait-all.js';
 import { showProgress, useColor, type CliIO } from '../io.js';
 
-import type { DryRun, FinishFlags } from './finish.js';
+import type { DryRun, FinishFlags } from '../finish/flags.js';
 
 function validate(names: string[], flags: FinishFlags): void {
   const usage = (m: string): never => {

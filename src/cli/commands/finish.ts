@@ -2,26 +2,11 @@
 // (src/repair/apply.ts), report. Without --force-terminal it only sets the controller's own knob,
 // spec.cancelRequested. The exit code is chosen here from the results (ARCHITECTURE.md exit codes).
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { addClusterFlags, type ClusterFlags } from '../cluster-flags.js';
+import { addClusterFlags } from '../cluster-flags.js';
+import type { DryRun, FinishFlags } from '../finish/flags.js';
 import type { CommandResult } from '../command-result.js';
 import type { CliIO } from '../io.js';
 import { durationOption, stopBudgetOption } from '../options.js';
-
-export type DryRun = 'none' | 'client' | 'server';
-
-export interface FinishFlags extends ClusterFlags {
-  forceTerminal?: boolean;
-  dryRun?: DryRun;
-  yes?: boolean;
-  reason?: string;
-  keepSteps?: boolean;
-  wait?: number;
-  allStalled?: boolean;
-  maxChanges: number;
-  output: 'table' | 'json';
-  stopBudget: number;
-  color?: boolean;
-}
 
 export const DEFAULT_MAX_CHANGES = 20;
 
