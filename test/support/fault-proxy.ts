@@ -53,7 +53,7 @@ export interface FaultProxy {
   url: string;
   /** Every request seen, in order. */
   requests: ProxyRequest[];
-  /** Replace the rules (the first matching rule with uses left applies). */
+  /** Replace the rules (the first matching rule with uses left applies) and forget the requests seen. */
   setRules(rules: FaultRule[]): void;
   /** Requests seen matching `pattern` (against `METHOD path?query`). */
   count(pattern: RegExp): number;
@@ -197,6 +197,7 @@ export async function startFaultProxy(upstream: string, caFile: string): Promise
     url: `https://127.0.0.1:${address.port}`,
     requests,
     setRules(next) {
+      requests.length = 0;
       rules = next.map((rule) => ({ rule, left: rule.times ?? Number.POSITIVE_INFINITY }));
     },
     count(pattern) {

@@ -153,7 +153,7 @@ export async function completeNames(
   // One attempt, no retries: a shell waiting on Tab must not wait on backoff.
   const caller = new ApiCaller(cfg.server, {
     attemptTimeoutMs: timeoutMs,
-    contactBudgetMs: timeoutMs,
+    budgetMs: timeoutMs,
     maxAttempts: 1,
     baseDelayMs: 0,
     maxDelayMs: 0,
