@@ -154,9 +154,10 @@ async function loadFinisher(cfg: ResolvedKubeConfig, flags: WatchFlags, io: CliI
     import('../../report/plan-diff.js'),
     import('../../repair/verify.js'),
   ]);
-  const client = makeRepairClient(cfg, flags.requestTimeout);
   const closed = (message: string, ok: boolean) => () => Promise.resolve({ ok, message });
   return async (row) => {
+    // One client per dialog: --request-timeout budgets one finish, not the whole watch session.
+    const client = makeRepairClient(cfg, flags.requestTimeout);
     const plan = (run: StoryRun, steps: readonly StepRun[], resume?: Resume): RunPlan => {
       const now = io.now();
       const findings = findingsForRun({
