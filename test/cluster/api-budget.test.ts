@@ -122,6 +122,18 @@ describe.skipIf(!useCluster())('--request-timeout is one budget for the whole co
     expect(r.stdout).toContain('SR301');
   }, 30_000);
 
+  it('retries a connection closed mid-request and a slow answer within the budget', async () => {
+    proxy.setRules([
+      { match: /^GET .*\/stepruns/, times: 1, fault: { type: 'close' } },
+      { match: /^GET .*\/stories/, times: 1, fault: { type: 'delay', ms: 1_000 } },
+    ]);
+    const r = await doctor(viaProxy, '--request-timeout', '5');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('SR301');
+    expect(proxy.count(/^GET .*\/stepruns/)).toBe(2);
+  }, 30_000);
+
   it('gives up on a list of one kind that hangs within the budget, naming the list and the server', async () => {
     proxy.setRules([{ match: /^GET .*\/stories/, fault: { type: 'hang' } }]);
     const r = await doctor(viaProxy, '--request-timeout', '3');

@@ -8,6 +8,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { makeKubeConfig } from '../../src/sources/cluster/kubeconfig.js';
+import { watchCluster, type WatchEvent } from '../../src/sources/cluster/watch.js';
 import { runBin, runCli } from '../support/cli.js';
 import { startFaultProxy, type Fault, type FaultProxy } from '../support/fault-proxy.js';
 import { createRun, createStep, createStory, story, stepRun, storyRun } from '../support/scenario.js';
@@ -131,6 +133,45 @@ describe.skipIf(!useCluster())('answers that are not what was asked for', () => 
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(proxy.url);
     expect(r.stderr).toContain('text/html');
+  });
+
+  it('watch does not take an HTML page for an empty StepRun list: it says so and retries', async () => {
+    proxy.setRules([
+      {
+        match: STEPRUN_LIST,
+        times: 1,
+        fault: { type: 'answer', status: 200, contentType: 'text/html', body: '<html>proxy</html>' },
+      },
+    ]);
+    const cfg = makeKubeConfig({ kubeconfig: viaProxy, env: {} });
+    const events: WatchEvent[] = [];
+    const handle = watchCluster(
+      {
+        kc: cfg.kc,
+        server: cfg.server,
+        namespace: ns,
+        kinds: ['stepRuns'],
+        minBackoffMs: 50,
+        maxBackoffMs: 100,
+      },
+      (e) => events.push(e),
+    );
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!events.some((e) => e.type === 'reset') && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      handle.stop();
+    }
+    const first = events[0];
+    expect(first?.type).toBe('disconnected');
+    expect(first?.type === 'disconnected' && first.reason).toContain('an HTML page');
+    expect(first?.type === 'disconnected' && first.reason).toContain(proxy.url);
+    // The retry reads the real list: the one StepRun, never an empty reset before it.
+    const resets = events.filter((e) => e.type === 'reset');
+    expect(resets.map((e) => e.type === 'reset' && e.items.map((o) => o.metadata.name))).toEqual([
+      ['done-one'],
+    ]);
   });
 
   function plugin(name: string, script: string): string {
