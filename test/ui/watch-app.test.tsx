@@ -1,7 +1,7 @@
 // The container with its collaborators passed as props: events from a hand-fed subscription (the
 // shape the cluster watch emits), a fixed clock, a planner stub, and keys written to ink's stdin.
 import { render } from 'ink-testing-library';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { clusterRules } from '../../src/rules/index.js';
 import type { ConnectionEvent, ObjectEvent } from '../../src/report/ui/dashboard-state.js';
 import { WatchApp, type PlannedFinish, type WatchAppProps } from '../../src/report/ui/WatchApp.js';
@@ -120,23 +120,27 @@ describe('WatchApp', () => {
     await tick();
     t.app.stdin.write('/2b91\r');
     await tick();
-    expect(t.app.lastFrame()).toContain('runs 1/3');
+    await vi.waitFor(() => expect(t.app.lastFrame()).toContain('runs 1/3'));
     t.app.stdin.write('\r');
     await tick();
-    expect(t.app.lastFrame()).toContain('StoryRun voice/call-2b91 · story voice-agent · phase Finished');
+    await vi.waitFor(() =>
+      expect(t.app.lastFrame()).toContain('StoryRun voice/call-2b91 · story voice-agent · phase Finished'),
+    );
     t.app.stdin.write('f');
     await tick();
-    expect(t.planned).toEqual(['voice/call-2b91']);
-    expect(t.app.lastFrame()).toContain('Apply these changes? [y/N]');
+    await vi.waitFor(() => expect(t.planned).toEqual(['voice/call-2b91']));
+    await vi.waitFor(() => expect(t.app.lastFrame()).toContain('Apply these changes? [y/N]'));
     t.app.stdin.write('y');
     await tick();
-    expect(t.applied).toEqual(['voice/call-2b91']);
-    expect(t.app.lastFrame()).toContain(
-      'refused: cannot patch storyruns/status in namespace voice (403 Forbidden)',
+    await vi.waitFor(() => expect(t.applied).toEqual(['voice/call-2b91']));
+    await vi.waitFor(() =>
+      expect(t.app.lastFrame()).toContain(
+        'refused: cannot patch storyruns/status in namespace voice (403 Forbidden)',
+      ),
     );
     t.app.stdin.write(' ');
     await tick();
-    expect(t.app.lastFrame()).toContain('call-2b91');
+    await vi.waitFor(() => expect(t.app.lastFrame()).toContain('call-2b91'));
     expect(t.app.lastFrame()).not.toContain('Apply these changes');
     t.app.unmount();
   });

@@ -128,9 +128,10 @@ export async function loadFinisher(cfg: ResolvedKubeConfig, flags: WatchFlags, i
       import('../../repair/apply.js'),
       import('../../report/plan-diff.js'),
     ]);
-  const client = makeRepairClient(cfg, flags.requestTimeout);
   const closed = (message: string, ok: boolean) => () => Promise.resolve({ ok, message });
   return async (row) => {
+    // One client per dialog: --request-timeout budgets one finish, not the whole watch session.
+    const client = makeRepairClient(cfg, flags.requestTimeout);
     const prepared = await prepareFinish(
       client,
       { kind: 'named', namespace: row.namespace, names: [row.name], ifGone: 'skip' },

@@ -7,6 +7,8 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import { StoryctlError } from '../../model/errors.js';
+import { checkCredentialFiles } from './credential-files.js';
+import { boundExecPlugins } from './exec-credential.js';
 
 /** Undefined fields take kubectl's fallbacks, so CLI flags can be passed on as they were parsed. */
 export interface KubeConfigOptions {
@@ -86,6 +88,8 @@ export function makeKubeConfig(opts: KubeConfigOptions = {}): ResolvedKubeConfig
       'config',
       `context "${contextName}" names cluster "${context.cluster}", which the kubeconfig does not define`,
     );
+  checkCredentialFiles(contextName, cluster, kc.getUser(context.user));
+  boundExecPlugins(kc);
   return {
     kc,
     context: contextName,

@@ -7,7 +7,7 @@ import { CustomObjectsApi, Watch, type KubeConfig } from '@kubernetes/client-nod
 import type { ObjectKind } from '../../model/world.js';
 import { ApiCaller, defaultPolicy, HttpStatusError } from './caller.js';
 import { forbiddenReason } from './index.js';
-import { PAGE_SIZE } from './list.js';
+import { listWithVersion, type ListScope } from './list.js';
 import { RESOURCES, type ApiResource } from './resources.js';
 
 export interface KubeObject {
@@ -93,39 +93,12 @@ export function watchCluster(options: WatchOptions, emit: (event: WatchEvent) =>
   const api = options.kc.makeApiClient(CustomObjectsApi);
 
   async function list(kind: ObjectKind): Promise<{ items: KubeObject[]; resourceVersion: string }> {
-    const r = RESOURCES[kind];
-    // A fresh caller per list: its first-answer budget applies to this list, not to the session.
+    // A fresh caller per list: its budget applies to this list, not to the whole session.
     const caller = new ApiCaller(options.server, defaultPolicy(options.timeoutSeconds));
-    const items: KubeObject[] = [];
-    let token: string | undefined;
-    let resourceVersion = '';
-    do {
-      const page = (await caller.call(`list ${r.plural}`, (opts) => {
-        const q: {
-          group: string;
-          version: string;
-          plural: string;
-          limit: number;
-          _continue?: string;
-          labelSelector?: string;
-        } = {
-          group: r.group,
-          version: r.version,
-          plural: r.plural,
-          limit: PAGE_SIZE,
-        };
-        if (token) q._continue = token;
-        if (kind === 'storyRuns' && options.selector) q.labelSelector = options.selector;
-        if (!r.namespaced) return api.listClusterCustomObject(q, opts);
-        if (options.namespace === undefined) return api.listCustomObjectForAllNamespaces(q, opts);
-        return api.listNamespacedCustomObject({ ...q, namespace: options.namespace }, opts);
-      })) as { items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } };
-      // Every page of one paged list is served from the first page's snapshot.
-      if (!resourceVersion) resourceVersion = page.metadata?.resourceVersion ?? '';
-      items.push(...(page.items ?? []).filter((o) => typeof o?.metadata?.name === 'string'));
-      token = page.metadata?.continue || undefined;
-    } while (token);
-    return { items, resourceVersion };
+    const scope: ListScope = { namespace: options.namespace };
+    if (kind === 'storyRuns' && options.selector) scope.labelSelector = options.selector;
+    // The same paging (and its checks of what the server answered) as the scan.
+    return listWithVersion<KubeObject>(caller, api, RESOURCES[kind], scope);
   }
 
   /** One watch connection; resolves with the last resourceVersion when the server ends it. */
