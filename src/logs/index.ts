@@ -8,9 +8,9 @@ import { startLogRules } from '../rules/engine.js';
 import type { LogRule } from '../rules/types.js';
 import { parseRecord } from './detect.js';
 import { expandInputs, inputChunks, isGzipFile, type LogInput } from './reader.js';
-import { scanFileInRanges, type RangeOptions } from './segments.js';
-import type { Matcher } from './matcher.js';
-import { newMatcher, Scanner, type ScanRecord } from './scan.js';
+import { scanFileInRanges, type RangeOptions } from './scan/two-threads.js';
+import type { Matcher } from './matcher/types.js';
+import { newMatcher, Scanner, type ScanRecord } from './scan/scanner.js';
 import { stripPrefixes } from './prefixes.js';
 import { normalizeTime } from '../model/log-event.js';
 

@@ -1,9 +1,9 @@
 // Plain files are read with positioned reads straight into the scanner's window (no per-chunk
 // allocation, no copy), range by range; ranges start at record starts so threads can share a file.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { inputError } from '../model/errors.js';
-import { isContinuation, stripPrefixes } from './prefixes.js';
-import type { Scanner } from './scan.js';
+import { inputError } from '../../model/errors.js';
+import { isContinuation, stripPrefixes } from '../prefixes.js';
+import type { Scanner } from './scanner.js';
 
 export interface RangeResult {
   lines: number;

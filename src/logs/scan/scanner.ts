@@ -4,11 +4,11 @@
 // nothing. The window holds one line of up to the cap plus one read, so any line within the cap
 // arrives whole; a longer one is cut at the cap, counted, and its rest dropped.
 import { isUtf8 } from 'node:buffer';
-import { MAX_LINE_BYTES } from './limits.js';
-import { createMatcher, type Matcher } from './matcher.js';
-import { isContinuation, isPrettyHeader, stripPrefixes } from './prefixes.js';
+import { MAX_LINE_BYTES } from '../limits.js';
+import { createMatcher } from '../matcher/index.js';
+import type { Matcher } from '../matcher/types.js';
+import { isContinuation, isPrettyHeader, stripPrefixes } from '../prefixes.js';
 
-export { MAX_LINE_BYTES } from './limits.js';
 /** How far back a multi-line record (pino-pretty, CRI partials) may reach for its head line. */
 const MAX_RECORD_LINES = 512;
 /** Bytes taken per read, and so the size of most regions searched at once. */

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createRegexMatcher } from '../../src/logs/matcher-regex.js';
-import { createWasmMatcher } from '../../src/logs/matcher-wasm.js';
-import type { Matcher } from '../../src/logs/matcher.js';
-import { MAX_LINE_BYTES, Scanner, WINDOW_BYTES, type ScanRecord } from '../../src/logs/scan.js';
+import { MAX_LINE_BYTES } from '../../../src/logs/limits.js';
+import { createRegexMatcher } from '../../../src/logs/matcher/regex.js';
+import type { Matcher } from '../../../src/logs/matcher/types.js';
+import { createWasmMatcher } from '../../../src/logs/matcher/wasm.js';
+import { Scanner, WINDOW_BYTES, type ScanRecord } from '../../../src/logs/scan/scanner.js';
 
 const matchers: Record<'wasm' | 'regex', (needles: string[]) => Matcher> = {
   wasm: (needles) => {
