@@ -7,7 +7,7 @@ import type { Finding, NotEvaluated, SourceInfo } from '../model/report.js';
 import { startLogRules } from '../rules/engine.js';
 import type { LogRule } from '../rules/types.js';
 import { parseRecord } from './detect.js';
-import { expandInputs, inputChunks, isGzipFile, type LogInput } from './reader.js';
+import { expandInputs, inputChunks, type LogInput } from './reader.js';
 import { scanFileInRanges, type RangeOptions } from './scan/two-threads.js';
 import type { Matcher } from './matcher/types.js';
 import { newMatcher, Scanner, type ScanRecord } from './scan/scanner.js';
@@ -39,8 +39,8 @@ export async function lintLogs(inputs: string[], options: LintLogsOptions): Prom
   });
   // One matcher for every input, in turn (a worker builds its own): its memory is set up once.
   const matcher = newMatcher(rules.flatMap((r) => r.needles));
-  const total = files.every((f) => f.size !== undefined)
-    ? files.reduce((n, f) => n + (f.size ?? 0), 0)
+  const total = files.every((f) => f.kind === 'file')
+    ? files.reduce((n, f) => n + (f.kind === 'file' ? f.size : 0), 0)
     : undefined;
   let read = 0;
   const onRaw = (n: number): void => {
@@ -109,7 +109,7 @@ export async function scanInput(
     if (ev.time !== undefined && ev.format !== 'pino-pretty') day = Math.floor(ev.time / DAY_MS) * DAY_MS;
     feed(ev);
   };
-  if (file.path !== undefined && file.size !== undefined && !(await isGzipFile(file.path, file.name))) {
+  if (file.kind === 'file' && !file.gzip) {
     const r = await scanFileInRanges(file.path, file.size, matcher, onRecord, onRaw, ranges);
     return {
       lines: r.lines,

@@ -17,7 +17,7 @@ async function scan(path: string, ranges: RangeOptions) {
   const events: LogEvent[] = [];
   let raw = 0;
   const stats = await scanInput(
-    { name: path, path, size: readFileSync(path).length },
+    { kind: 'file', name: path, path, size: readFileSync(path).length, gzip: false },
     undefined,
     (n) => (raw += n),
     matcher,
