@@ -10,8 +10,7 @@ import { parseRecord } from './detect.js';
 import { expandInputs, inputChunks, type LogInput } from './reader.js';
 import { scanFileInRanges, type RangeOptions } from './scan/two-threads.js';
 import type { Matcher } from './matcher/types.js';
-import { newMatcher, Scanner, type ScanRecord } from './scan/scanner.js';
-import { stripPrefixes } from './prefixes.js';
+import { newMatcher, Scanner, type LastLine, type ScanRecord } from './scan/scanner.js';
 import { normalizeTime } from '../model/log-event.js';
 
 export interface LintLogsOptions {
@@ -127,13 +126,15 @@ export async function scanInput(
   };
 }
 
-/** The time of the capture's last line, whatever its format, without running a rule on it. */
-export function lastLineTime(line: string | undefined): number | undefined {
+/**
+ * The time of the capture's last line, whatever its format, without running a rule on it: the
+ * collector's time the scanner parsed, else the record's own.
+ */
+export function lastLineTime(line: LastLine | undefined): number | undefined {
   if (line === undefined) return undefined;
-  const s = stripPrefixes(line);
-  if (s.prefixTime !== undefined) return s.prefixTime;
-  const ev = parseRecord([s.content], { file: '', line: 0 }, () => undefined);
+  if (line.prefixTime !== undefined) return line.prefixTime;
+  const ev = parseRecord([line.content], { file: '', line: 0 }, () => undefined);
   if (ev?.time !== undefined) return ev.time;
-  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)(Z|[+-]\d{2}:\d{2})?/.exec(s.content);
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)(Z|[+-]\d{2}:\d{2})?/.exec(line.content);
   return m ? normalizeTime(`${m[1]}T${(m[2] as string).replace(',', '.')}${m[3] ?? 'Z'}`) : undefined;
 }

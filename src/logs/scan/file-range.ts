@@ -3,12 +3,12 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { inputError } from '../../model/errors.js';
 import { isContinuation, stripPrefixes } from '../prefixes.js';
-import type { Scanner } from './scanner.js';
+import type { LastLine, Scanner } from './scanner.js';
 
 export interface RangeResult {
   lines: number;
   skippedLines: number;
-  lastLine: string | undefined;
+  lastLine: LastLine | undefined;
 }
 
 /** Scan bytes [start, end) of a file, synchronously. `start` must be a line start. */

@@ -24,6 +24,12 @@ export interface ScanRecord {
   prefixTime?: number;
 }
 
+/** A line as the scanner decoded it: prefix-stripped content and the collector's time, if any. */
+export interface LastLine {
+  content: string;
+  prefixTime?: number;
+}
+
 export interface ScanStats {
   lines: number;
   /** Unreadable lines: invalid UTF-8 / binary, or over the length cap. */
@@ -50,8 +56,8 @@ export class Scanner implements ScanStats {
   skippedLines = 0;
   truncatedLines = 0;
   invalidLines = 0;
-  /** The last complete line's content (one decode per region), for the capture's end time. */
-  lastLine: string | undefined;
+  /** The last complete line (one decode per region), for the capture's end time. */
+  lastLine: LastLine | undefined;
 
   private readonly window: Buffer;
   /** Bytes in the window not yet searched: a partial line or a record that may go on. */
@@ -198,9 +204,10 @@ export class Scanner implements ScanStats {
       const ls = Math.max(start, this.window.lastIndexOf(10, le - 1) + 1);
       const l = this.decode(ls, le);
       if (l.content !== undefined && l.content.length > 0 && !isContinuation(l.content)) {
-        this.lastLine = l.content;
-        if (l.prefixTime !== undefined)
-          this.lastLine = `${new Date(l.prefixTime).toISOString()} ${l.content}`;
+        this.lastLine =
+          l.prefixTime !== undefined
+            ? { content: l.content, prefixTime: l.prefixTime }
+            : { content: l.content };
         return;
       }
       le = ls - 1;

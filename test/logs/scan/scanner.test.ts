@@ -55,6 +55,15 @@ describe.each(['wasm', 'regex'] as const)('Scanner with the %s matcher', (kind) 
     expect(s.lines).toBe(3);
   });
 
+  it('keeps the last line with the collector time it parsed, as a number', () => {
+    const prefixed = scan('2026-04-22T18:13:32.5Z a\n2026-04-22T18:13:33.25Z {"b":1}\n', ['NEEDLE']);
+    expect(prefixed.s.lastLine).toEqual({
+      content: '{"b":1}',
+      prefixTime: Date.parse('2026-04-22T18:13:33.250Z'),
+    });
+    expect(scan('a\nlast one\n\n', ['NEEDLE']).s.lastLine).toEqual({ content: 'last one' });
+  });
+
   it('counts and skips invalid UTF-8 and binary lines, even when they hold a needle', () => {
     const data = Buffer.concat([
       Buffer.from('ok NEEDLE\n'),
