@@ -7,6 +7,7 @@ import type { Finding, NotEvaluated, SourceInfo } from '../model/report.js';
 import { startLogRules } from '../rules/engine.js';
 import type { LogRule } from '../rules/types.js';
 import { parseRecord } from './detect.js';
+import { InputClock } from './input-clock.js';
 import { expandInputs, inputChunks, type LogInput } from './reader.js';
 import { scanFileInRanges, type RangeOptions } from './scan/two-threads.js';
 import type { Matcher } from './matcher/types.js';
@@ -26,8 +27,6 @@ export interface LintLogsResult {
   notEvaluated: NotEvaluated[];
   sources: SourceInfo[];
 }
-
-const DAY_MS = 86_400_000;
 
 export async function lintLogs(inputs: string[], options: LintLogsOptions): Promise<LintLogsResult> {
   const rules = options.rules;
@@ -76,7 +75,7 @@ interface InputStats {
   lastTime: number | undefined;
 }
 
-/** Parse one input's records into events, in order, resolving pino-pretty's date-less times. */
+/** Parse one input's records into events, in order, dating the records that print no date. */
 export async function scanInput(
   file: LogInput,
   stdin: NodeJS.ReadableStream | undefined,
@@ -86,26 +85,14 @@ export async function scanInput(
   ranges: RangeOptions = {},
 ): Promise<InputStats> {
   let parseFailures = 0;
-  let day: number | undefined;
-  let lastPretty: number | undefined;
-  const dayOf =
-    (prefixTime: number | undefined) =>
-    (msOfDay: number): number | undefined => {
-      if (prefixTime !== undefined) return prefixTime;
-      let t = (day ?? 0) + msOfDay;
-      // A time of day that jumps back by more than half a day has crossed midnight.
-      if (lastPretty !== undefined && t < lastPretty - DAY_MS / 2)
-        t += DAY_MS * Math.ceil((lastPretty - t - DAY_MS / 2) / DAY_MS);
-      lastPretty = t;
-      return t;
-    };
+  const clock = new InputClock();
   const onRecord = (r: ScanRecord): void => {
-    const ev = parseRecord(r.lines, { file: file.name, line: r.line }, dayOf(r.prefixTime));
+    const ev = parseRecord(r.lines, { file: file.name, line: r.line }, clock.dayOf(r.prefixTime));
     if (!ev) {
       parseFailures++;
       return;
     }
-    if (ev.time !== undefined && ev.format !== 'pino-pretty') day = Math.floor(ev.time / DAY_MS) * DAY_MS;
+    clock.saw(ev);
     feed(ev);
   };
   if (file.kind === 'file' && !file.gzip) {
