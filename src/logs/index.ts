@@ -7,7 +7,7 @@ import type { Finding, NotEvaluated, SourceInfo } from '../model/report.js';
 import { startLogRules } from '../rules/engine.js';
 import type { LogRule } from '../rules/types.js';
 import { parseRecord } from './detect.js';
-import { InputClock } from './input-clock.js';
+import { InputClock, wallClockTime } from './input-clock.js';
 import { expandInputs, inputChunks, type LogInput } from './reader.js';
 import { scanFileInRanges, type RangeOptions } from './scan/two-threads.js';
 import type { Matcher } from './matcher/types.js';
@@ -123,5 +123,7 @@ export function lastLineTime(line: LastLine | undefined): number | undefined {
   const ev = parseRecord([line.content], { file: '', line: 0 }, () => undefined);
   if (ev?.time !== undefined) return ev.time;
   const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)(Z|[+-]\d{2}:\d{2})?/.exec(line.content);
-  return m ? normalizeTime(`${m[1]}T${(m[2] as string).replace(',', '.')}${m[3] ?? 'Z'}`) : undefined;
+  if (!m) return undefined;
+  const local = `${m[1]}T${(m[2] as string).replace(',', '.')}`;
+  return m[3] !== undefined ? normalizeTime(`${local}${m[3]}`) : wallClockTime(local);
 }
