@@ -24,7 +24,7 @@ export const br101: LogRule = {
     const seen = new Map<string, FindingDraft>();
     return {
       onEvent(ev) {
-        if (ev.format !== 'zap' || !ev.message.startsWith(EXPIRED)) return;
+        if (ev.family !== 'bobrapet' || !ev.message.startsWith(EXPIRED)) return;
         const f = ev.fields;
         const sr = f.storyrun ?? f.storyRun ?? f.StoryRun;
         const name =

@@ -54,7 +54,7 @@ export const br102: LogRule = {
     const order: Wait[] = [];
     return {
       onEvent(ev) {
-        if (ev.format !== 'zap') return;
+        if (ev.family !== 'bobrapet') return;
         const waiting = ev.message.startsWith(WAITING);
         if (!waiting && !ev.message.startsWith(DONE)) return;
         const subject = stepRunOf(ev);

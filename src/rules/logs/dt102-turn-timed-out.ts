@@ -37,7 +37,7 @@ export const dt102: LogRule = {
     const pending: Timeout[] = [];
     return {
       onEvent(ev) {
-        if (ev.format !== 'ductor') return;
+        if (ev.family !== 'ductor') return;
         const m = TIMED_OUT.exec(ev.message);
         if (m) {
           pending.push({ ev, chat: ev.ductor?.chat, session: ev.ductor?.session, seconds: Number(m[1]) });

@@ -45,7 +45,7 @@ export const dt103: LogRule = {
     };
     return {
       onEvent(ev) {
-        if (ev.format !== 'ductor') return;
+        if (ev.family !== 'ductor') return;
         const before = life.current;
         const le = life.see(ev);
         if (le) {

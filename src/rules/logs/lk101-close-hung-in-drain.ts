@@ -10,7 +10,6 @@ import {
   FORCED_CLOSE,
   isCloseDone,
   isCloseTimeout,
-  isJs,
   isForcedClose,
   iso,
   isSttError,
@@ -88,7 +87,7 @@ export const lk101: LogRule = {
         for (const o of all) {
           const t = o.ev.time;
           if (t === undefined) continue;
-          const js = isJs(o.ev);
+          const js = o.ev.family === 'livekit-js';
           const late = o.closedAt !== undefined && o.closedAt - t > WINDOW_S * 1000;
           if (o.closedAt !== undefined && !late) continue;
           const fileEnd = endFor(end, o.ev.file);

@@ -3,7 +3,6 @@ import type { LogEvent } from '../../model/log-event.js';
 import type { LogRule, FindingDraft } from '../types.js';
 import {
   agentProcess,
-  isJs,
   iso,
   isSttError,
   isSttRetry,
@@ -80,7 +79,8 @@ export const lk104: LogRule = {
         if (retry) s.maxAttempt = Math.max(s.maxAttempt, retryAttempt(ev) ?? 0);
         // JS logs the error and then the retry warning, so errors > maxRetry + 1... the 4th error
         // without a retry after it; Python logs one warning per failed attempt.
-        if (isJs(ev) && s.errors > STT_MAX_RETRY) report(s, `${s.errors} errors in one stream`);
+        if (ev.family === 'livekit-js' && s.errors > STT_MAX_RETRY)
+          report(s, `${s.errors} errors in one stream`);
         else if (s.maxAttempt >= STT_MAX_RETRY)
           report(s, `retry attempt ${s.maxAttempt} of ${STT_MAX_RETRY}`);
       },

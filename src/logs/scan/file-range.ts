@@ -1,14 +1,15 @@
 // Plain files are read with positioned reads straight into the scanner's window (no per-chunk
 // allocation, no copy), range by range; ranges start at record starts so threads can share a file.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { inputError } from '../model/errors.js';
-import { isContinuation, stripPrefixes } from './prefixes.js';
-import type { Scanner } from './scan.js';
+import { inputError } from '../../model/errors.js';
+import { isContinuationLine } from '../formats/index.js';
+import { stripPrefixes } from '../prefixes.js';
+import type { LastLine, Scanner } from './scanner.js';
 
 export interface RangeResult {
   lines: number;
   skippedLines: number;
-  lastLine: string | undefined;
+  lastLine: LastLine | undefined;
 }
 
 /** Scan bytes [start, end) of a file, synchronously. `start` must be a line start. */
@@ -45,7 +46,7 @@ const HEAD_BYTES = 160;
 
 /**
  * Cut [0, size) into ranges of about `rangeBytes` whose starts are record starts: lines that,
- * once collector prefixes are stripped, are not a pino-pretty continuation (indented) and do not
+ * once collector prefixes are stripped, are no format's continuation line and do not
  * follow a CRI partial, so no multi-line record is split. Returns the boundaries, from 0 to size.
  */
 export function rangeBounds(path: string, size: number, rangeBytes: number): number[] {
@@ -81,7 +82,7 @@ function recordStartAfter(fd: number, buf: Buffer, from: number, size: number): 
     while (nl !== -1 && nl < n - 1) {
       const prev = stripPrefixes(buf.toString('latin1', prevEnd + 1, Math.min(nl, prevEnd + 1 + HEAD_BYTES)));
       const line = stripPrefixes(buf.toString('latin1', nl + 1, Math.min(n, nl + 1 + HEAD_BYTES)));
-      if (!prev.partial && !isContinuation(line.content)) return pos + nl + 1;
+      if (!prev.partial && !isContinuationLine(line.content)) return pos + nl + 1;
       prevEnd = nl;
       nl = buf.indexOf(10, nl + 1);
     }

@@ -1,9 +1,9 @@
-// Worker thread body: scan the odd ranges of a file (src/logs/segments.ts) and post each range's
+// Worker thread body: scan the worker's ranges of a file (./two-threads.ts) and post each range's
 // records, never more than one range ahead of the thread that consumes them.
 import { parentPort, workerData } from 'node:worker_threads';
-import { scanFileRange } from './range.js';
-import { newMatcher, Scanner, type ScanRecord } from './scan.js';
-import type { WorkerMessage, WorkerRange } from './segments.js';
+import { scanFileRange } from './file-range.js';
+import { newMatcher, Scanner, type ScanRecord } from './scanner.js';
+import type { WorkerMessage, WorkerRange } from './two-threads.js';
 
 const data = workerData as {
   path: string;

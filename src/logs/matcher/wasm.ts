@@ -5,8 +5,8 @@
 // Buffer stays valid).
 import { readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { MAX_LINE_BYTES } from './limits.js';
-import type { LineHits, Matcher } from './matcher.js';
+import { MAX_LINE_BYTES } from '../limits.js';
+import type { LineHits, Matcher } from './types.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -32,8 +32,8 @@ const BASE = 64 << 10;
 const SLACK = 16;
 const PAGE = 64 << 10;
 
-// Both src/logs and dist/logs are two levels below the package root.
-const WASM_URL = new URL('../../dist/wasm/needle-scan.wasm', import.meta.url);
+// Both src/logs/matcher and dist/logs/matcher are three levels below the package root.
+const WASM_URL = new URL('../../../dist/wasm/needle-scan.wasm', import.meta.url);
 let compiled: WebAssembly.Module | null | undefined;
 
 function module(): WebAssembly.Module | undefined {

@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scanInput } from '../../src/logs/index.js';
-import { stripPrefixes } from '../../src/logs/prefixes.js';
-import { rangeBounds } from '../../src/logs/range.js';
-import { newMatcher } from '../../src/logs/scan.js';
-import type { RangeOptions } from '../../src/logs/segments.js';
-import type { LogEvent } from '../../src/model/log-event.js';
-import { logRules } from '../../src/rules/index.js';
-import { FIXTURES } from './helpers.js';
+import { scanInput } from '../../../src/logs/index.js';
+import { stripPrefixes } from '../../../src/logs/prefixes.js';
+import { rangeBounds } from '../../../src/logs/scan/file-range.js';
+import { newMatcher } from '../../../src/logs/scan/scanner.js';
+import type { RangeOptions } from '../../../src/logs/scan/two-threads.js';
+import type { LogEvent } from '../../../src/model/log-event.js';
+import { logRules } from '../../../src/rules/index.js';
+import { FIXTURES } from '../helpers.js';
 
 const matcher = newMatcher(logRules.flatMap((r) => r.needles));
 
@@ -17,7 +17,7 @@ async function scan(path: string, ranges: RangeOptions) {
   const events: LogEvent[] = [];
   let raw = 0;
   const stats = await scanInput(
-    { name: path, path, size: readFileSync(path).length },
+    { kind: 'file', name: path, path, size: readFileSync(path).length, gzip: false },
     undefined,
     (n) => (raw += n),
     matcher,
@@ -56,7 +56,7 @@ describe('scanning a file in ranges on two threads', () => {
 
   it('gives the same answer when the worker dies part-way (this thread scans the rest)', async () => {
     const one = await scan(file, { parallelMinBytes: Number.MAX_SAFE_INTEGER });
-    const workerUrl = new URL('../support/dying-scan-worker.ts', import.meta.url);
+    const workerUrl = new URL('../../support/dying-scan-worker.ts', import.meta.url);
     const two = await scan(file, { parallelMinBytes: 1, rangeBytes: 4096, workerUrl });
     expect(two.events).toEqual(one.events);
     expect(two.stats).toEqual(one.stats);

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createMatcher, MAX_LINE_BYTES, type LineHits, type Matcher } from '../../src/logs/matcher.js';
-import { createRegexMatcher } from '../../src/logs/matcher-regex.js';
-import { createWasmMatcher } from '../../src/logs/matcher-wasm.js';
-import { logRules } from '../../src/rules/index.js';
+import { MAX_LINE_BYTES } from '../../../src/logs/limits.js';
+import { createMatcher } from '../../../src/logs/matcher/index.js';
+import { createRegexMatcher } from '../../../src/logs/matcher/regex.js';
+import type { LineHits, Matcher } from '../../../src/logs/matcher/types.js';
+import { createWasmMatcher } from '../../../src/logs/matcher/wasm.js';
+import { logRules } from '../../../src/rules/index.js';
 
 const WINDOW = 4 << 20;
 

@@ -5,9 +5,9 @@
 // shared counter) rather than run more than one range ahead: memory stays bounded whatever the
 // size of the file.
 import { Worker } from 'node:worker_threads';
-import type { Matcher } from './matcher.js';
-import { rangeBounds, scanFileRange, type RangeResult } from './range.js';
-import { Scanner, type ScanRecord } from './scan.js';
+import type { Matcher } from '../matcher/types.js';
+import { rangeBounds, scanFileRange, type RangeResult } from './file-range.js';
+import { Scanner, type ScanRecord } from './scanner.js';
 
 /** Below this a second thread costs more to start than it saves. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
@@ -46,7 +46,7 @@ interface RangeWorker {
 
 const fromSource = import.meta.url.endsWith('.ts');
 // From source (tests, tsx) the worker needs the TypeScript loader; from dist it is plain JS.
-const WORKER_URL = new URL(fromSource ? './scan-worker.ts' : './scan-worker.js', import.meta.url);
+const WORKER_URL = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
 
 function startRangeWorker(
   url: URL,

@@ -4,12 +4,13 @@
 // nothing. The window holds one line of up to the cap plus one read, so any line within the cap
 // arrives whole; a longer one is cut at the cap, counted, and its rest dropped.
 import { isUtf8 } from 'node:buffer';
-import { MAX_LINE_BYTES } from './limits.js';
-import { createMatcher, type Matcher } from './matcher.js';
-import { isContinuation, isPrettyHeader, stripPrefixes } from './prefixes.js';
+import { MAX_LINE_BYTES } from '../limits.js';
+import { createMatcher } from '../matcher/index.js';
+import type { Matcher } from '../matcher/types.js';
+import { continuationOf, isContinuationLine } from '../formats/index.js';
+import { stripPrefixes } from '../prefixes.js';
 
-export { MAX_LINE_BYTES } from './limits.js';
-/** How far back a multi-line record (pino-pretty, CRI partials) may reach for its head line. */
+/** How far back a multi-line record (continuation lines, CRI partials) may reach for its head line. */
 const MAX_RECORD_LINES = 512;
 /** Bytes taken per read, and so the size of most regions searched at once. */
 export const READ_BYTES = 256 << 10;
@@ -19,8 +20,14 @@ export const WINDOW_BYTES = MAX_LINE_BYTES + READ_BYTES + 1;
 export interface ScanRecord {
   /** 1-based line of the record's head. */
   line: number;
-  /** Prefix-stripped contents: the head, then pino-pretty continuation lines. */
+  /** Prefix-stripped contents: the head, then its format's continuation lines. */
   lines: string[];
+  prefixTime?: number;
+}
+
+/** A line as the scanner decoded it: prefix-stripped content and the collector's time, if any. */
+export interface LastLine {
+  content: string;
   prefixTime?: number;
 }
 
@@ -50,8 +57,8 @@ export class Scanner implements ScanStats {
   skippedLines = 0;
   truncatedLines = 0;
   invalidLines = 0;
-  /** The last complete line's content (one decode per region), for the capture's end time. */
-  lastLine: string | undefined;
+  /** The last complete line (one decode per region), for the capture's end time. */
+  lastLine: LastLine | undefined;
 
   private readonly window: Buffer;
   /** Bytes in the window not yet searched: a partial line or a record that may go on. */
@@ -141,8 +148,9 @@ export class Scanner implements ScanStats {
   }
 
   /**
-   * Where to cut so that no multi-line record spans two regions: before a trailing pino-pretty
-   * header (its continuation lines may come with the next read) or a trailing run of CRI partials.
+   * Where to cut so that no multi-line record spans two regions: before a trailing line that opens
+   * a multi-line record (its continuation lines may come with the next read) or a trailing run of
+   * CRI partials.
    */
   private recordBoundary(start: number, end: number): number {
     let le = end - 1;
@@ -154,8 +162,8 @@ export class Scanner implements ScanStats {
       if (c === undefined) return cut;
       if (l.partial) {
         cut = ls;
-      } else if (!isContinuation(c)) {
-        return isPrettyHeader(c) ? ls : cut;
+      } else if (!isContinuationLine(c)) {
+        return continuationOf(c) ? ls : cut;
       }
       le = ls - 1;
     }
@@ -197,10 +205,11 @@ export class Scanner implements ScanStats {
     for (let i = 0; i < 4 && le > start; i++) {
       const ls = Math.max(start, this.window.lastIndexOf(10, le - 1) + 1);
       const l = this.decode(ls, le);
-      if (l.content !== undefined && l.content.length > 0 && !isContinuation(l.content)) {
-        this.lastLine = l.content;
-        if (l.prefixTime !== undefined)
-          this.lastLine = `${new Date(l.prefixTime).toISOString()} ${l.content}`;
+      if (l.content !== undefined && l.content.length > 0 && !isContinuationLine(l.content)) {
+        this.lastLine =
+          l.prefixTime !== undefined
+            ? { content: l.content, prefixTime: l.prefixTime }
+            : { content: l.content };
         return;
       }
       le = ls - 1;
@@ -219,7 +228,7 @@ export class Scanner implements ScanStats {
       const ps = Math.max(start, w.lastIndexOf(10, pe - 1) + 1);
       const prev = this.decode(ps, pe);
       if (prev.content === undefined) break;
-      const continues = prev.partial || (head.content !== undefined && isContinuation(head.content));
+      const continues = prev.partial || (head.content !== undefined && isContinuationLine(head.content));
       if (!continues) break;
       head = prev;
       headNo--;
@@ -228,13 +237,13 @@ export class Scanner implements ScanStats {
       // Already emitted as part of an earlier record; move past this line.
       return 1;
     }
-    // Collect forward: CRI partial pieces join; pino-pretty continuation lines follow their header.
+    // Collect forward: CRI partial pieces join; continuation lines follow the line that opens them.
     const contents: string[] = [head.content];
-    const pretty = isPrettyHeader(head.content);
+    const continuation = continuationOf(head.content);
     let last = head;
     let lastNo = headNo;
     for (let i = 0; i < MAX_RECORD_LINES && last.end + 1 < end; i++) {
-      if (!last.partial && !pretty) break;
+      if (!last.partial && !continuation) break;
       const ns = last.end + 1;
       let ne = w.indexOf(10, ns);
       if (ne === -1 || ne > end) ne = end;
@@ -242,7 +251,7 @@ export class Scanner implements ScanStats {
       if (next.content === undefined) break;
       if (last.partial) {
         contents[contents.length - 1] += next.content;
-      } else if (isContinuation(next.content)) {
+      } else if (continuation?.continues(next.content) === true) {
         contents.push(next.content);
       } else {
         break;

@@ -3,8 +3,8 @@
 // the reference the WebAssembly matcher must agree with. An alternation of every rule needle costs
 // ~2.7 ns/byte in V8's regexp engine; the shorter alternation of anchors (each a substring shared
 // by several needles) about half, so the anchors only need to cover every needle, not be exact.
-import { MAX_LINE_BYTES } from './limits.js';
-import type { LineHits, Matcher } from './matcher.js';
+import { MAX_LINE_BYTES } from '../limits.js';
+import type { LineHits, Matcher } from './types.js';
 
 const ANCHORS = [
   'closing agent session',

@@ -1,11 +1,5 @@
-// The byte search under the scanner: which lines of a region hold one of the rules' needles, and
-// how many lines the region has. Two implementations give the same answers: a WebAssembly one (the
-// fast path, src/logs/matcher-wasm.ts) and a regular-expression one for runtimes without
-// WebAssembly and for needle sets it cannot take (src/logs/matcher-regex.ts).
-import { createRegexMatcher } from './matcher-regex.js';
-import { createWasmMatcher } from './matcher-wasm.js';
-
-export { MAX_LINE_BYTES } from './limits.js';
+// What the scanner needs of a matcher, apart from how it is built: both implementations
+// (./wasm.ts, ./regex.ts) and the choice between them (./index.ts) depend on this module alone.
 
 export interface LineHits {
   /** How many lines hold a needle. */
@@ -29,10 +23,4 @@ export interface Matcher {
    * call (it may live in the matcher's memory). A matcher serves one scanner at a time.
    */
   find(start: number, end: number): LineHits;
-}
-
-/** Prefer WebAssembly; fall back to regular expressions where it cannot run. */
-export function createMatcher(needles: readonly string[], windowBytes: number): Matcher {
-  const unique = [...new Set(needles)].filter((n) => n.length > 0);
-  return createWasmMatcher(unique, windowBytes) ?? createRegexMatcher(unique, windowBytes);
 }

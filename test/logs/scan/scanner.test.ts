@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createRegexMatcher } from '../../src/logs/matcher-regex.js';
-import { createWasmMatcher } from '../../src/logs/matcher-wasm.js';
-import type { Matcher } from '../../src/logs/matcher.js';
-import { MAX_LINE_BYTES, Scanner, WINDOW_BYTES, type ScanRecord } from '../../src/logs/scan.js';
+import { MAX_LINE_BYTES } from '../../../src/logs/limits.js';
+import { createRegexMatcher } from '../../../src/logs/matcher/regex.js';
+import type { Matcher } from '../../../src/logs/matcher/types.js';
+import { createWasmMatcher } from '../../../src/logs/matcher/wasm.js';
+import { Scanner, WINDOW_BYTES, type ScanRecord } from '../../../src/logs/scan/scanner.js';
 
 const matchers: Record<'wasm' | 'regex', (needles: string[]) => Matcher> = {
   wasm: (needles) => {
@@ -52,6 +53,15 @@ describe.each(['wasm', 'regex'] as const)('Scanner with the %s matcher', (kind) 
     const { records, s } = scan('a\r\nx NEEDLE\r\nlast NEEDLE', ['NEEDLE']);
     expect(records.map((r) => r.lines[0])).toEqual(['x NEEDLE', 'last NEEDLE']);
     expect(s.lines).toBe(3);
+  });
+
+  it('keeps the last line with the collector time it parsed, as a number', () => {
+    const prefixed = scan('2026-04-22T18:13:32.5Z a\n2026-04-22T18:13:33.25Z {"b":1}\n', ['NEEDLE']);
+    expect(prefixed.s.lastLine).toEqual({
+      content: '{"b":1}',
+      prefixTime: Date.parse('2026-04-22T18:13:33.250Z'),
+    });
+    expect(scan('a\nlast one\n\n', ['NEEDLE']).s.lastLine).toEqual({ content: 'last one' });
   });
 
   it('counts and skips invalid UTF-8 and binary lines, even when they hold a needle', () => {
