@@ -130,6 +130,8 @@ describe('WatchApp', () => {
     await tick();
     await vi.waitFor(() => expect(t.planned).toEqual(['voice/call-2b91']));
     await vi.waitFor(() => expect(t.app.lastFrame()).toContain('Apply these changes? [y/N]'));
+    // The question is on screen once rendered; its key handler subscribes just after.
+    await tick();
     t.app.stdin.write('y');
     await tick();
     await vi.waitFor(() => expect(t.applied).toEqual(['voice/call-2b91']));
