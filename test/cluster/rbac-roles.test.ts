@@ -15,7 +15,7 @@ import { GROUPS, type StoryRun } from '../../src/model/kube.js';
 import type { Permission } from '../../src/repair/plan.js';
 import { runCli } from '../support/cli.js';
 import { ControllerSim } from '../support/controller-sim.js';
-import { RUNS } from '../support/kube-clients.js';
+import { isStatus, RUNS } from '../support/kube-clients.js';
 import { kustomizationResources, readManifests, REPO_ROOT, type Manifest } from '../support/manifests.js';
 import { createSeedScenario, requestCancel, SEED_STEPS } from '../support/scenario.js';
 import {
@@ -93,8 +93,16 @@ describe.skipIf(!useCluster())('storyctl RBAC roles with the operator roles (rea
       'ClusterRole/storyctl-repairer',
       'ClusterRole/storyctl-viewer',
     ]);
-    for (const role of [...operatorRoles, ...shipped])
-      await rbac.createClusterRole({ body: role as unknown as V1ClusterRole });
+    // The shipped roles may be there already (deploy-manifests.test.ts applies deploy/serve): replace them.
+    for (const role of [...operatorRoles, ...shipped]) {
+      const body = role as unknown as V1ClusterRole;
+      try {
+        await rbac.createClusterRole({ body });
+      } catch (error) {
+        if (!isStatus(error, 409)) throw error;
+        await rbac.replaceClusterRole({ name: role.metadata.name, body });
+      }
+    }
 
     for (const name of ['editor', 'repairer', 'viewer', 'bare'] as const)
       users[name] = await serviceAccountUser(cluster(), admin, ns, name);

@@ -30,6 +30,16 @@ export async function serviceAccountUser(
   name: string,
 ): Promise<SaUser> {
   await admin.core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } });
+  return existingServiceAccountUser(info, admin, namespace, name);
+}
+
+/** A user for a ServiceAccount that already exists (say one a manifest made). */
+export async function existingServiceAccountUser(
+  info: ClusterInfo,
+  admin: KubeClients,
+  namespace: string,
+  name: string,
+): Promise<SaUser> {
   const request = await admin.core.createNamespacedServiceAccountToken({
     namespace,
     name,
