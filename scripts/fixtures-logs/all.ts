@@ -1,0 +1,7 @@
+// Every generator, in the order their folders are listed in docs/log-sources.md.
+import { agentsJsScenarios } from './agents-js.js';
+import type { Scenario } from './model.js';
+
+export async function allScenarios(): Promise<Scenario[]> {
+  return [...(await agentsJsScenarios())];
+}

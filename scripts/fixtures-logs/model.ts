@@ -1,0 +1,63 @@
+// The shape of one fixture scenario under fixtures/logs/real/ and of its expected.json.
+// A generator returns scenarios in memory; main.ts writes them or compares them with the tree.
+
+/** Format ids used in docs/log-sources.md and in expected.json `formats` (record counts per format). */
+export type FormatId =
+  | 'pino-json'
+  | 'pino-pretty'
+  | 'python-json'
+  | 'python-colored'
+  | 'python-compact'
+  | 'python-rich'
+  | 'zap-json'
+  | 'zap-console'
+  | 'ductor-file'
+  | 'ductor-console'
+  | 'unknown';
+
+export interface ExpectedSubject {
+  kind: 'StoryRun' | 'StepRun' | 'AgentProcess' | 'DuctorChat';
+  name: string;
+  namespace?: string;
+}
+
+export interface ExpectedFinding {
+  ruleId: string;
+  subject?: ExpectedSubject;
+}
+
+export interface Expected {
+  /** The `--now` to lint with (just after the capture ends). */
+  now: string;
+  /** The capture files of the scenario, relative to its folder (lint these, not README/expected.json). */
+  inputs: string[];
+  findings: ExpectedFinding[];
+  notEvaluated: ExpectedFinding[];
+  /** Records per format, as a reader that knows the format should count them (multi-line records once). */
+  formats: Partial<Record<FormatId, number>>;
+  /** Inputs with lines but no record in a known format: a warning naming them (issue 11 item 5). */
+  unrecognisedInputs?: string[];
+  /** Only where it is not the default outcome (exit 3 for an input storyctl cannot read). */
+  exitCode?: number;
+}
+
+export interface ScenarioFile {
+  name: string;
+  data: string | Buffer;
+}
+
+export interface Scenario {
+  /** Folder under fixtures/logs/real: `<system>/<versions>/<format>/<scenario>`. */
+  dir: string;
+  title: string;
+  /** What the capture shows and why the expectation is what it is (markdown paragraphs). */
+  shows: string;
+  /** Upstream files and versions the lines follow (markdown bullet text, one per entry). */
+  upstream: string[];
+  /** How the lines were produced (the generator and anything it controls). */
+  generatedWith: string;
+  files: ScenarioFile[];
+  expected: Expected;
+}
+
+export const ROOT = 'fixtures/logs/real';
