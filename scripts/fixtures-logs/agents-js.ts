@@ -72,10 +72,14 @@ const WORKER_PID = 1;
 const JOB_PID = 23;
 const JOB2_PID = 41;
 
-/** The process whose findings an expected entry names: JS correlates by hostname + pid. */
+/**
+ * The process whose findings an expected entry names: JS correlates by hostname + pid. pino-pretty drops
+ * the hostname (its default `ignore: 'hostname'`), so a dev capture names the process by pid alone.
+ */
+let prettySubjects = false;
 const proc = (pid: number, host = HOST): ExpectedSubject => ({
   kind: 'AgentProcess',
-  name: `${host}/${pid}`,
+  name: prettySubjects ? String(pid) : `${host}/${pid}`,
 });
 
 type Step = (p: PinoSession, v: JsVersion) => void;
@@ -523,7 +527,11 @@ const SCRIPTS: JsScript[] = [
       (p) => p.log(s(361), 'worker', 'root', 'error', 'job shutdown is taking too much time'),
       (p) => p.log(s(376.2), 'job', 'job', 'warn', 'job process orphaned, shutting down.'),
     ],
-    findings: () => [{ ruleId: 'LK301', subject: proc(WORKER_PID) }],
+    // Two processes each log a failure; the supervisor's line carries no job id that would join them.
+    findings: () => [
+      { ruleId: 'LK301', subject: proc(WORKER_PID) },
+      { ruleId: 'LK301', subject: proc(JOB_PID) },
+    ],
   },
   {
     id: 'lk301-slow-ping-clean-exit',
@@ -565,6 +573,7 @@ export async function agentsJsScenarios(): Promise<Scenario[]> {
         const level = script.level?.(pretty, v) ?? (pretty ? 'debug' : 'info');
         // pino-pretty has no date: plain dev output cannot place a window. Its windowed positives are
         // "not evaluated" there; the --timestamps variant dates them (the collector's time).
+        prettySubjects = pretty;
         const findings = script.findings(v, pretty);
         const windowed = pretty
           ? findings.filter(

@@ -656,7 +656,11 @@ const SCRIPTS: PyScript[] = [
         w.sup(s(310.21), 'job', 'INFO', 'killing process');
       }
     },
-    findings: () => [{ ruleId: 'LK301', subject: job() }],
+    // The supervisor's line names the job; `drain timed out` is a worker line (no pid): attributed to the input.
+    findings: (v) => [
+      { ruleId: 'LK301', subject: job() },
+      ...(v.drainTimeoutLine ? [{ ruleId: 'LK301' }] : []),
+    ],
     variants: ['cri'],
   },
   {

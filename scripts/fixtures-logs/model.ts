@@ -1,5 +1,6 @@
 // The shape of one fixture scenario under fixtures/logs/real/ and of its expected.json.
 // A generator returns scenarios in memory; main.ts writes them or compares them with the tree.
+import type { Capture } from './capture.js';
 
 /** Format ids used in docs/log-sources.md and in expected.json `formats` (record counts per format). */
 export type FormatId =
@@ -58,6 +59,8 @@ export interface Scenario {
   generatedWith: string;
   files: ScenarioFile[];
   expected: Expected;
+  /** The records behind the plain capture (in memory only: the mixed captures reuse them). */
+  capture?: Capture;
 }
 
 export const ROOT = 'fixtures/logs/real';

@@ -74,7 +74,7 @@ export function expectedFor(spec: ScenarioSpec, inputs: string[], variant?: Vari
     inputs,
     findings: base.findings,
     notEvaluated: base.notEvaluated,
-    formats: spec.capture.formats(),
+    formats: Object.fromEntries(Object.entries(spec.capture.formats()).filter(([k]) => k !== 'unknown')),
   };
   if (spec.expected.unrecognisedInputs) e.unrecognisedInputs = inputs;
   if (spec.expected.exitCode !== undefined) e.exitCode = spec.expected.exitCode;
@@ -156,6 +156,7 @@ export function variantsOf(spec: ScenarioSpec): Scenario[] {
       { name: 'expected.json', data: `${JSON.stringify(e0, null, 2)}\n` },
     ],
     expected: e0,
+    capture: spec.capture,
   });
   for (const v of spec.variants ?? []) {
     const f = variantFile(spec, v);
