@@ -1,20 +1,10 @@
 // The shape of one fixture scenario under fixtures/logs/real/ and of its expected.json.
 // A generator returns scenarios in memory; main.ts writes them or compares them with the tree.
+import type { FormatId as KnownFormatId } from '../log-sources-data.js';
 import type { Capture } from './capture.js';
 
-/** Format ids used in docs/log-sources.md and in expected.json `formats` (record counts per format). */
-export type FormatId =
-  | 'pino-json'
-  | 'pino-pretty'
-  | 'python-json'
-  | 'python-colored'
-  | 'python-compact'
-  | 'python-rich'
-  | 'zap-json'
-  | 'zap-console'
-  | 'ductor-file'
-  | 'ductor-console'
-  | 'unknown';
+/** Format ids of docs/log-sources.md (scripts/log-sources-data.ts), and `unknown` for the rest. */
+export type FormatId = KnownFormatId | 'unknown';
 
 export interface ExpectedSubject {
   kind: 'StoryRun' | 'StepRun' | 'AgentProcess' | 'DuctorChat';
