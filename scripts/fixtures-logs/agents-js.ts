@@ -534,6 +534,37 @@ const SCRIPTS: JsScript[] = [
     ],
   },
   {
+    id: 'lk301-drain-clean',
+    title: 'A drain that ends cleanly (near miss for LK301)',
+    shows: () =>
+      'SIGTERM while a call runs: the worker drains (debug `draining worker`), rejects a new job (`Worker is draining ' +
+      'and no longer available, rejecting job`), the call ends (`AgentSession closed`) and the worker shuts down ' +
+      '(debug `shutting down worker`, `worker closed due to SIGTERM.`). At info level only the rejection and the close ' +
+      'show. Nothing to report.',
+    upstream: () => [
+      '`agents/src/worker.ts` drain() / close(); `agents/src/cli.ts` SIGTERM handler (1.4.0–1.7.0)',
+    ],
+    steps: [
+      workerAndJob(s(0)),
+      (p) => p.log(s(300), 'worker', 'root', 'debug', 'SIGTERM received in CLI.'),
+      (p) => p.log(s(300.002), 'worker', 'worker', 'debug', 'draining worker'),
+      (p) =>
+        p.logChild(
+          s(312.5),
+          'worker',
+          'worker',
+          { jobId: 'AJ_9sDfG4hJk6Lq', resuming: false, agentName: 'voice-assistant' },
+          'info',
+          'Worker is draining and no longer available, rejecting job',
+        ),
+      forcedClose(s(420.5)),
+      sessionClosed(s(421.7), 'participant_disconnected'),
+      (p) => p.log(s(422.4), 'worker', 'worker', 'debug', 'shutting down worker'),
+      (p) => p.log(s(422.6), 'worker', 'root', 'debug', 'worker closed due to SIGTERM.'),
+    ],
+    findings: () => [],
+  },
+  {
     id: 'lk301-slow-ping-clean-exit',
     title: 'A slow ping and a clean end (near miss for LK301)',
     shows: () =>
