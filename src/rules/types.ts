@@ -52,7 +52,11 @@ export interface FindingDraft {
   evidence: Evidence;
   fix?: string;
   severity?: Severity;
-  /** The first evidence time (or another stable anchor) for the fingerprint. */
+  /**
+   * The first evidence time (or another stable anchor): tells this occurrence from the rule's other
+   * findings on the same subject within one run. Never part of the fingerprint (baselines and
+   * code scanning must match a later capture of the same incident, with new timestamps).
+   */
   anchor?: string;
 }
 
