@@ -76,6 +76,8 @@ export interface ClusterRuleContext {
   stopBudgetSeconds: number;
   /** `--assume-cancel-at`: when a cancel without the observed-at annotation is assumed to have started. */
   assumeCancelAt?: number;
+  /** SR303: how long a deletion may hang on finalizers (config `thresholds.stuckFinalizerAge`; default 5 min). */
+  stuckFinalizerSeconds?: number;
 }
 
 export interface ClusterRule {
@@ -90,6 +92,10 @@ export interface LogRuleContext {
   /** Evaluation time, epoch ms (`--now`, or the clock). Windows use the capture's own end, not this. */
   now: number;
   stopBudgetSeconds: number;
+  /** LK101: how long a forced close may take (config `thresholds.forcedCloseWindow`; default 60 s). */
+  forcedCloseWindowSeconds?: number;
+  /** BR102: how long a StepRun may wait for its cleanup (config `thresholds.stuckCleanupAge`; default 5 min). */
+  stuckCleanupSeconds?: number;
 }
 
 export interface CaptureEnd {
