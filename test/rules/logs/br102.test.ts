@@ -23,7 +23,7 @@ describe('BR102 steprun-cleanup-stuck', () => {
       zap(120, WAIT, { namespace: 'ns', name: 's1' }),
     ];
     const r = runLogRule(br102, lines, { thresholds: { stuckCleanupSeconds: 60 } });
-    expect(ids(r)).toEqual(['BR102']);
+    expect(r.findings.map((f) => f.ruleId)).toEqual(['BR102']);
     expect(r.findings[0]?.evidence).toMatchObject({ limitSeconds: 60, waitedSeconds: 120 });
   });
 
