@@ -121,8 +121,8 @@ export interface BaselineEntry {
   ruleId: string;
   severity: Severity;
   subject?: Subject;
-  /** For log findings: the file (part of the identity). */
-  file?: string;
+  /** Where the first occurrence was seen, to show an absent one (not part of the match). */
+  location?: Location;
   /** How many occurrences carried this fingerprint when it was written. */
   count: number;
   /** The message when it was written, to show what disappeared. */

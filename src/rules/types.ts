@@ -33,6 +33,11 @@ export interface RuleMeta {
   /** Its evidence depends on the resolved cancel window, so on the run's Story and Transports. */
   needsWindow?: boolean;
   repair?: RepairMeta;
+  /**
+   * A Story's `ignore-check.storyctl.bubustack.io/<id>` annotation also covers the runs it owns:
+   * the finding is about a choice the Story makes for them (its cancel window), not about one run.
+   */
+  suppressibleOnStory?: boolean;
   deprecated?: boolean;
 }
 
