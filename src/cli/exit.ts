@@ -15,10 +15,16 @@ export const EXIT = {
 
 export type FailOn = Severity | 'none';
 
+/**
+ * Suppressed findings are not in `findings`, so they never count; with a baseline, only the new
+ * ones do (`unchanged` ones were there when the baseline was written).
+ */
 export function exitCodeForReport(report: Report, failOn: FailOn): number {
   if (failOn !== 'none') {
     const threshold = severityRank(failOn);
-    if (report.findings.some((f) => severityRank(f.severity) >= threshold)) return EXIT.findings;
+    const counts = (f: Report['findings'][number]): boolean =>
+      f.baselineState !== 'unchanged' && severityRank(f.severity) >= threshold;
+    if (report.findings.some(counts)) return EXIT.findings;
   }
   return report.notEvaluated.length > 0 ? EXIT.incomplete : EXIT.ok;
 }

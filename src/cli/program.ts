@@ -10,6 +10,7 @@ import { registerLint } from './commands/lint.js';
 import { registerRules } from './commands/rules.js';
 import { registerWatch } from './commands/watch.js';
 import { registerCompletion } from './commands/completion.js';
+import { registerConfig } from './commands/config.js';
 
 /**
  * Help lists an option's choices itself, unless its description already spells them (`table|json`,
@@ -48,6 +49,7 @@ export function buildProgram(io: CliIO, result: CommandResult): Command {
   registerLint(program, io, result);
   registerRules(program, io, result);
   registerWatch(program, io, result);
+  registerConfig(program, io, result);
   registerCompletion(program, io, result);
   return program;
 }

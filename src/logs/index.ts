@@ -5,7 +5,7 @@ import { DEFAULT_STOP_BUDGET_SECONDS } from '../contract/budget.js';
 import type { LogEvent } from '../model/log-event.js';
 import type { Finding, NotEvaluated, SourceInfo } from '../model/report.js';
 import { startLogRules } from '../rules/engine.js';
-import type { LogRule } from '../rules/types.js';
+import type { LogRule, LogRuleContext } from '../rules/types.js';
 import { parseRecord } from './detect.js';
 import { InputClock, wallClockTime } from './input-clock.js';
 import { expandInputs, inputChunks, type LogInput } from './reader.js';
@@ -18,6 +18,8 @@ export interface LintLogsOptions {
   stdin?: NodeJS.ReadableStream;
   now?: number;
   stopBudgetSeconds: number;
+  /** Rule thresholds beyond the stop budget (the config file's `thresholds`). */
+  thresholds?: Pick<LogRuleContext, 'forcedCloseWindowSeconds' | 'stuckCleanupSeconds'>;
   rules: readonly LogRule[];
   onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
 }
@@ -34,6 +36,7 @@ export async function lintLogs(inputs: string[], options: LintLogsOptions): Prom
   const session = startLogRules(rules, {
     now: options.now ?? Date.now(),
     stopBudgetSeconds: options.stopBudgetSeconds ?? DEFAULT_STOP_BUDGET_SECONDS,
+    ...options.thresholds,
   });
   // One matcher for every input, in turn (a worker builds its own): its memory is set up once.
   const matcher = newMatcher(rules.flatMap((r) => r.needles));

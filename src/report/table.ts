@@ -11,6 +11,7 @@ import {
   type Severity,
 } from '../model/report.js';
 import { evidenceLines } from './evidence.js';
+import { policyCounts } from './policy-counts.js';
 import type { ReporterOptions } from './types.js';
 
 const DEFAULT_WIDTH = 120;
@@ -67,7 +68,10 @@ export function summaryLine(report: Report, c: ChalkInstance): string {
       ? c.green('✔ no findings')
       : paint(c, error ? 'error' : warning ? 'warning' : 'info', `✖ ${plural(total, 'finding')}`);
   const ne = notEvaluated ? `, ${notEvaluated} not evaluated` : '';
-  return `${head} (${parts.join(', ')})${ne}`;
+  const policy = policyCounts(report)
+    .map((p) => `, ${p}`)
+    .join('');
+  return `${head} (${parts.join(', ')})${ne}${policy}`;
 }
 
 export function renderTable(report: Report, options: ReporterOptions): string {

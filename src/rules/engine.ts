@@ -1,7 +1,7 @@
 // Runs rules and stamps their drafts into findings: cluster rules over a model at once, log rules
 // over a stream of events. A rule that throws becomes one internal finding and the other rules
 // still run (STYLE.md: theme-check). Rules are an input: nothing here picks them.
-import { fingerprint } from '../model/fingerprint.js';
+import { fingerprint, occurrenceKey } from '../model/fingerprint.js';
 import type { LogEvent } from '../model/log-event.js';
 import type { Finding, NotEvaluated, Subject } from '../model/report.js';
 import type { World } from '../model/world.js';
@@ -31,7 +31,8 @@ export function stampFinding(meta: RuleMeta, d: FindingDraft): Finding {
     severity: d.severity ?? meta.severity,
     message: d.message,
     evidence: d.evidence,
-    fingerprint: fingerprint(meta.id, d.subject, d.anchor, d.location),
+    fingerprint: fingerprint(meta.id, d.subject, d.location?.file),
+    occurrence: occurrenceKey(meta.id, d.subject, d.anchor, d.location),
   };
   if (d.subject) f.subject = d.subject;
   if (d.location) f.location = d.location;
@@ -52,7 +53,9 @@ export function internalFinding(ruleId: string, error: unknown, subject?: Subjec
     severity: 'error',
     message: `rule ${ruleId} failed: ${message} (a storyctl bug: please report it with this output)`,
     evidence: { rule: ruleId, error: message },
-    fingerprint: fingerprint(INTERNAL_RULE_ID, subject, ruleId),
+    // Which rule crashed is part of the identity: two crashed rules are two findings.
+    fingerprint: fingerprint(`${INTERNAL_RULE_ID}/${ruleId}`, subject),
+    occurrence: occurrenceKey(INTERNAL_RULE_ID, subject, ruleId),
   };
   if (subject) f.subject = subject;
   return f;

@@ -33,6 +33,11 @@ export interface RuleMeta {
   /** Its evidence depends on the resolved cancel window, so on the run's Story and Transports. */
   needsWindow?: boolean;
   repair?: RepairMeta;
+  /**
+   * A Story's `ignore-check.storyctl.bubustack.io/<id>` annotation also covers the runs it owns:
+   * the finding is about a choice the Story makes for them (its cancel window), not about one run.
+   */
+  suppressibleOnStory?: boolean;
   deprecated?: boolean;
 }
 
@@ -52,7 +57,11 @@ export interface FindingDraft {
   evidence: Evidence;
   fix?: string;
   severity?: Severity;
-  /** The first evidence time (or another stable anchor) for the fingerprint. */
+  /**
+   * The first evidence time (or another stable anchor): tells this occurrence from the rule's other
+   * findings on the same subject within one run. Never part of the fingerprint (baselines and
+   * code scanning must match a later capture of the same incident, with new timestamps).
+   */
   anchor?: string;
 }
 
@@ -72,6 +81,8 @@ export interface ClusterRuleContext {
   stopBudgetSeconds: number;
   /** `--assume-cancel-at`: when a cancel without the observed-at annotation is assumed to have started. */
   assumeCancelAt?: number;
+  /** SR303: how long a deletion may hang on finalizers (config `thresholds.stuckFinalizerAge`; default 5 min). */
+  stuckFinalizerSeconds?: number;
 }
 
 export interface ClusterRule {
@@ -86,6 +97,10 @@ export interface LogRuleContext {
   /** Evaluation time, epoch ms (`--now`, or the clock). Windows use the capture's own end, not this. */
   now: number;
   stopBudgetSeconds: number;
+  /** LK101: how long a forced close may take (config `thresholds.forcedCloseWindow`; default 60 s). */
+  forcedCloseWindowSeconds?: number;
+  /** BR102: how long a StepRun may wait for its cleanup (config `thresholds.stuckCleanupAge`; default 5 min). */
+  stuckCleanupSeconds?: number;
 }
 
 export interface CaptureEnd {

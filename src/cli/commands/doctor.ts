@@ -3,7 +3,15 @@
 import { Option, type Command } from 'commander';
 import { StoryctlError } from '../../model/errors.js';
 import type { ObjectSet } from '../../model/kube.js';
-import { buildReport, type Finding, type NotEvaluated, type SourceInfo } from '../../model/report.js';
+import {
+  buildReport,
+  type Finding,
+  type Location,
+  type NotEvaluated,
+  type SourceInfo,
+  type Subject,
+} from '../../model/report.js';
+import { annotationIndex } from '../../model/suppress.js';
 import { buildWorld, type ObjectKind } from '../../model/world.js';
 import { runClusterRules } from '../../rules/engine.js';
 import { clusterRules, logRules } from '../../rules/index.js';
@@ -15,6 +23,8 @@ import { exitCodeForReport } from '../exit.js';
 import { showProgress, type CliIO } from '../io.js';
 import { collect, durationOption, parseNowOption, type CommonFlags } from '../options.js';
 import { createProgress } from '../progress.js';
+import { finishReport } from '../policy.js';
+import { logThresholds, optionSource, resolveSettings, type OptionSource } from '../settings.js';
 
 export interface DoctorFlags extends CommonFlags, ClusterFlags {
   snapshot?: string[];
@@ -46,18 +56,26 @@ export function registerDoctor(program: Command, io: CliIO, result: CommandResul
         "the operator's engram.default-graceful-shutdown-timeout-seconds",
       ),
     );
-  addReportOptions(cmd).action(async (flags: DoctorFlags) => {
-    result.code = await runDoctor(flags, io, result.argv);
+  addReportOptions(cmd).action(async (flags: DoctorFlags, command: Command) => {
+    result.code = await runDoctor(flags, io, result.argv, optionSource(command));
   });
 }
 
-export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly string[]): Promise<number> {
+export async function runDoctor(
+  flags: DoctorFlags,
+  io: CliIO,
+  args: readonly string[],
+  source: OptionSource = () => undefined,
+): Promise<number> {
   const now = flags.now ?? io.now();
+  const settings = resolveSettings(flags, io, args, source);
+  const thresholds = settings.thresholds;
   const withLogs = (flags.logs?.length ?? 0) > 0;
   const rules: Rule[] = selectRules<Rule>(
     flags,
     [...clusterRules, ...(withLogs ? logRules : [])],
     (r) => `${r.meta.id} is a log rule: give doctor the logs with --logs FILE|DIR (or use storyctl lint)`,
+    settings,
   );
   const ruleSet = new Set(rules);
   const progress = createProgress(io, showProgress(io, flags.quiet));
@@ -70,6 +88,7 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
   }
 
   let objects: ObjectSet;
+  let locate: ((subject: Subject) => Location | undefined) | undefined;
   let unavailable: Partial<Record<ObjectKind, string>> = {};
   const sources: SourceInfo[] = [];
   try {
@@ -77,6 +96,7 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
       const { readSnapshots } = await import('../../sources/snapshot/index.js');
       const snap = await readSnapshots(flags.snapshot, { stdin: io.stdin });
       objects = snap.objects;
+      locate = snap.locate;
       sources.push(...snap.sources);
     } else {
       const { loadCluster } = await import('../../sources/cluster/index.js');
@@ -95,17 +115,24 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
   }
 
   const worldOptions: Parameters<typeof buildWorld>[1] = { unavailable };
-  if (flags.operatorGracefulTimeout !== undefined)
-    worldOptions.operatorDefaultSeconds = flags.operatorGracefulTimeout;
+  if (thresholds.operatorGracefulTimeout.from.kind !== 'default')
+    worldOptions.operatorDefaultSeconds = thresholds.operatorGracefulTimeout.value;
   const world = buildWorld(objects, worldOptions);
-  const ctx: Parameters<typeof runClusterRules>[2] = { now, stopBudgetSeconds: flags.stopBudget };
+  const ctx: Parameters<typeof runClusterRules>[2] = {
+    now,
+    stopBudgetSeconds: thresholds.stopBudget.value,
+    stuckFinalizerSeconds: thresholds.stuckFinalizerAge.value,
+  };
   if (flags.assumeCancelAt !== undefined) ctx.assumeCancelAt = flags.assumeCancelAt;
   const engine = runClusterRules(
     clusterRules.filter((r) => ruleSet.has(r)),
     world,
     ctx,
   );
-  const findings: Finding[] = engine.findings;
+  // Snapshot findings point at the object in its file (SARIF and annotations need a file and line).
+  const findings: Finding[] = locate
+    ? engine.findings.map((f) => withObjectLocation(f, locate))
+    : engine.findings;
   const notEvaluated: NotEvaluated[] = engine.notEvaluated;
 
   if (flags.logs && withLogs) {
@@ -113,7 +140,8 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
     const logs = await lintLogs(flags.logs, {
       stdin: io.stdin,
       now,
-      stopBudgetSeconds: flags.stopBudget,
+      stopBudgetSeconds: thresholds.stopBudget.value,
+      thresholds: logThresholds(settings),
       rules: logRules.filter((r) => ruleSet.has(r)),
     });
     findings.push(...logs.findings);
@@ -121,13 +149,19 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
     sources.push(...logs.sources);
   }
 
-  const report = buildReport({ now, sources, findings, notEvaluated, showPii: flags.showPii === true });
+  const built = buildReport({ now, sources, findings, notEvaluated, showPii: flags.showPii === true });
+  const report = await finishReport(built, settings, flags, io, annotationIndex(world));
   await emitReport(
     report,
     flags,
     io,
-    args,
+    settings,
     rules.map((r) => r.meta),
   );
-  return exitCodeForReport(report, flags.failOn);
+  return exitCodeForReport(report, settings.failOn.value);
+}
+
+function withObjectLocation(f: Finding, locate: (subject: Subject) => Location | undefined): Finding {
+  const location = f.location ?? (f.subject ? locate(f.subject) : undefined);
+  return location && !f.location ? { ...f, location } : f;
 }

@@ -37,6 +37,7 @@ export const sr101: ClusterRule = {
       '(see SR102: lower or override the transport drainTimeoutSeconds).',
     docs: 'CONTROLLER.md §5, §6, §7, §9',
     family: 'storyrun',
+    suppressibleOnStory: true,
     needsWindow: true,
     repair: { blocksRepair: true, selectsForFinish: true },
   },

@@ -22,6 +22,7 @@ export const sr103: ClusterRule = {
     fix: 'Shorten the cancel window of the Story (see SR102); nothing to repair on this run.',
     docs: 'CONTROLLER.md §6, §7',
     family: 'storyrun',
+    suppressibleOnStory: true,
     needsWindow: true,
   },
   requires: ['storyRuns'],

@@ -46,7 +46,7 @@ export const sr303: ClusterRule = {
       const finalizers = o.meta.finalizers ?? [];
       if (since === undefined || finalizers.length === 0) continue;
       const age = (ctx.now - since) / 1000;
-      if (age <= STUCK_DELETION_SECONDS) continue;
+      if (age <= (ctx.stuckFinalizerSeconds ?? STUCK_DELETION_SECONDS)) continue;
       const ns = o.meta.namespace ?? 'default';
       const subject: Subject = { kind: o.kind, namespace: ns, name: o.meta.name };
       findings.push({

@@ -18,6 +18,7 @@ export const br101: LogRule = {
     fix: 'Lower the window the cancel resolved (the transport or Story drainTimeoutSeconds) to the stop budget; `storyctl doctor` shows where it comes from (SR102).',
     docs: 'LOG-FORMATS.md section 1; CONTROLLER.md (cancel window)',
     family: 'bobrapet',
+    suppressibleOnStory: true,
   },
   needles: [EXPIRED],
   create(ctx) {

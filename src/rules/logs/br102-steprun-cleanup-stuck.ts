@@ -49,7 +49,8 @@ export const br102: LogRule = {
     family: 'bobrapet',
   },
   needles: [WAITING, DONE],
-  create() {
+  create(ctx) {
+    const limitSeconds = ctx.stuckCleanupSeconds ?? STUCK_DELETION_SECONDS;
     const waits = new Map<string, Wait>();
     const order: Wait[] = [];
     return {
@@ -84,15 +85,10 @@ export const br102: LogRule = {
           if (t === undefined) continue;
           const until = Math.max(w.last, endFor(end, w.first.file) ?? w.last);
           const waited = (until - t) / 1000;
-          if (waited <= STUCK_DELETION_SECONDS) {
+          if (waited <= limitSeconds) {
             notEvaluated.push({
               subject: w.subject,
-              reason: windowReason(
-                'StepRun finalizer wait',
-                STUCK_DELETION_SECONDS,
-                t,
-                endFor(end, w.first.file),
-              ),
+              reason: windowReason('StepRun finalizer wait', limitSeconds, t, endFor(end, w.first.file)),
             });
             continue;
           }
@@ -105,7 +101,7 @@ export const br102: LogRule = {
               lastWaitingAt: iso(w.last),
               waitingLines: w.count,
               waitedSeconds: Math.round(waited),
-              limitSeconds: STUCK_DELETION_SECONDS,
+              limitSeconds,
             },
             anchor: iso(t) as string,
           });

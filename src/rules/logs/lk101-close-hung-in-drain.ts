@@ -22,7 +22,8 @@ import {
   type ProcessRef,
 } from './common.js';
 
-const WINDOW_S = 60;
+/** The SDKs' own close bound (agents-js 1.4.6+, livekit-agents 1.5.15+); the config can change it. */
+export const DEFAULT_FORCED_CLOSE_WINDOW_SECONDS = 60;
 
 interface Open {
   ev: LogEvent;
@@ -55,7 +56,8 @@ export const lk101: LogRule = {
     STT_ERROR_JS,
     STT_RETRY,
   ],
-  create() {
+  create(ctx) {
+    const windowSeconds = ctx.forcedCloseWindowSeconds ?? DEFAULT_FORCED_CLOSE_WINDOW_SECONDS;
     const open = new Map<string, Open[]>();
     const all: Open[] = [];
     return {
@@ -88,24 +90,24 @@ export const lk101: LogRule = {
           const t = o.ev.time;
           if (t === undefined) continue;
           const js = o.ev.family === 'livekit-js';
-          const late = o.closedAt !== undefined && o.closedAt - t > WINDOW_S * 1000;
+          const late = o.closedAt !== undefined && o.closedAt - t > windowSeconds * 1000;
           if (o.closedAt !== undefined && !late) continue;
           const fileEnd = endFor(end, o.ev.file);
-          const captured = fileEnd !== undefined && fileEnd >= t + WINDOW_S * 1000;
+          const captured = fileEnd !== undefined && fileEnd >= t + windowSeconds * 1000;
           const evidenceAfter = o.closeTimeoutAt !== undefined || o.sttAfter > 0;
           if (!js && !late && !evidenceAfter) {
             // Python's `session closed` is debug-only: silence alone proves nothing.
             if (!captured)
               notEvaluated.push({
                 subject: o.proc.subject,
-                reason: windowReason('forced close', WINDOW_S, t, endFor(end, o.ev.file)),
+                reason: windowReason('forced close', windowSeconds, t, endFor(end, o.ev.file)),
               });
             continue;
           }
           if (js && !late && !captured) {
             notEvaluated.push({
               subject: o.proc.subject,
-              reason: windowReason('forced close', WINDOW_S, t, endFor(end, o.ev.file)),
+              reason: windowReason('forced close', windowSeconds, t, endFor(end, o.ev.file)),
             });
             continue;
           }
@@ -113,7 +115,7 @@ export const lk101: LogRule = {
             forcedCloseAt: iso(t),
             closedAt: o.closedAt !== undefined ? iso(o.closedAt) : 'never',
             waitedSeconds: Math.round(((o.closedAt ?? endFor(end, o.ev.file) ?? t) - t) / 1000),
-            windowSeconds: WINDOW_S,
+            windowSeconds,
             sttEventsAfterClose: o.sttAfter,
           };
           if (o.closeTimeoutAt !== undefined) evidence.closeTimeoutAt = iso(o.closeTimeoutAt);

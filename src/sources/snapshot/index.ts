@@ -2,7 +2,7 @@
 // printed, read into the ObjectSet the model is built from.
 import { inputError } from '../../model/errors.js';
 import type { BobrapetObject, ObjectSet } from '../../model/kube.js';
-import type { SourceInfo } from '../../model/report.js';
+import type { Location, SourceInfo, Subject } from '../../model/report.js';
 import { classifyDocuments } from './classify.js';
 import { parseSnapshotText } from './parse.js';
 import { snapshotTexts, type ReadOptions } from './read.js';
@@ -15,6 +15,8 @@ export interface SnapshotResult {
   objects: ObjectSet;
   /** One entry per file read (directories are expanded), in reading order. */
   sources: SourceInfo[];
+  /** Where an object was read: its file and the line of its `metadata.name` (the copy that won). */
+  locate(subject: Subject): Location | undefined;
 }
 
 /**
@@ -27,6 +29,7 @@ export async function readSnapshots(
   options: ReadOptions = {},
 ): Promise<SnapshotResult> {
   const byKey = new Map<string, BobrapetObject>();
+  const where = new Map<string, { file: string; line: () => number }>();
   const sources: SourceInfo[] = [];
   for await (const { name, text, format } of snapshotTexts(paths, options)) {
     const docs = parseSnapshotText(text, name, format);
@@ -34,10 +37,18 @@ export async function readSnapshots(
     // would report a healthy cluster.
     if (docs.length === 0) throw inputError(`${name}: empty snapshot (no YAML or JSON document in it)`, name);
     const { objects, ignored } = classifyDocuments(docs, name);
-    for (const { object } of objects) byKey.set(objectIdentity(object), object);
+    for (const { object, nameLine } of objects) {
+      const id = objectIdentity(object);
+      byKey.set(id, object);
+      where.set(id, { file: name, line: nameLine });
+    }
     sources.push({ type: 'snapshot', name, objects: objects.length, ignoredObjects: ignored });
   }
-  return { objects: toObjectSet(byKey.values()), sources };
+  const locate = (s: Subject): Location | undefined => {
+    const hit = where.get(`${s.kind}/${s.kind === 'Transport' ? '' : (s.namespace ?? 'default')}/${s.name}`);
+    return hit ? { file: hit.file, line: hit.line() } : undefined;
+  };
+  return { objects: toObjectSet(byKey.values()), sources, locate };
 }
 
 function objectIdentity(o: BobrapetObject): string {
