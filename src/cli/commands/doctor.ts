@@ -8,7 +8,7 @@ import { buildWorld, type ObjectKind } from '../../model/world.js';
 import { runClusterRules } from '../../rules/engine.js';
 import { clusterRules, logRules } from '../../rules/index.js';
 import type { Rule } from '../../rules/types.js';
-import { addClusterFlags, loadClusterOptions, type ClusterFlags } from '../cluster-flags.js';
+import { addClusterFlags, loadClusterOptions, startRequestLog, type ClusterFlags } from '../cluster-flags.js';
 import type { CommandResult } from '../command-result.js';
 import { addReportOptions, emitReport, selectRules } from '../common.js';
 import { exitCodeForReport } from '../exit.js';
@@ -61,11 +61,24 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
   );
   const ruleSet = new Set(rules);
   const progress = createProgress(io, showProgress(io, flags.quiet));
-  if (flags.snapshot && (flags.namespace || flags.allNamespaces || flags.context || flags.kubeconfig)) {
+  const connection = [
+    flags.namespace && '--namespace',
+    flags.allNamespaces && '-A',
+    flags.context && '--context',
+    flags.kubeconfig && '--kubeconfig',
+    flags.cluster && '--cluster',
+    flags.user && '--user',
+    flags.server && '--server',
+    flags.token && '--token',
+    flags.insecureSkipTlsVerify && '--insecure-skip-tls-verify',
+    flags.as && '--as',
+    flags.asGroup && '--as-group',
+  ].filter((x): x is string => typeof x === 'string');
+  if (flags.snapshot && connection.length > 0) {
     // A selector still applies to snapshots; cluster connection flags do not.
     throw new StoryctlError(
       'usage',
-      '--snapshot reads captured objects: --namespace, -A, --context and --kubeconfig apply to a live cluster only',
+      `--snapshot reads captured objects: ${connection.join(', ')} apply to a live cluster only`,
     );
   }
 
@@ -80,12 +93,13 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
       sources.push(...snap.sources);
     } else {
       const { loadCluster } = await import('../../sources/cluster/index.js');
+      const stopLog = await startRequestLog(flags, io);
       const live = await loadCluster({
         ...loadClusterOptions(flags, io.env),
         onProgress: (p) => progress.objects(p.kind, p.listed),
         // The --request-timeout budget covers the whole command, Node start-up included.
         deadlineFrom: performance.timeOrigin,
-      });
+      }).finally(stopLog);
       objects = live.objects;
       unavailable = live.unavailable;
       sources.push(live.source);

@@ -9,10 +9,11 @@ import { describePermission, planDocument, type RepairMode, type RunPlan } from 
 import { unwrittenOutcome, unwrittenResult, type RunResult } from '../../repair/result.js';
 import { planSummary, renderPlanDiff, renderResultsTable } from '../../report/plan-diff.js';
 import { makeKubeConfig } from '../../sources/cluster/kubeconfig.js';
-import { kubeConfigOptions, loadClusterOptions } from '../cluster-flags.js';
+import { connectionOptions, loadClusterOptions } from '../cluster-flags.js';
 import { EXIT, exitCodeForRepair, exitInterrupted } from '../exit.js';
 import { confirm } from '../finish/confirm.js';
 import { prepareFinish, type FinishScope } from '../finish/prepare.js';
+import { repairerHint } from '../finish/rbac-hint.js';
 import { waitAll } from '../finish/wait-all.js';
 import { showProgress, useColor, type CliIO } from '../io.js';
 
@@ -40,7 +41,7 @@ function validate(names: string[], flags: FinishFlags): void {
 
 export async function runFinish(names: string[], flags: FinishFlags, io: CliIO): Promise<number> {
   validate(names, flags);
-  const cfg = makeKubeConfig(kubeConfigOptions(flags, io.env));
+  const cfg = makeKubeConfig(connectionOptions(flags, io.env));
   const client = makeRepairClient(cfg, flags.requestTimeout);
   const namespace = flags.namespace ?? cfg.namespace ?? 'default';
   const mode: RepairMode = flags.forceTerminal ? 'force-terminal' : 'request-cancel';
@@ -110,7 +111,11 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
     emit(plans.map((p) => unwrittenResult(p, 'refused', `not written: the user may not ${what}`)));
     throw new StoryctlError(
       'refused',
-      `refused before any write: ${client.user ?? 'this user'} (context ${client.context}) may not ${what}`,
+      // One line for the refusal, then what to apply: each line starts with `storyctl: ` like the first.
+      [
+        `refused before any write: ${client.user ?? 'this user'} (context ${client.context}) may not ${what}`,
+        ...repairerHint(missing, client.user),
+      ].join('\nstoryctl: '),
     );
   }
 

@@ -2,7 +2,7 @@
 // (src/repair/apply.ts), report. Without --force-terminal it only sets the controller's own knob,
 // spec.cancelRequested. The exit code is chosen here from the results (ARCHITECTURE.md exit codes).
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { addClusterFlags, type ClusterFlags } from '../cluster-flags.js';
+import { addClusterFlags, startRequestLog, type ClusterFlags } from '../cluster-flags.js';
 import type { CommandResult } from '../command-result.js';
 import type { CliIO } from '../io.js';
 import { durationOption, stopBudgetOption } from '../options.js';
@@ -83,6 +83,11 @@ export function registerFinish(program: Command, io: CliIO, result: CommandResul
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .action(async (names: string[], flags: FinishFlags) => {
       const { runFinish } = await import('./finish-run.js');
-      result.code = await runFinish(names, flags, io);
+      const stopLog = await startRequestLog(flags, io);
+      try {
+        result.code = await runFinish(names, flags, io);
+      } finally {
+        stopLog();
+      }
     });
 }

@@ -7,7 +7,7 @@ import type { ResolvedKubeConfig } from '../../sources/cluster/kubeconfig.js';
 import { clusterRules } from '../../rules/index.js';
 import type { RunRow } from '../../report/ui/dashboard-state.js';
 import type { PlannedFinish } from '../../report/ui/WatchApp.js';
-import { addClusterFlags, kubeConfigOptions, type ClusterFlags } from '../cluster-flags.js';
+import { addClusterFlags, connectionOptions, startRequestLog, type ClusterFlags } from '../cluster-flags.js';
 import type { CommandResult } from '../command-result.js';
 import { EXIT } from '../exit.js';
 import { useColor, type CliIO } from '../io.js';
@@ -31,7 +31,12 @@ export function registerWatch(program: Command, io: CliIO, result: CommandResult
     .addOption(stopBudgetOption())
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .action(async (flags: WatchFlags) => {
-      result.code = await runWatch(flags, io);
+      const stopLog = await startRequestLog(flags, io);
+      try {
+        result.code = await runWatch(flags, io);
+      } finally {
+        stopLog();
+      }
     });
 }
 
@@ -55,7 +60,7 @@ export async function runWatch(flags: WatchFlags, io: CliIO): Promise<number> {
       import('react'),
       import('../../report/ui/WatchApp.js'),
     ]);
-  const cfg = makeKubeConfig(kubeConfigOptions(flags, io.env));
+  const cfg = makeKubeConfig(connectionOptions(flags, io.env));
   const namespace = flags.allNamespaces ? undefined : (flags.namespace ?? cfg.namespace ?? 'default');
   const scope = `${namespace === undefined ? 'all namespaces' : `namespace ${namespace}`}${flags.selector ? ` · -l ${flags.selector}` : ''}`;
 
@@ -120,14 +125,21 @@ export function planSummary(plan: RunPlan): string {
  * conflicts and reads the run back.
  */
 export async function loadFinisher(cfg: ResolvedKubeConfig, flags: WatchFlags, io: CliIO): Promise<Finisher> {
-  const [{ makeRepairClient }, { prepareFinish }, { describePermission }, { applyRun }, { planDiffLines }] =
-    await Promise.all([
-      import('../../repair/client.js'),
-      import('../finish/prepare.js'),
-      import('../../repair/plan.js'),
-      import('../../repair/apply.js'),
-      import('../../report/plan-diff.js'),
-    ]);
+  const [
+    { makeRepairClient },
+    { prepareFinish },
+    { describePermission },
+    { applyRun },
+    { planDiffLines },
+    { repairerHint },
+  ] = await Promise.all([
+    import('../../repair/client.js'),
+    import('../finish/prepare.js'),
+    import('../../repair/plan.js'),
+    import('../../repair/apply.js'),
+    import('../../report/plan-diff.js'),
+    import('../finish/rbac-hint.js'),
+  ]);
   const client = makeRepairClient(cfg, flags.requestTimeout);
   const closed = (message: string, ok: boolean) => () => Promise.resolve({ ok, message });
   return async (row) => {
@@ -166,7 +178,10 @@ export async function loadFinisher(cfg: ResolvedKubeConfig, flags: WatchFlags, i
       return {
         diff,
         summary,
-        refusal: `refused by RBAC: ${who} may not ${prepared.missing.map(describePermission).join('; ')}. Nothing was written.`,
+        refusal: [
+          `refused by RBAC: ${who} may not ${prepared.missing.map(describePermission).join('; ')}. Nothing was written.`,
+          ...repairerHint(prepared.missing, client.user),
+        ].join('\n'),
         apply: closed('refused', false),
       };
     }

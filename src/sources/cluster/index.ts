@@ -8,7 +8,7 @@ import type { SourceInfo } from '../../model/report.js';
 import type { ObjectKind } from '../../model/world.js';
 import { ApiCaller, defaultPolicy, HttpStatusError, type RetryEvent } from './caller.js';
 import { fetchForeignStories } from './foreign-stories.js';
-import { makeKubeConfig } from './kubeconfig.js';
+import { makeKubeConfig, type KubeConfigOptions } from './kubeconfig.js';
 import { listAll, type ListScope } from './list.js';
 import { RESOURCES, resourceName, type ApiResource } from './resources.js';
 import { belongsTo, stepRunQueries } from './step-batches.js';
@@ -18,9 +18,7 @@ export { ApiCaller, defaultPolicy, HttpStatusError, type CallPolicy, type RetryE
 export { RESOURCES, resourceName, type ApiResource } from './resources.js';
 
 /** The connection fields accept undefined (= their default), so CLI flags pass on as parsed. */
-export interface LoadClusterOptions {
-  kubeconfig?: string | undefined;
-  context?: string | undefined;
+export interface LoadClusterOptions extends KubeConfigOptions {
   /** Default: the context's namespace, else `default`. */
   namespace?: string | undefined;
   allNamespaces?: boolean | undefined;
@@ -34,7 +32,6 @@ export interface LoadClusterOptions {
   onRetry?: (event: RetryEvent) => void;
   /** Page size (default 500); tests use small pages to exercise continue tokens. */
   pageSize?: number;
-  env?: NodeJS.ProcessEnv | undefined;
 }
 
 export type Unavailable = Partial<Record<ObjectKind, string>>;
@@ -52,7 +49,7 @@ export interface ClusterLoad {
 const STEP_QUERY_CONCURRENCY = 4;
 
 export async function loadCluster(options: LoadClusterOptions = {}): Promise<ClusterLoad> {
-  const cfg = makeKubeConfig({ kubeconfig: options.kubeconfig, context: options.context, env: options.env });
+  const cfg = makeKubeConfig(options);
   const namespace = options.allNamespaces ? undefined : (options.namespace ?? cfg.namespace ?? 'default');
   const who = cfg.user ? `context ${cfg.context}, user ${cfg.user}` : `context ${cfg.context}`;
   const caller = new ApiCaller(
