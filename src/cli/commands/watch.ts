@@ -140,9 +140,11 @@ export async function loadFinisher(cfg: ResolvedKubeConfig, flags: WatchFlags, i
     import('../../report/plan-diff.js'),
     import('../finish/rbac-hint.js'),
   ]);
-  const client = makeRepairClient(cfg, flags.requestTimeout);
   const closed = (message: string, ok: boolean) => () => Promise.resolve({ ok, message });
   return async (row) => {
+    // A fresh client per key press: its first-answer budget (--request-timeout) starts now, not
+    // when the dashboard opened (with 5s, every `f` after the first five seconds timed out).
+    const client = makeRepairClient(cfg, flags.requestTimeout);
     const prepared = await prepareFinish(
       client,
       { kind: 'named', namespace: row.namespace, names: [row.name], ifGone: 'skip' },
