@@ -100,7 +100,10 @@ export async function emitReport(
   for (const t of targets) {
     const options = {
       ...base,
-      color: t.file === undefined && t.format === 'table' ? useColor(io, flags.color) : false,
+      color:
+        t.file === undefined && (t.format === 'table' || t.format === 'wide')
+          ? useColor(io, flags.color)
+          : false,
     };
     const text = (await reporters[t.format]())(report, options);
     if (t.file === undefined) io.stdout.write(text);

@@ -6,6 +6,7 @@ import type { ObjectSet } from '../../model/kube.js';
 import { buildReport, type Finding, type NotEvaluated, type SourceInfo } from '../../model/report.js';
 import { buildWorld, type ObjectKind } from '../../model/world.js';
 import { runClusterRules } from '../../rules/engine.js';
+import { withOwningRuns } from '../../rules/evaluate.js';
 import { clusterRules, logRules } from '../../rules/index.js';
 import type { Rule } from '../../rules/types.js';
 import { addClusterFlags, loadClusterOptions, startRequestLog, type ClusterFlags } from '../cluster-flags.js';
@@ -74,8 +75,13 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
     flags.as && '--as',
     flags.asGroup && '--as-group',
   ].filter((x): x is string => typeof x === 'string');
+  if (flags.snapshot && flags.selector)
+    // The selector is the API server's to apply; silently ignoring it would misstate the scope.
+    throw new StoryctlError(
+      'usage',
+      '-l selects StoryRuns on the API server, and --snapshot reads what was captured: capture with `kubectl get storyruns,stepruns,stories,transports -l SELECTOR -o yaml` instead',
+    );
   if (flags.snapshot && connection.length > 0) {
-    // A selector still applies to snapshots; cluster connection flags do not.
     throw new StoryctlError(
       'usage',
       `--snapshot reads captured objects: ${connection.join(', ')} apply to a live cluster only`,
@@ -119,7 +125,7 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
     world,
     ctx,
   );
-  const findings: Finding[] = engine.findings;
+  const findings: Finding[] = withOwningRuns(world, engine.findings);
   const notEvaluated: NotEvaluated[] = engine.notEvaluated;
 
   if (flags.logs && withLogs) {

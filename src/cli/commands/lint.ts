@@ -28,7 +28,8 @@ export async function runLint(
   io: CliIO,
   args: readonly string[],
 ): Promise<number> {
-  if (inputs.length === 0) {
+  const implicitStdin = inputs.length === 0;
+  if (implicitStdin) {
     if (io.stdin.isTTY) throw new StoryctlError('usage', 'lint needs log files, directories or - for stdin');
     inputs = ['-'];
   }
@@ -52,6 +53,12 @@ export async function runLint(
   } finally {
     progress.done();
   }
+  // No arguments and nothing piped in (CI, `< /dev/null`): nothing was linted, which is not a pass.
+  if (implicitStdin && logs.sources.every((s) => (s.lines ?? 0) === 0))
+    throw new StoryctlError(
+      'usage',
+      'lint read nothing: no inputs were given and standard input was empty; give log files, directories, globs or - for stdin',
+    );
   const report = buildReport({
     now,
     sources: logs.sources,

@@ -4,9 +4,10 @@
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { StoryctlError } from '../../model/errors.js';
 import type { ObjectSet, StepRun, Story, StoryRun, Transport } from '../../model/kube.js';
-import type { SourceInfo } from '../../model/report.js';
+import type { SourceInfo, SourceScope } from '../../model/report.js';
 import type { ObjectKind } from '../../model/world.js';
 import { ApiCaller, defaultPolicy, HttpStatusError, type RetryEvent } from './caller.js';
+import { listableNamespaces, namespaceAdvice } from './access.js';
 import { fetchForeignStories } from './foreign-stories.js';
 import { makeKubeConfig, type KubeConfigOptions } from './kubeconfig.js';
 import { listAll, type ListScope } from './list.js';
@@ -161,6 +162,14 @@ export async function loadCluster(options: LoadClusterOptions = {}): Promise<Clu
     );
   }
 
+  if (namespace === undefined && unavailable.storyRuns !== undefined) {
+    // A forbidden -A: say where the user may look instead.
+    const listable = await listableNamespaces(cfg.kc, caller, RESOURCES.storyRuns);
+    const advice = namespaceAdvice(RESOURCES.storyRuns, listable, cfg.namespace);
+    unavailable.storyRuns += advice;
+    if (unavailable.stepRuns !== undefined) unavailable.stepRuns += advice;
+  }
+
   const [pair, stories, transports] = settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [
     [StoryRun[], StepRun[]],
     Story[],
@@ -170,10 +179,23 @@ export async function loadCluster(options: LoadClusterOptions = {}): Promise<Clu
     stories.push(...(await fetchForeignStories(caller, api, pair[0], stories)));
   const objects: ObjectSet = { storyRuns: pair[0], stepRuns: pair[1], stories, transports };
   const count = objects.storyRuns.length + objects.stepRuns.length + stories.length + transports.length;
+  const scope: SourceScope = {
+    context: cfg.context,
+    namespaces: namespace === undefined ? 'all' : [namespace],
+    counts: {
+      storyRuns: objects.storyRuns.length,
+      stepRuns: objects.stepRuns.length,
+      stories: stories.length,
+      transports: transports.length,
+    },
+  };
+  if (runScope.labelSelector !== undefined) scope.selector = runScope.labelSelector;
+  const unreadable = (Object.keys(RESOURCES) as ObjectKind[]).filter((k) => unavailable[k] !== undefined);
+  if (unreadable.length > 0) scope.unreadable = unreadable;
   return {
     objects,
     unavailable,
-    source: { type: 'cluster', name: `${cfg.context} (${cfg.server})`, objects: count },
+    source: { type: 'cluster', name: `${cfg.context} (${cfg.server})`, objects: count, scope },
     context: cfg.context,
     namespace,
     user: cfg.user,

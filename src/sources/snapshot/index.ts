@@ -2,7 +2,7 @@
 // printed, read into the ObjectSet the model is built from.
 import { inputError } from '../../model/errors.js';
 import type { BobrapetObject, ObjectSet } from '../../model/kube.js';
-import type { SourceInfo } from '../../model/report.js';
+import type { ScopeCounts, SourceInfo, SourceScope } from '../../model/report.js';
 import { classifyDocuments } from './classify.js';
 import { parseSnapshotText } from './parse.js';
 import { snapshotTexts, type ReadOptions } from './read.js';
@@ -35,9 +35,29 @@ export async function readSnapshots(
     if (docs.length === 0) throw inputError(`${name}: empty snapshot (no YAML or JSON document in it)`, name);
     const { objects, ignored } = classifyDocuments(docs, name);
     for (const { object } of objects) byKey.set(objectIdentity(object), object);
-    sources.push({ type: 'snapshot', name, objects: objects.length, ignoredObjects: ignored });
+    sources.push({
+      type: 'snapshot',
+      name,
+      objects: objects.length,
+      ignoredObjects: ignored,
+      scope: snapshotScope(objects.map((o) => o.object)),
+    });
   }
   return { objects: toObjectSet(byKey.values()), sources };
+}
+
+/** What one file holds: the namespaces its objects are in and how many of each kind. */
+function snapshotScope(objects: readonly BobrapetObject[]): SourceScope {
+  const counts: ScopeCounts = { storyRuns: 0, stepRuns: 0, stories: 0, transports: 0 };
+  const namespaces = new Set<string>();
+  for (const o of objects) {
+    if (o.kind === 'StoryRun') counts.storyRuns++;
+    else if (o.kind === 'StepRun') counts.stepRuns++;
+    else if (o.kind === 'Story') counts.stories++;
+    else counts.transports++;
+    if (o.kind !== 'Transport') namespaces.add(o.metadata.namespace ?? 'default');
+  }
+  return { namespaces: [...namespaces].sort(), counts };
 }
 
 function objectIdentity(o: BobrapetObject): string {
