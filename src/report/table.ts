@@ -181,15 +181,18 @@ function shortScope(sources: readonly SourceInfo[]): string {
   return parts.join(' + ') || 'nothing';
 }
 
-export function summaryLine(report: Report, c: ChalkInstance): string {
+/** `✖ 7 findings (4 errors, 3 warnings, 0 info) in namespace voice`, wrapped to `width`. */
+export function summaryLines(report: Report, c: ChalkInstance, width: number): string[] {
   const { error, warning, info, notEvaluated } = report.summary;
   const total = error + warning + info;
   const counts = `${plural(error, 'error')}, ${plural(warning, 'warning')}, ${info} info`;
   const ne = notEvaluated ? `, ${notEvaluated} not evaluated` : '';
   const scope = shortScope(report.sources);
-  if (total === 0) return `${c.green('✔ no findings')} in ${scope}${ne}`;
-  const head = paint(c, error ? 'error' : warning ? 'warning' : 'info', `✖ ${plural(total, 'finding')}`);
-  return `${head} (${counts}) in ${scope}${ne}`;
+  const head = total === 0 ? '✔ no findings' : `✖ ${plural(total, 'finding')}`;
+  const lines = wrap(`${head}${total === 0 ? '' : ` (${counts})`} in ${scope}${ne}`, width, '', '  ');
+  const painted =
+    total === 0 ? c.green(head) : paint(c, error ? 'error' : warning ? 'warning' : 'info', head);
+  return lines.map((l, i) => (i === 0 ? `${painted}${l.slice(head.length)}` : l));
 }
 
 /** The command to run next: the batch repair when runs need it, else where to read on. */
@@ -252,7 +255,7 @@ export function renderTable(report: Report, options: ReporterOptions): string {
     );
   }
   out.push(c.dim(`evaluated at ${humanTime(report.now.replace(/\.\d+Z$/, 'Z'))}`));
-  out.push(summaryLine(report, c));
+  out.push(...summaryLines(report, c, width));
   const next = nextStep(report, metas);
   if (next) out.push(`next: ${next}`);
   return `${out.join('\n')}\n`;

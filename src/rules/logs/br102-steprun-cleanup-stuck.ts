@@ -107,6 +107,8 @@ export const br102: LogRule = {
               waitedSeconds: Math.round(waited),
               limitSeconds: STUCK_DELETION_SECONDS,
             },
+            // What the StepRun owns and waits for: the objects to look at first.
+            fix: `kubectl get all${w.subject.namespace ? ` -n ${w.subject.namespace}` : ''} -l bubustack.io/steprun=${w.subject.name}`,
             anchor: iso(t) as string,
           });
         }
