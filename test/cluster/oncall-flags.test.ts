@@ -353,3 +353,85 @@ describe.skipIf(!useCluster())("kubectl's connection flags (real apiserver, toke
     expect(bad.stderr).toContain('expected a duration');
   });
 });
+
+describe.skipIf(!useCluster())('honest scope on a live cluster (real apiserver)', () => {
+  const ns = useNamespace('oncall-scope');
+
+  beforeAll(async () => {
+    if (!useCluster()) return;
+    await createSeedScenario(clients('admin'), ns, 'call-1', T0);
+    // A namespace-scoped reader: the test users' read role, bound in this namespace only.
+    await bind(ns, 'ns-reader', ['storyctl-test-readonly'], { kind: 'User', name: 'ns-reader' });
+    await bind(ns, 'ns-lister', ['storyctl-test-readonly'], { kind: 'User', name: 'ns-lister' });
+    const rbac = clients('admin').kc.makeApiClient(RbacAuthorizationV1Api);
+    await rbac.createClusterRole({
+      body: {
+        metadata: { name: 'oncall-list-namespaces' },
+        rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['list'] }],
+      },
+    });
+    await rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name: 'oncall-list-namespaces' },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'oncall-list-namespaces',
+        },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'ns-lister' }],
+      },
+    });
+  });
+
+  it('doctor -n no-such-ns says that no StoryRuns were found in no-such-ns, and exits 0', async () => {
+    const r = await runBin(['doctor', '-n', 'no-such-ns', '--kubeconfig', admin()]);
+    expect(r.code).toBe(0);
+    const text = r.stdout.replace(/\n\s+/g, ' ');
+    expect(text).toContain('No StoryRuns found in no-such-ns namespace.');
+    expect(text).toContain(
+      `scope: context storyctl-test-admin (${cluster().server}) · namespace no-such-ns · 0 StoryRuns · 0 StepRuns · 0 Stories ·`,
+    );
+    expect(text).toMatch(/✔ no findings in namespace no-such-ns\n/);
+    const json = await runBin(['doctor', '-n', 'no-such-ns', '--kubeconfig', admin(), '-o', 'json']);
+    expect(report(json.stdout).sources[0]?.scope).toMatchObject({
+      context: 'storyctl-test-admin',
+      namespaces: ['no-such-ns'],
+      counts: { storyRuns: 0, stepRuns: 0, stories: 0 },
+    });
+  });
+
+  it('puts the scope of a live namespace in the report: context, namespace and counts', async () => {
+    const r = await runBin(['doctor', '-n', ns, '--kubeconfig', admin(), '-o', 'json', '-l', 'app=none']);
+    expect(report(r.stdout).sources[0]?.scope).toEqual({
+      context: 'storyctl-test-admin',
+      namespaces: [ns],
+      selector: 'app=none',
+      counts: expect.objectContaining({ storyRuns: 0, stepRuns: 0, stories: 1 }),
+    });
+    const table = await runBin(['doctor', '-n', ns, '--kubeconfig', admin(), '-l', 'app=none']);
+    expect(table.stdout).toContain(`No StoryRuns matching -l app=none found in ${ns} namespace.`);
+  });
+
+  it('a forbidden -A says where the user may read, or suggests -n', async () => {
+    const as = (user: string) => ['doctor', '-A', '-o', 'json', '--kubeconfig', admin(), '--as', user];
+    const canRead = async (user: string): Promise<boolean> => {
+      const r = await runBin(['doctor', '-n', ns, '-o', 'json', '--kubeconfig', admin(), '--as', user]);
+      return !r.stdout.includes('cannot list storyruns');
+    };
+    await eventually(async () => (await canRead('ns-reader')) && (await canRead('ns-lister')));
+    const lister = await runBin(as('ns-lister'));
+    expect(lister.code).toBe(3);
+    expect(report(lister.stdout).notEvaluated.map((n) => n.reason)).toContain(
+      `cannot list storyruns.runs.bubustack.io in all namespaces; you may list storyruns in namespace ${ns}: use -n ${ns}`,
+    );
+    const reader = await runBin(as('ns-reader'));
+    expect(reader.code).toBe(3);
+    expect(report(reader.stdout).notEvaluated.map((n) => n.reason)).toContain(
+      "cannot list storyruns.runs.bubustack.io in all namespaces; use -n NAMESPACE (your context's namespace is default)",
+    );
+    const text = await runBin(['doctor', '-A', '--kubeconfig', admin(), '--as', 'ns-reader']);
+    // Not "No StoryRuns found": they could not be read.
+    expect(text.stdout).not.toContain('No StoryRuns found');
+    expect(text.stdout.replace(/\n\s+/g, ' ')).toContain('StoryRuns not readable');
+  });
+});
