@@ -55,11 +55,18 @@ export function parseVerbosity(value: string): number {
   return Number(text);
 }
 
+/** Where to look (-n, -A, -l) and how to connect. */
 export function addClusterFlags(cmd: Command, notes: ClusterFlagNotes = {}): Command {
-  return cmd
+  cmd
     .addOption(namespaceOption())
     .addOption(new Option('-A, --all-namespaces', notes.allNamespaces ?? 'every namespace'))
-    .addOption(new Option('-l, --selector <selector>', notes.selector ?? 'label selector for StoryRuns'))
+    .addOption(new Option('-l, --selector <selector>', notes.selector ?? 'label selector for StoryRuns'));
+  return addConnectionFlags(cmd, notes);
+}
+
+/** kubectl's connection flags: which kubeconfig, context, cluster, user, credentials, timeout, -v. */
+export function addConnectionFlags(cmd: Command, notes: ClusterFlagNotes = {}): Command {
+  return cmd
     .addOption(contextOption())
     .addOption(kubeconfigOption())
     .addOption(new Option('--cluster <name>', "the kubeconfig cluster to use (default: the context's)"))

@@ -99,7 +99,7 @@ describe('bin/kubectl-storyctl', () => {
     it('completes through kubectl (kubectl_complete-storyctl, kubectl >= 1.26)', () => {
       const r = run('kubectl', ['__complete', 'storyctl', 'doctor', '-o', ''], { PATH });
       expect(r.code).toBe(0);
-      expect(r.stdout).toBe('table\njson\nsarif\ngithub\njunit\nmarkdown\n:4\n');
+      expect(r.stdout).toBe('table\nwide\njson\nyaml\nname\nsarif\ngithub\njunit\nmarkdown\n:4\n');
       expect(run('kubectl', ['__complete', 'storyctl', 'expl'], { PATH }).stdout).toMatch(/^explain\t/);
     });
   });

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RbacAuthorizationV1Api, type V1PolicyRule } from '@kubernetes/client-node';
+import { AppsV1Api, RbacAuthorizationV1Api, type V1PolicyRule } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoryRun } from '../../src/model/kube.js';
 import type { Report } from '../../src/model/report.js';
@@ -433,5 +433,70 @@ describe.skipIf(!useCluster())('honest scope on a live cluster (real apiserver)'
     // Not "No StoryRuns found": they could not be read.
     expect(text.stdout).not.toContain('No StoryRuns found');
     expect(text.stdout.replace(/\n\s+/g, ' ')).toContain('StoryRuns not readable');
+  });
+});
+
+describe.skipIf(!useCluster())('storyctl version (real apiserver)', () => {
+  beforeAll(async () => {
+    if (!useCluster()) return;
+    const k = clients('admin');
+    await k.core.createNamespace({ body: { metadata: { name: 'bobrapet-system' } } }).catch(() => undefined);
+    // The operator as `make build-installer IMG=ghcr.io/bubustack/bobrapet:v0.1.12` installs it.
+    await k.kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
+      namespace: 'bobrapet-system',
+      body: {
+        metadata: {
+          name: 'bobrapet-controller-manager',
+          labels: {
+            'control-plane': 'controller-manager',
+            'app.kubernetes.io/name': 'bobrapet',
+            'app.kubernetes.io/managed-by': 'kustomize',
+          },
+        },
+        spec: {
+          selector: { matchLabels: { 'control-plane': 'controller-manager' } },
+          template: {
+            metadata: { labels: { 'control-plane': 'controller-manager' } },
+            spec: { containers: [{ name: 'manager', image: 'ghcr.io/bubustack/bobrapet:v0.1.12' }] },
+          },
+        },
+      },
+    });
+  });
+
+  it('prints the client version, the CRDs served versions and the operator image release', async () => {
+    const r = await runBin(['version', '--kubeconfig', admin()]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^Client Version: storyctl \d+\.\d+\.\d+/);
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^Server: ${cluster().server.replace(/[.]/g, '\\.')} \\(context storyctl-test-admin\\), Kubernetes v1\\.20`,
+      ),
+    );
+    expect(lines).toContain('  storyruns.runs.bubustack.io: served v1alpha1 (storage v1alpha1)');
+    expect(lines).toContain('  transports.transport.bubustack.io: served v1alpha1 (storage v1alpha1)');
+    expect(lines.at(-1)).toBe(
+      'Bobrapet operator: bobrapet-system/bobrapet-controller-manager, image ghcr.io/bubustack/bobrapet:v0.1.12 (release v0.1.12)',
+    );
+  });
+
+  it('says what a reader may not see, and --client contacts no server', async () => {
+    const r = await runBin(['version', '--kubeconfig', cluster().kubeconfigs.readonly, '-o', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as {
+      cluster: { crds: { state: string }[]; operator: { state: string; reason: string } };
+    };
+    expect(doc.cluster.crds.every((c) => c.state === 'forbidden')).toBe(true);
+    expect(doc.cluster.operator).toEqual({
+      state: 'forbidden',
+      reason: 'not readable (may not get deployment bobrapet-system/bobrapet-controller-manager)',
+    });
+    const client = await runBin(['version', '--client', '--server', 'https://127.0.0.1:1'], {
+      env: { HOME: '/nonexistent' },
+    });
+    expect(client.code).toBe(0);
+    expect(client.stdout).toMatch(/^Client Version: storyctl \S+\n$/);
   });
 });

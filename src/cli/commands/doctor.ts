@@ -11,6 +11,7 @@ import { clusterRules, logRules } from '../../rules/index.js';
 import type { Rule } from '../../rules/types.js';
 import { addClusterFlags, loadClusterOptions, startRequestLog, type ClusterFlags } from '../cluster-flags.js';
 import type { CommandResult } from '../command-result.js';
+import { withExamples } from '../examples.js';
 import { addReportOptions, emitReport, selectRules } from '../common.js';
 import { exitCodeForReport } from '../exit.js';
 import { showProgress, type CliIO } from '../io.js';
@@ -47,6 +48,18 @@ export function registerDoctor(program: Command, io: CliIO, result: CommandResul
         "the operator's engram.default-graceful-shutdown-timeout-seconds",
       ),
     );
+  withExamples(cmd, [
+    ['every StoryRun of one namespace, worst first', 'storyctl doctor -n voice-prod'],
+    ['every namespace, as JSON for a script', 'storyctl doctor -A -o json'],
+    [
+      'captured objects and logs instead of a live cluster',
+      'storyctl doctor --snapshot incident.yaml --logs logs/ --now 2026-04-22T18:16:00Z',
+    ],
+    [
+      'the same check as another user (impersonation), with request logging',
+      'storyctl doctor -n voice-prod --as oncall@example.com -v 6',
+    ],
+  ]);
   addReportOptions(cmd).action(async (flags: DoctorFlags) => {
     result.code = await runDoctor(flags, io, result.argv);
   });

@@ -4,6 +4,7 @@ import { StoryctlError } from '../../model/errors.js';
 import { buildReport } from '../../model/report.js';
 import { logRules } from '../../rules/index.js';
 import type { CommandResult } from '../command-result.js';
+import { withExamples } from '../examples.js';
 import { addReportOptions, emitReport, selectRules } from '../common.js';
 import { exitCodeForReport } from '../exit.js';
 import { showProgress, type CliIO } from '../io.js';
@@ -17,6 +18,14 @@ export function registerLint(program: Command, io: CliIO, result: CommandResult)
       'find hung voice-session closes, orphaned STT sockets, leaked rooms and stranded work in captured logs',
     )
     .argument('[inputs...]', 'log files, directories, globs, or - for stdin (gzip is detected)');
+  withExamples(cmd, [
+    ['a directory of captured logs', 'storyctl lint logs/'],
+    ['straight from the cluster', 'kubectl logs deploy/voice-agent --timestamps | storyctl lint -'],
+    [
+      'for CI: SARIF to a file, the table on stdout',
+      'storyctl lint logs/ -o table -o sarif --output-file storyctl.sarif',
+    ],
+  ]);
   addReportOptions(cmd).action(async (inputs: string[], flags: CommonFlags) => {
     result.code = await runLint(inputs, flags, io, result.argv);
   });

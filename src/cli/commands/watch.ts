@@ -9,6 +9,7 @@ import type { RunRow } from '../../report/ui/dashboard-state.js';
 import type { PlannedFinish } from '../../report/ui/WatchApp.js';
 import { addClusterFlags, connectionOptions, startRequestLog, type ClusterFlags } from '../cluster-flags.js';
 import type { CommandResult } from '../command-result.js';
+import { withExamples } from '../examples.js';
 import { EXIT } from '../exit.js';
 import { useColor, type CliIO } from '../io.js';
 import { stopBudgetOption } from '../options.js';
@@ -29,15 +30,19 @@ export function registerWatch(program: Command, io: CliIO, result: CommandResult
       'give up on a silent API server after this long, then reconnect; e.g. 5s or 1m (0: no timeout)',
   })
     .addOption(stopBudgetOption())
-    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
-    .action(async (flags: WatchFlags) => {
-      const stopLog = await startRequestLog(flags, io);
-      try {
-        result.code = await runWatch(flags, io);
-      } finally {
-        stopLog();
-      }
-    });
+    .option('--no-color', 'no colours (NO_COLOR is honoured too)');
+  withExamples(cmd, [
+    ['the runs of one namespace, live', 'storyctl watch -n voice-prod'],
+    ['every namespace, only the voice agent runs', 'storyctl watch -A -l app=voice-agent'],
+  ]);
+  cmd.action(async (flags: WatchFlags) => {
+    const stopLog = await startRequestLog(flags, io);
+    try {
+      result.code = await runWatch(flags, io);
+    } finally {
+      stopLog();
+    }
+  });
 }
 
 export function refusesWithoutTerminal(io: CliIO): boolean {
@@ -127,7 +132,7 @@ export function planSummary(plan: RunPlan): string {
 export async function loadFinisher(cfg: ResolvedKubeConfig, flags: WatchFlags, io: CliIO): Promise<Finisher> {
   const [
     { makeRepairClient },
-    { prepareFinish },
+    { prepareFinish, isUncanceledLive },
     { describePermission },
     { applyRun },
     { planDiffLines },
@@ -164,7 +169,15 @@ export async function loadFinisher(cfg: ResolvedKubeConfig, flags: WatchFlags, i
         refusal: `StoryRun ${row.key} no longer exists`,
         apply: closed('gone', false),
       };
-    const diff = planDiffLines(first);
+    const target = prepared.targets[0];
+    const diff = [
+      ...(target && isUncanceledLive(target)
+        ? [
+            '! nobody asked this run to stop (no spec.cancelRequested) and doctor does not find it stalled: the controller may still be working on it',
+          ]
+        : []),
+      ...planDiffLines(first),
+    ];
     const summary = planSummary(first);
     if (first.action === 'refused')
       return { diff, summary, refusal: `refused: ${first.reason ?? ''}`, apply: closed('refused', false) };
