@@ -4,7 +4,6 @@ import {
   isPastStopBudget,
   REQUEUE_SLACK_SECONDS,
 } from '../../contract/budget.js';
-import { describeWindowSource } from '../../contract/cancel-window.js';
 import { formatGoDuration } from '../../contract/duration.js';
 import { isTerminal } from '../../contract/phases.js';
 import { ANNOTATIONS } from '../../model/kube.js';
@@ -17,6 +16,7 @@ import {
   stepRunSummary,
   unknownRunPhase,
   windowEvidence,
+  windowPhrase,
 } from './common.js';
 
 export const sr101: ClusterRule = {
@@ -94,7 +94,7 @@ export const sr101: ClusterRule = {
         subject: runSubject(v),
         message:
           `cancel requested ${elapsedText} ago but the run is still ${v.phase || 'without a phase'}${waiting} ` +
-          `(stop budget ${formatGoDuration(ctx.stopBudgetSeconds)}; the controller waits ${formatGoDuration(v.window.seconds)} from ${describeWindowSource(v.window.source)})`,
+          `(stop budget ${formatGoDuration(ctx.stopBudgetSeconds)}; the controller waits ${windowPhrase(v)})`,
         evidence,
         fix: finishCommand(v.namespace, v.name),
         anchor: cancelObservedAt,

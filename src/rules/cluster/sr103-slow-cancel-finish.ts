@@ -5,7 +5,7 @@ import { formatGoDuration } from '../../contract/duration.js';
 import { parseTime } from '../../contract/time.js';
 import { ANNOTATIONS } from '../../model/kube.js';
 import type { ClusterRule, FindingDraft, NotEvaluatedDraft } from '../types.js';
-import { durationEvidence, runSubject, windowEvidence } from './common.js';
+import { durationEvidence, runSubject, windowEvidence, windowPhrase } from './common.js';
 
 export const sr103: ClusterRule = {
   kind: 'cluster',
@@ -51,7 +51,9 @@ export const sr103: ClusterRule = {
         message:
           `canceled run took ${waitText} to finish after its cancel (stop budget ${formatGoDuration(ctx.stopBudgetSeconds)})` +
           (matchesWindow
-            ? `: it waited out its ${formatGoDuration(v.window.seconds)} cancel window from ${describeWindowSource(v.window.source)}`
+            ? v.windowConfidence.kind === 'known'
+              ? `: it waited out its ${formatGoDuration(v.window.seconds)} cancel window from ${describeWindowSource(v.window.source)}`
+              : `: it waited out its cancel window, ${windowPhrase(v)}`
             : ''),
         evidence: {
           cancelObservedAt: annotation,
