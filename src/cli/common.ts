@@ -23,7 +23,9 @@ import { useColor, type CliIO } from './io.js';
 import { VERSION } from './version.js';
 import { appendFile } from 'node:fs/promises';
 
-export const README_URL = 'https://github.com/bubustack/storyctl/blob/main/README.md';
+import { README_URL } from './links.js';
+
+export { README_URL };
 
 export function addReportOptions(cmd: Command): Command {
   return cmd

@@ -50,7 +50,7 @@ export function internalFinding(ruleId: string, error: unknown, subject?: Subjec
   const f: Finding = {
     ruleId: INTERNAL_RULE_ID,
     severity: 'error',
-    message: `rule ${ruleId} failed: ${message} (a storyctl bug: please report it with this output)`,
+    message: `rule ${ruleId} failed: ${message} (a storyctl bug: please report it with this output at https://github.com/bubustack/storyctl/issues)`,
     evidence: { rule: ruleId, error: message },
     fingerprint: fingerprint(INTERNAL_RULE_ID, subject, ruleId),
   };

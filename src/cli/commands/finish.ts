@@ -47,7 +47,7 @@ export function registerFinish(program: Command, io: CliIO, result: CommandResul
   const cmd = program
     .command('finish')
     .description(
-      'stop StoryRuns: ask the controller (spec.cancelRequested), or with --force-terminal write the terminal state yourself (CONTROLLER.md §9)',
+      'stop StoryRuns: ask the controller (spec.cancelRequested), or with --force-terminal write the terminal state yourself (README: storyctl finish)',
     )
     .argument('[name...]', 'StoryRun names');
   addClusterFlags(cmd, {

@@ -6,6 +6,7 @@ import type { CommandResult } from '../command-result.js';
 import { withExamples } from '../examples.js';
 import { useColor, type CliIO } from '../io.js';
 import { EXIT } from '../exit.js';
+import { DOCS_BASE_URL } from '../links.js';
 
 export function registerRules(program: Command, io: CliIO, result: CommandResult): void {
   const rules = program
@@ -55,7 +56,7 @@ export function registerRules(program: Command, io: CliIO, result: CommandResult
         'Fix:',
         indent(m.fix),
         '',
-        `Facts: ${m.docs}`,
+        `Docs: ${m.docs} (${DOCS_BASE_URL}/${m.docs})`,
       ];
       io.stdout.write(`${lines.join('\n')}\n`);
       result.code = EXIT.ok;

@@ -14,6 +14,8 @@ const boom: ClusterRule = {
     rationale: 'r',
     fix: 'f',
     docs: 'd',
+    evidence: 'e',
+    upstream: [],
     family: 'storyrun',
   },
   requires: [],
