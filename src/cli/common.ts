@@ -24,7 +24,9 @@ import { useColor, type CliIO } from './io.js';
 import { VERSION } from './version.js';
 import { appendFile } from 'node:fs/promises';
 
-export const README_URL = 'https://github.com/bubustack/storyctl/blob/main/README.md';
+import { README_URL } from './links.js';
+
+export { README_URL };
 
 export function addReportOptions(cmd: Command): Command {
   return cmd
@@ -118,7 +120,10 @@ export async function emitReport(
   for (const t of targets) {
     const options = {
       ...base,
-      color: t.file === undefined && t.format === 'table' ? useColor(io, flags.color) : false,
+      color:
+        t.file === undefined && (t.format === 'table' || t.format === 'wide')
+          ? useColor(io, flags.color)
+          : false,
     };
     const text = (await reporters[t.format]())(report, options);
     if (t.file === undefined) io.stdout.write(text);

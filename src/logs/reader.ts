@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { inputError } from '../model/errors.js';
+import { inputError, StoryctlError } from '../model/errors.js';
 
 /** A file named by the inputs or found under them. */
 export interface FileInput {
@@ -64,10 +64,16 @@ export async function expandInputs(inputs: readonly string[]): Promise<LogInput[
       } catch (error) {
         throw inputError(`cannot read directory ${input}: ${reason(error)}`, input);
       }
+      let files = 0;
       for (const e of entries) {
         const s = await stat(e).catch(() => undefined);
-        if (s?.isFile() && !/(^|\/)README(\.md)?$/i.test(e)) await add(e, s.size);
+        if (s?.isFile() && !/(^|\/)README(\.md)?$/i.test(e)) {
+          await add(e, s.size);
+          files++;
+        }
       }
+      // Like a glob that matches nothing: reading no file must not pass as "no findings".
+      if (files === 0) throw new StoryctlError('usage', `no log files in directory ${input}`);
     } else {
       await add(input, st.size);
     }

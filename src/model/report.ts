@@ -31,6 +31,8 @@ export interface Finding {
   severity: Severity;
   message: string;
   subject?: Subject;
+  /** For a StepRun's finding: the StoryRun it belongs to, so reports show it under that run. */
+  run?: Subject;
   location?: Location;
   evidence: Evidence;
   fix?: string;
@@ -77,9 +79,35 @@ export interface NotEvaluated {
 
 export type SourceType = 'cluster' | 'snapshot' | 'log';
 
+/** Objects read per kind (the kinds doctor reads). */
+export interface ScopeCounts {
+  storyRuns: number;
+  stepRuns: number;
+  stories: number;
+  transports: number;
+}
+
+/**
+ * What a cluster or snapshot source looked at, so that "no findings" is never read without it:
+ * which context, which namespaces, which selector, and how many objects of each kind.
+ */
+export interface SourceScope {
+  /** The kubeconfig context (cluster sources). */
+  context?: string;
+  /** `all` for every namespace; else the namespaces looked at (a snapshot: those its objects are in). */
+  namespaces: 'all' | string[];
+  /** `-l`: the StoryRuns' label selector (their StepRuns follow them). */
+  selector?: string;
+  counts: ScopeCounts;
+  /** Kinds that could not be read (forbidden): their count is not a count. */
+  unreadable?: (keyof ScopeCounts)[];
+}
+
 export interface SourceInfo {
   type: SourceType;
   name: string;
+  /** Cluster and snapshot sources: what was looked at (added in storyctl/v1 without a version change). */
+  scope?: SourceScope;
   lines?: number;
   skippedLines?: number;
   /** Objects read, for cluster and snapshot sources. */

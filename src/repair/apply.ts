@@ -8,7 +8,7 @@ import type { StepRun, StoryRun } from '../model/kube.js';
 import { StoryctlError } from '../model/errors.js';
 import { HttpStatusError } from '../sources/cluster/index.js';
 import { readRun } from '../sources/cluster/run-reads.js';
-import { RUNS_API, type RepairClient } from './client.js';
+import { FIELD_MANAGER, RUNS_API, type RepairClient } from './client.js';
 import { describePermission, type Permission, type Resume, type RunPlan } from './plan.js';
 import type { Outcome, RunResult, WriteRecord } from './result.js';
 import { blockingFindings, findingsForRun } from './verify.js';
@@ -52,6 +52,7 @@ export async function missingPermissions(
     const review = await client.caller.call(`check ${describePermission(p)}`, (options) =>
       client.authz.createSelfSubjectAccessReview(
         {
+          fieldManager: FIELD_MANAGER,
           body: {
             apiVersion: 'authorization.k8s.io/v1',
             kind: 'SelfSubjectAccessReview',
@@ -200,7 +201,15 @@ async function execute(
       await guard(() =>
         client.caller.call(`patch storyrun ${namespace}/${name}`, (o) =>
           client.custom.patchNamespacedCustomObject(
-            { ...RUNS_API, plural: 'storyruns', namespace, name, body, ...dryRun },
+            {
+              ...RUNS_API,
+              plural: 'storyruns',
+              namespace,
+              name,
+              body,
+              fieldManager: FIELD_MANAGER,
+              ...dryRun,
+            },
             mergePatch(o),
           ),
         ),
@@ -214,7 +223,15 @@ async function execute(
       await guard(() =>
         client.caller.call(`patch storyrun ${namespace}/${name} status`, (o) =>
           client.custom.patchNamespacedCustomObjectStatus(
-            { ...RUNS_API, plural: 'storyruns', namespace, name, body, ...dryRun },
+            {
+              ...RUNS_API,
+              plural: 'storyruns',
+              namespace,
+              name,
+              body,
+              fieldManager: FIELD_MANAGER,
+              ...dryRun,
+            },
             mergePatch(o),
           ),
         ),
@@ -228,7 +245,15 @@ async function execute(
       await guard(() =>
         client.caller.call(`annotate storyrun ${namespace}/${name}`, (o) =>
           client.custom.patchNamespacedCustomObject(
-            { ...RUNS_API, plural: 'storyruns', namespace, name, body, ...dryRun },
+            {
+              ...RUNS_API,
+              plural: 'storyruns',
+              namespace,
+              name,
+              body,
+              fieldManager: FIELD_MANAGER,
+              ...dryRun,
+            },
             mergePatch(o),
           ),
         ),

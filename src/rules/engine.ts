@@ -51,7 +51,7 @@ export function internalFinding(ruleId: string, error: unknown, subject?: Subjec
   const f: Finding = {
     ruleId: INTERNAL_RULE_ID,
     severity: 'error',
-    message: `rule ${ruleId} failed: ${message} (a storyctl bug: please report it with this output)`,
+    message: `rule ${ruleId} failed: ${message} (a storyctl bug: please report it with this output at https://github.com/bubustack/storyctl/issues)`,
     evidence: { rule: ruleId, error: message },
     // Which rule crashed is part of the identity: two crashed rules are two findings.
     fingerprint: fingerprint(`${INTERNAL_RULE_ID}/${ruleId}`, subject),
@@ -88,6 +88,14 @@ export function runClusterRules(
   return result;
 }
 
+/**
+ * A log finding without a fix of its own gets its rule's: a log names no object to run a command
+ * on, so what to do is said in words (the rules that can name a command set it themselves).
+ */
+function withRuleFix(meta: RuleMeta, out: RuleOutput): RuleOutput {
+  return { ...out, findings: out.findings.map((d) => (d.fix ? d : { ...d, fix: meta.fix })) };
+}
+
 /** Log rules over one capture: feed every event in input order, then finish once. */
 export interface LogRuleSession {
   feed(ev: LogEvent): void;
@@ -120,7 +128,7 @@ export function startLogRules(rules: readonly LogRule[], ctx: LogRuleContext): L
       for (const a of active) {
         if (!a.run) continue;
         try {
-          collect(a.rule.meta, a.run.finish(end), result);
+          collect(a.rule.meta, withRuleFix(a.rule.meta, a.run.finish(end)), result);
         } catch (error) {
           result.findings.push(internalFinding(a.rule.meta.id, error));
         }

@@ -81,7 +81,17 @@ describe.skipIf(!useCluster())('storyctl doctor on a live cluster', () => {
     const rep = report(r.stdout);
     expect(rep.findings).toEqual([]);
     expect(rep.sources).toEqual([
-      { type: 'cluster', name: `storyctl-test-admin (${cluster().server})`, objects: 3 },
+      {
+        type: 'cluster',
+        name: `storyctl-test-admin (${cluster().server})`,
+        objects: 3,
+        // What was looked at (issue 13).
+        scope: {
+          context: 'storyctl-test-admin',
+          namespaces: [cleanNs],
+          counts: { storyRuns: 1, stepRuns: 0, stories: 1, transports: 1 },
+        },
+      },
     ]);
   });
 

@@ -286,9 +286,13 @@ describe.skipIf(!useCluster())('applier safety (real apiserver)', () => {
       { now: NOW },
     );
     expect(out.code).toBe(4);
-    expect(out.stderr).toBe(
-      `storyctl: refused before any write: nobody (context storyctl-test-nobody) may not delete stepruns.runs.bubustack.io in namespace ${ns}\n`,
-    );
+    // The refusal, then storyctl's repair role to apply and the binding (issue 13).
+    expect(out.stderr.split('\n')).toEqual([
+      `storyctl: refused before any write: nobody (context storyctl-test-nobody) may not delete stepruns.runs.bubustack.io in namespace ${ns}`,
+      "storyctl: storyctl's repair role grants exactly what finish writes: kubectl apply -f deploy/rbac/storyctl-repairer.yaml (in the storyctl repository; or -f https://raw.githubusercontent.com/bubustack/storyctl/main/deploy/rbac/storyctl-repairer.yaml)",
+      `storyctl: then bind it: kubectl create rolebinding storyctl-repairer --clusterrole=storyctl-repairer --user=nobody -n ${ns}`,
+      '',
+    ]);
     expect((await getRun(k, ns, 'rbac')).metadata.resourceVersion).toBe(rv);
   });
 });

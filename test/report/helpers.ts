@@ -38,6 +38,8 @@ function meta(id: string, name: string, severity: Severity, summary: string, doc
     rationale: `${summary}; left alone it keeps resources or state wrong.`,
     fix: `Follow the ${id} repair in the README.`,
     docs,
+    evidence: 'what the finding shows',
+    upstream: [],
     family: familyOf(id),
   };
 }

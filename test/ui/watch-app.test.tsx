@@ -9,6 +9,11 @@ import { NOW, objects, sceneRun } from './world-fixture.js';
 
 const tick = (ms = 30): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Wait until `ready` holds (at most 2 s): a loaded machine may take longer than one tick. */
+async function until(ready: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !ready(); i++) await tick(20);
+}
+
 function setup(over: Partial<WatchAppProps> = {}) {
   let emit: (e: ObjectEvent | ConnectionEvent) => void = () => undefined;
   let unsubscribed = false;
@@ -127,18 +132,17 @@ describe('WatchApp', () => {
       expect(t.app.lastFrame()).toContain('StoryRun voice/call-2b91 · story voice-agent · phase Finished'),
     );
     t.app.stdin.write('f');
+    await until(() => (t.app.lastFrame() ?? '').includes('[y/N]'));
     await tick();
     await vi.waitFor(() => expect(t.planned).toEqual(['voice/call-2b91']));
     await vi.waitFor(() => expect(t.app.lastFrame()).toContain('Apply these changes? [y/N]'));
     // The question is on screen once rendered; its key handler subscribes just after.
     await tick();
     t.app.stdin.write('y');
-    await tick();
-    await vi.waitFor(() => expect(t.applied).toEqual(['voice/call-2b91']));
-    await vi.waitFor(() =>
-      expect(t.app.lastFrame()).toContain(
-        'refused: cannot patch storyruns/status in namespace voice (403 Forbidden)',
-      ),
+    await until(() => (t.app.lastFrame() ?? '').includes('refused:'));
+    expect(t.applied).toEqual(['voice/call-2b91']);
+    expect(t.app.lastFrame()).toContain(
+      'refused: cannot patch storyruns/status in namespace voice (403 Forbidden)',
     );
     t.app.stdin.write(' ');
     await tick();

@@ -3,6 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { withExamples } from '../examples.js';
 import { starterConfig } from '../../config/init.js';
 import { loadConfig } from '../../config/load.js';
 import { CONFIG_FILE_NAME } from '../../config/types.js';
@@ -17,6 +18,11 @@ import { optionSource, resolveSettings } from '../settings.js';
 
 export function registerConfig(program: Command, io: CliIO, result: CommandResult): void {
   const config = program.command('config').description('show or start the .storyctl.yaml settings file');
+  withExamples(config, [
+    ['what storyctl will use here, and where each value comes from', 'storyctl config view'],
+    ['start a commented .storyctl.yaml in this directory', 'storyctl config init'],
+    ['check a config file before committing it', 'storyctl config view --config ci/.storyctl.yaml'],
+  ]);
 
   const view = config
     .command('view')

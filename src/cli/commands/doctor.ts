@@ -14,10 +14,12 @@ import {
 import { annotationIndex } from '../../model/suppress.js';
 import { buildWorld, type ObjectKind } from '../../model/world.js';
 import { runClusterRules } from '../../rules/engine.js';
+import { withOwningRuns } from '../../rules/evaluate.js';
 import { clusterRules, logRules } from '../../rules/index.js';
 import type { Rule } from '../../rules/types.js';
-import { addClusterFlags, loadClusterOptions, type ClusterFlags } from '../cluster-flags.js';
+import { addClusterFlags, loadClusterOptions, startRequestLog, type ClusterFlags } from '../cluster-flags.js';
 import type { CommandResult } from '../command-result.js';
+import { withExamples } from '../examples.js';
 import { addReportOptions, emitReport, selectRules } from '../common.js';
 import { exitCodeForReport } from '../exit.js';
 import { showProgress, type CliIO } from '../io.js';
@@ -56,6 +58,18 @@ export function registerDoctor(program: Command, io: CliIO, result: CommandResul
         "the operator's engram.default-graceful-shutdown-timeout-seconds",
       ),
     );
+  withExamples(cmd, [
+    ['every StoryRun of one namespace, worst first', 'storyctl doctor -n voice-prod'],
+    ['every namespace, as JSON for a script', 'storyctl doctor -A -o json'],
+    [
+      'captured objects and logs instead of a live cluster',
+      'storyctl doctor --snapshot incident.yaml --logs logs/ --now 2026-04-22T18:16:00Z',
+    ],
+    [
+      'the same check as another user (impersonation), with request logging',
+      'storyctl doctor -n voice-prod --as oncall@example.com -v 6',
+    ],
+  ]);
   addReportOptions(cmd).action(async (flags: DoctorFlags, command: Command) => {
     result.code = await runDoctor(flags, io, result.argv, optionSource(command));
   });
@@ -79,11 +93,29 @@ export async function runDoctor(
   );
   const ruleSet = new Set(rules);
   const progress = createProgress(io, showProgress(io, flags.quiet));
-  if (flags.snapshot && (flags.namespace || flags.allNamespaces || flags.context || flags.kubeconfig)) {
-    // A selector still applies to snapshots; cluster connection flags do not.
+  const connection = [
+    flags.namespace && '--namespace',
+    flags.allNamespaces && '-A',
+    flags.context && '--context',
+    flags.kubeconfig && '--kubeconfig',
+    flags.cluster && '--cluster',
+    flags.user && '--user',
+    flags.server && '--server',
+    flags.token && '--token',
+    flags.insecureSkipTlsVerify && '--insecure-skip-tls-verify',
+    flags.as && '--as',
+    flags.asGroup && '--as-group',
+  ].filter((x): x is string => typeof x === 'string');
+  if (flags.snapshot && flags.selector)
+    // The selector is the API server's to apply; silently ignoring it would misstate the scope.
     throw new StoryctlError(
       'usage',
-      '--snapshot reads captured objects: --namespace, -A, --context and --kubeconfig apply to a live cluster only',
+      '-l selects StoryRuns on the API server, and --snapshot reads what was captured: capture with `kubectl get storyruns,stepruns,stories,transports -l SELECTOR -o yaml` instead',
+    );
+  if (flags.snapshot && connection.length > 0) {
+    throw new StoryctlError(
+      'usage',
+      `--snapshot reads captured objects: ${connection.join(', ')} apply to a live cluster only`,
     );
   }
 
@@ -100,12 +132,13 @@ export async function runDoctor(
       sources.push(...snap.sources);
     } else {
       const { loadCluster } = await import('../../sources/cluster/index.js');
+      const stopLog = await startRequestLog(flags, io);
       const live = await loadCluster({
         ...loadClusterOptions(flags, io.env),
         onProgress: (p) => progress.objects(p.kind, p.listed),
         // The --request-timeout budget covers the whole command, Node start-up included.
         deadlineFrom: performance.timeOrigin,
-      });
+      }).finally(stopLog);
       objects = live.objects;
       unavailable = live.unavailable;
       sources.push(live.source);
@@ -130,9 +163,8 @@ export async function runDoctor(
     ctx,
   );
   // Snapshot findings point at the object in its file (SARIF and annotations need a file and line).
-  const findings: Finding[] = locate
-    ? engine.findings.map((f) => withObjectLocation(f, locate))
-    : engine.findings;
+  const owned = withOwningRuns(world, engine.findings);
+  const findings: Finding[] = locate ? owned.map((f) => withObjectLocation(f, locate)) : owned;
   const notEvaluated: NotEvaluated[] = engine.notEvaluated;
 
   if (flags.logs && withLogs) {

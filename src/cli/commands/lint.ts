@@ -4,6 +4,7 @@ import { StoryctlError } from '../../model/errors.js';
 import { buildReport } from '../../model/report.js';
 import { logRules } from '../../rules/index.js';
 import type { CommandResult } from '../command-result.js';
+import { withExamples } from '../examples.js';
 import { addReportOptions, emitReport, selectRules } from '../common.js';
 import { exitCodeForReport } from '../exit.js';
 import { showProgress, type CliIO } from '../io.js';
@@ -19,6 +20,14 @@ export function registerLint(program: Command, io: CliIO, result: CommandResult)
       'find hung voice-session closes, orphaned STT sockets, leaked rooms and stranded work in captured logs',
     )
     .argument('[inputs...]', 'log files, directories, globs, or - for stdin (gzip is detected)');
+  withExamples(cmd, [
+    ['a directory of captured logs', 'storyctl lint logs/'],
+    ['straight from the cluster', 'kubectl logs deploy/voice-agent --timestamps | storyctl lint -'],
+    [
+      'for CI: SARIF to a file, the table on stdout',
+      'storyctl lint logs/ -o table -o sarif --output-file storyctl.sarif',
+    ],
+  ]);
   addReportOptions(cmd).action(async (inputs: string[], flags: CommonFlags, command: Command) => {
     result.code = await runLint(inputs, flags, io, result.argv, optionSource(command));
   });
@@ -31,7 +40,8 @@ export async function runLint(
   args: readonly string[],
   source: OptionSource = () => undefined,
 ): Promise<number> {
-  if (inputs.length === 0) {
+  const implicitStdin = inputs.length === 0;
+  if (implicitStdin) {
     if (io.stdin.isTTY) throw new StoryctlError('usage', 'lint needs log files, directories or - for stdin');
     inputs = ['-'];
   }
@@ -58,6 +68,12 @@ export async function runLint(
   } finally {
     progress.done();
   }
+  // No arguments and nothing piped in (CI, `< /dev/null`): nothing was linted, which is not a pass.
+  if (implicitStdin && logs.sources.every((s) => (s.lines ?? 0) === 0))
+    throw new StoryctlError(
+      'usage',
+      'lint read nothing: no inputs were given and standard input was empty; give log files, directories, globs or - for stdin',
+    );
   const built = buildReport({
     now,
     sources: logs.sources,

@@ -68,6 +68,8 @@ export interface CancelInfo {
   budgetSeconds: number;
   windowSeconds: number;
   windowSource: string;
+  /** `assumed` (the operator default) or `unknown` (Stories/Transports unreadable): never shown as plain. */
+  windowConfidence: 'known' | 'assumed' | 'unknown';
   /** Past the stop budget plus the controller's requeue slack (SR101's threshold). */
   overBudget: boolean;
 }
@@ -93,6 +95,8 @@ export interface Evaluation {
   world: World;
   rows: RunRow[];
   findings: Finding[];
+  /** Findings on no run's row (an orphaned StepRun, a Story with no live run): shown on their own. */
+  unattached: Finding[];
   notEvaluated: NotEvaluated[];
   counts: Record<Severity, number>;
 }
@@ -141,10 +145,15 @@ export function evaluate(objects: Objects, options: EvaluateOptions): Evaluation
   const rows = world.runs.map((v) => toRow(v, byRun.get(v.key) ?? [], options));
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of result.findings) counts[f.severity] += 1;
+  const attached = new Set([...byRun.values()].flat());
+  const unattached = result.findings
+    .filter((f) => !attached.has(f))
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId));
   return {
     world,
     rows: sortRows(rows),
     findings: result.findings,
+    unattached,
     notEvaluated: result.notEvaluated,
     counts,
   };
@@ -176,6 +185,7 @@ function toRow(v: RunView, findings: Finding[], options: EvaluateOptions): RunRo
       budgetSeconds: options.stopBudgetSeconds,
       windowSeconds: v.window.seconds,
       windowSource: describeWindowSource(v.window.source),
+      windowConfidence: v.windowConfidence.kind,
       overBudget: elapsed !== undefined && isPastStopBudget(elapsed, options.stopBudgetSeconds),
     };
   }

@@ -45,7 +45,18 @@ export const br102: LogRule = {
     rationale:
       'Deleting a realtime StepRun waits until its runtime (Deployment, Service, agent pods) is gone; a runtime that never disappears keeps the StepRun, and its StoryRun, in deletion forever.',
     fix: 'Find the runtime objects owned by the StepRun (kubectl get all -l bubustack.io/steprun=<name>) and what blocks their deletion (their own finalizers, a stuck pod); `storyctl doctor` reports the finalizer (SR303).',
-    docs: 'LOG-FORMATS.md section 1 (StepRun controller); CONTROLLER.md (finalizers)',
+    docs: 'docs/rules/BR102.md',
+    evidence:
+      'the StepRun, the first and last `Waiting for realtime runtime resources to be deleted before removing finalizer` lines, how many, and how long it waited.',
+    upstream: [
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/steprun_controller.go',
+        version: 'v0.1.6–v0.1.12',
+        behaviour:
+          'the deletion pass logs the wait (L1040) until the owned resources are gone, then removes the finalizer',
+      },
+    ],
     family: 'bobrapet',
   },
   needles: [WAITING, DONE],
@@ -103,6 +114,8 @@ export const br102: LogRule = {
               waitedSeconds: Math.round(waited),
               limitSeconds,
             },
+            // What the StepRun owns and waits for: the objects to look at first.
+            fix: `kubectl get all${w.subject.namespace ? ` -n ${w.subject.namespace}` : ''} -l bubustack.io/steprun=${w.subject.name}`,
             anchor: iso(t) as string,
           });
         }

@@ -43,7 +43,30 @@ export const lk101: LogRule = {
     rationale:
       'When the participant leaves, the agent closes its session; the close drains the activity first. A close that never logs `AgentSession closed` leaves the job, its STT socket and its room alive, and the process never takes new work.',
     fix: 'Upgrade @livekit/agents (1.4.6+) or livekit-agents (1.5.15+) for the 60 s close bound, and make tools and speech tasks cancellable so the drain can finish.',
-    docs: 'LOG-FORMATS.md section 4 (forced close, close done, drain finished)',
+    docs: 'docs/rules/LK101.md',
+    evidence:
+      'when the forced close was logged and when (or whether) the close finished; how long the capture ran after it; STT events after the close; the job id.',
+    upstream: [
+      {
+        repo: 'livekit/agents-js',
+        file: 'agents/src/voice/room_io/room_io.ts',
+        version: '1.4.0–1.7.0',
+        behaviour: '`closing agent session due to participant disconnect` starts the forced close',
+      },
+      {
+        repo: 'livekit/agents-js',
+        file: 'agents/src/voice/agent_session.ts',
+        version: '1.4.0–1.7.0',
+        behaviour: '`AgentSession closed` ends it',
+      },
+      {
+        repo: 'livekit/agents',
+        file: 'livekit-agents/livekit/agents/voice/agent_session.py',
+        version: '1.3.1–1.6.10',
+        behaviour:
+          'Python logs `session closed` at debug only; `process exiting` (ipc/supervised_proc.py) ends the job',
+      },
+    ],
     family: 'livekit',
   },
   needles: [

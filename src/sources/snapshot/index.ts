@@ -2,7 +2,7 @@
 // printed, read into the ObjectSet the model is built from.
 import { inputError } from '../../model/errors.js';
 import type { BobrapetObject, ObjectSet } from '../../model/kube.js';
-import type { Location, SourceInfo, Subject } from '../../model/report.js';
+import type { Location, ScopeCounts, SourceInfo, SourceScope, Subject } from '../../model/report.js';
 import { classifyDocuments } from './classify.js';
 import { parseSnapshotText } from './parse.js';
 import { snapshotTexts, type ReadOptions } from './read.js';
@@ -42,13 +42,33 @@ export async function readSnapshots(
       byKey.set(id, object);
       where.set(id, { file: name, line: nameLine });
     }
-    sources.push({ type: 'snapshot', name, objects: objects.length, ignoredObjects: ignored });
+    sources.push({
+      type: 'snapshot',
+      name,
+      objects: objects.length,
+      ignoredObjects: ignored,
+      scope: snapshotScope(objects.map((o) => o.object)),
+    });
   }
   const locate = (s: Subject): Location | undefined => {
     const hit = where.get(`${s.kind}/${s.kind === 'Transport' ? '' : (s.namespace ?? 'default')}/${s.name}`);
     return hit ? { file: hit.file, line: hit.line() } : undefined;
   };
   return { objects: toObjectSet(byKey.values()), sources, locate };
+}
+
+/** What one file holds: the namespaces its objects are in and how many of each kind. */
+function snapshotScope(objects: readonly BobrapetObject[]): SourceScope {
+  const counts: ScopeCounts = { storyRuns: 0, stepRuns: 0, stories: 0, transports: 0 };
+  const namespaces = new Set<string>();
+  for (const o of objects) {
+    if (o.kind === 'StoryRun') counts.storyRuns++;
+    else if (o.kind === 'StepRun') counts.stepRuns++;
+    else if (o.kind === 'Story') counts.stories++;
+    else counts.transports++;
+    if (o.kind !== 'Transport') namespaces.add(o.metadata.namespace ?? 'default');
+  }
+  return { namespaces: [...namespaces].sort(), counts };
 }
 
 function objectIdentity(o: BobrapetObject): string {
