@@ -8,6 +8,7 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerFinish } from './commands/finish.js';
 import { registerLint } from './commands/lint.js';
 import { registerRules } from './commands/rules.js';
+import { registerServe } from './commands/serve.js';
 import { registerWatch } from './commands/watch.js';
 import { registerCompletion } from './commands/completion.js';
 
@@ -48,6 +49,7 @@ export function buildProgram(io: CliIO, result: CommandResult): Command {
   registerLint(program, io, result);
   registerRules(program, io, result);
   registerWatch(program, io, result);
+  registerServe(program, io, result);
   registerCompletion(program, io, result);
   return program;
 }
