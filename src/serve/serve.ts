@@ -195,13 +195,15 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
   let pending: ReturnType<typeof setTimeout> | undefined;
   let wake: ReturnType<typeof setTimeout> | undefined;
   let lastDurationMs = 0;
+  let lastEnd = 0;
   let current = new Map<string, Finding>();
   let firstEvaluation = true;
 
   function request(delayMs?: number): void {
     if (stopped || pending) return;
-    // A big store takes a while to evaluate: never spend more than a third of the time on it.
-    const delay = delayMs ?? Math.max(o.debounceMs, 2 * lastDurationMs);
+    // Changes are gathered for debounceMs; and one evaluation's end is kept at least its own duration
+    // from the next start, so a stream of changes on a big store costs at most half a core.
+    const delay = delayMs ?? Math.max(o.debounceMs, lastEnd + lastDurationMs - performance.now());
     pending = setTimeout(() => {
       pending = undefined;
       evaluateNow();
@@ -222,7 +224,8 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
       unavailable,
       selected: o.selector !== undefined,
     });
-    lastDurationMs = performance.now() - t0;
+    lastEnd = performance.now();
+    lastDurationMs = lastEnd - t0;
     metrics.evaluated(ev.world, ev.findings, started, lastDurationMs);
     for (const k of KINDS) metrics.held(k, store.count(k));
 

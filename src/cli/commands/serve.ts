@@ -114,13 +114,13 @@ export function registerServe(program: Command, io: CliIO, result: CommandResult
     .addOption(
       durationOption(
         '--evaluation-interval <duration>',
-        're-run the rules this often even without a change',
-      ).default(30, '30s'),
+        're-run the rules this often even without a change (SR101 and SR303 move with the clock)',
+      ).default(60, '1m'),
     )
     .addOption(new Option('--no-events', 'write no Kubernetes Events'))
     .addOption(
       durationOption('--event-series-interval <duration>', 'update a persisting finding’s Event this often')
-        .default(300, '5m')
+        .default(1800, '30m')
         .hideHelp(),
     )
     .addOption(
