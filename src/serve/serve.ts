@@ -23,7 +23,7 @@ import { leaseElection, soleLeader, type Leadership } from './lease.js';
 import type { Logger } from './log.js';
 import { ServeMetrics } from './metrics.js';
 import { candidatesOf, RepairSchedule } from './repair-schedule.js';
-import { KINDS, ObjectStore } from './store.js';
+import { KINDS, ObjectStore, withoutManagedFields } from './store.js';
 
 export interface AutoFinishSettings {
   rules: ReadonlySet<string>;
@@ -326,6 +326,8 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
       namespace: o.namespace,
       selector: o.selector,
       timeoutSeconds: o.requestTimeoutSeconds,
+      // Dropped as each page arrives, not after a list of 20 000 has been gathered (peak memory).
+      transform: withoutManagedFields,
       ...(o.backoff ? { minBackoffMs: o.backoff.minMs, maxBackoffMs: o.backoff.maxMs } : {}),
     },
     onWatch,

@@ -120,10 +120,15 @@ function keyOf(kind: ObjectKind, o: Named): string {
   return kind === 'transports' ? o.metadata.name : objectKey(o.metadata.namespace, o.metadata.name);
 }
 
-function slim(o: Named): AnyObject {
+/** The object without metadata.managedFields (in place): no rule reads it. */
+export function withoutManagedFields<T extends Named>(o: T): T {
   const meta = o.metadata as { managedFields?: unknown };
   if (meta.managedFields !== undefined) delete meta.managedFields;
-  return o as AnyObject;
+  return o;
+}
+
+function slim(o: Named): AnyObject {
+  return withoutManagedFields(o) as AnyObject;
 }
 
 function cancelStop(prev: StoryRun | undefined, next: StoryRun, now: number): CancelStop | undefined {

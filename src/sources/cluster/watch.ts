@@ -45,6 +45,12 @@ export interface WatchOptions {
    * dashboard, or a test of the 410 path). A version the server no longer has leads to a relist.
    */
   resumeFrom?: Partial<Record<ObjectKind, string>>;
+  /**
+   * Applied to every object as it arrives, listed or watched, before it is kept or emitted: a
+   * long-running caller drops what it never reads (metadata.managedFields) before a list of
+   * thousands accumulates.
+   */
+  transform?: (object: KubeObject) => KubeObject;
   /** Backoff bounds for reconnects (ms); tests shorten them. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
@@ -122,7 +128,8 @@ export function watchCluster(options: WatchOptions, emit: (event: WatchEvent) =>
       })) as { items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } };
       // Every page of one paged list is served from the first page's snapshot.
       if (!resourceVersion) resourceVersion = page.metadata?.resourceVersion ?? '';
-      items.push(...(page.items ?? []).filter((o) => typeof o?.metadata?.name === 'string'));
+      const keep = (page.items ?? []).filter((o) => typeof o?.metadata?.name === 'string');
+      items.push(...(options.transform ? keep.map(options.transform) : keep));
       token = page.metadata?.continue || undefined;
     } while (token);
     return { items, resourceVersion };
@@ -150,11 +157,12 @@ export function watchCluster(options: WatchOptions, emit: (event: WatchEvent) =>
           query,
           (type: string, object: unknown) => {
             if (stopped) return;
-            const obj = object as KubeObject & { code?: number; message?: string };
+            const raw = object as KubeObject & { code?: number; message?: string };
             if (type === 'ERROR') {
-              if (obj.code === 410) gone = true;
+              if (raw.code === 410) gone = true;
               return;
             }
+            const obj = options.transform && raw?.metadata ? options.transform(raw) : raw;
             if (obj?.metadata?.resourceVersion) rv = obj.metadata.resourceVersion;
             if (type === 'ADDED' || type === 'MODIFIED') emit({ type: 'upsert', kind, object: obj });
             else if (type === 'DELETED') emit({ type: 'delete', kind, object: obj });
