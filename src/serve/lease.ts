@@ -94,7 +94,7 @@ export function leaseElection(options: LeaseOptions): Leadership {
         identity,
       });
     else
-      log.warn('lease lost: repairs and Events stop', {
+      (why === 'shutting down' ? log.info : log.warn)('lease lost: repairs and Events stop', {
         lease: `${namespace}/${name}`,
         identity,
         reason: why,
