@@ -155,6 +155,8 @@ export function leaseElection(options: LeaseOptions): Leadership {
     const holder = lease.spec?.holderIdentity ?? '';
     const renewTime = String(lease.spec?.renewTime ?? '');
     if (holder !== '' && holder !== identity) {
+      // Someone else holds it now (took it over while we were slow): we are not the leader, at once.
+      if (held) setHeld(false, `taken over by ${holder}`);
       if (!observed || observed.holder !== holder || observed.renewTime !== renewTime) {
         if (observed?.holder !== holder)
           log.info('lease held by another replica', { lease: `${namespace}/${name}`, holder });

@@ -2,10 +2,16 @@
 // the permissions deploy/serve/auto-repair gives it (a ServiceAccount bound to the shipped
 // storyctl-viewer and storyctl-repairer ClusterRoles and to the Lease Role of
 // deploy/serve/base/lease-rbac.yaml): exactly one repairs; killed (SIGKILL: no release), the other
-// takes the Lease over within its duration and repairs what comes next. A third serve whose
+// takes the Lease over within its duration and repairs what comes next; a replica whose Lease is
+// taken stops repairing at once, and repairs again when it has it back. A serve whose
 // ServiceAccount has storyctl-viewer only still exports its findings, and says clearly why it
 // does not repair. Lease duration 4 s and grace 1 s keep this under a minute.
-import { RbacAuthorizationV1Api, CoordinationV1Api, type V1ClusterRole } from '@kubernetes/client-node';
+import {
+  CoordinationV1Api,
+  RbacAuthorizationV1Api,
+  V1MicroTime,
+  type V1ClusterRole,
+} from '@kubernetes/client-node';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoryRun } from '../../src/model/kube.js';
@@ -166,6 +172,54 @@ describe.skipIf(!useCluster())('storyctl serve replicas under a Lease', () => {
     expect(stopped.code).toBe(0);
     expect(stopped.ms).toBeLessThan(5000);
     expect(await holder()).toBe('');
+  });
+
+  it('losing the Lease stops repairs at once', async () => {
+    const p = await startServeProcess(replicaArgs(), { POD_NAME: 'storyctl-p' });
+    procs.push(p);
+    await p.waitFor((l) => l.msg.startsWith('lease acquired'), (LEASE_SECONDS + 5) * 1000, 'the Lease');
+    // Someone else takes the Lease (another installation, an operator's hand): a fresh renewal in its name.
+    const api = clients('admin').kc.makeApiClient(CoordinationV1Api);
+    const steal = async (holderIdentity: string): Promise<void> => {
+      const lease = await api.readNamespacedLease({ name: LEASE, namespace: ns });
+      await api.replaceNamespacedLease({
+        name: LEASE,
+        namespace: ns,
+        body: {
+          metadata: { name: LEASE, namespace: ns, resourceVersion: lease.metadata?.resourceVersion ?? '' },
+          spec: {
+            holderIdentity,
+            leaseDurationSeconds: 60,
+            renewTime: new V1MicroTime(Date.now()),
+            acquireTime: new V1MicroTime(Date.now()),
+          },
+        },
+      });
+    };
+    const stolenAt = Date.now();
+    await steal('intruder');
+    await p.waitFor((l) => l.msg.startsWith('lease lost'), 5000, 'the loss');
+    const { retryPeriodMs } = leaseTimings(LEASE_SECONDS);
+    expect(Date.now() - stolenAt).toBeLessThanOrEqual(2 * retryPeriodMs + 1000);
+    expect(await p.sample('storyctl_lease_held')).toBe(0);
+    // A stall now is reported, not repaired: past its grace (1 s) and several evaluations.
+    await stalledRun(ns, 'call-d');
+    await p.waitFor(
+      (l) => l.msg === 'finding' && l['rule'] === 'SR101' && String(l['subject']).endsWith('/call-d'),
+      10_000,
+      'the finding',
+    );
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await finishedBy(ns, 'call-d')).toBeUndefined();
+    expect(p.lines.filter((l) => l.msg.startsWith('auto-repair') && l['run'] === `${ns}/call-d`)).toEqual([]);
+    // Given back (holder cleared): the replica takes it on its next round and repairs.
+    await steal('');
+    await eventually(
+      async () => finishedBy(ns, 'call-d'),
+      15_000,
+      'call-d repaired after the Lease came back',
+    );
+    await p.stop('SIGTERM');
   });
 
   it('a read-only service account gets metrics and a clear refusal for repairs', async () => {
