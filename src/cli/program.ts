@@ -9,6 +9,7 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerFinish } from './commands/finish.js';
 import { registerLint } from './commands/lint.js';
 import { registerRules } from './commands/rules.js';
+import { registerServe } from './commands/serve.js';
 import { registerWatch } from './commands/watch.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
@@ -64,6 +65,7 @@ export function buildProgram(io: CliIO, result: CommandResult): Command {
   registerWatch(program, io, result);
   registerConfig(program, io, result);
   registerVersion(program, io, result);
+  registerServe(program, io, result);
   registerCompletion(program, io, result);
   return program;
 }

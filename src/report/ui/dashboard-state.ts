@@ -3,16 +3,9 @@
 // refetch). Pure: no IO, no React; the ink components only render what these functions return.
 import { isPastStopBudget } from '../../contract/budget.js';
 import { describeWindowSource } from '../../contract/cancel-window.js';
-import { storyRunLabelValue } from '../../contract/label.js';
 import { parseTime } from '../../contract/time.js';
-import {
-  LABELS,
-  type ObjectSet,
-  type StepRun,
-  type Story,
-  type StoryRun,
-  type Transport,
-} from '../../model/kube.js';
+import { type ObjectSet, type StepRun, type Story, type StoryRun, type Transport } from '../../model/kube.js';
+import { stepRunsOfSelectedRuns } from '../../model/selection.js';
 import { severityRank, type Finding, type NotEvaluated, type Severity } from '../../model/report.js';
 import { buildWorld, objectKey, type ObjectKind, type RunView, type World } from '../../model/world.js';
 import { runClusterRules } from '../../rules/engine.js';
@@ -113,22 +106,8 @@ export interface EvaluateOptions {
 
 export function evaluate(objects: Objects, options: EvaluateOptions): Evaluation {
   const set = toObjectSet(objects);
-  if (options.selected) {
-    // The same link the controller uses (the run label), or the explicit storyRunRef.
-    const byLabel = new Set(
-      set.storyRuns.map((r) => objectKey(r.metadata.namespace, storyRunLabelValue(r.metadata.name))),
-    );
-    const byName = new Set(set.storyRuns.map((r) => objectKey(r.metadata.namespace, r.metadata.name)));
-    set.stepRuns = set.stepRuns.filter((s) => {
-      const ns = s.metadata.namespace;
-      const label = s.metadata.labels?.[LABELS.storyRun];
-      const ref = s.spec?.storyRunRef?.name;
-      return (
-        (label !== undefined && byLabel.has(objectKey(ns, label))) ||
-        (ref !== undefined && byName.has(objectKey(s.spec?.storyRunRef?.namespace ?? ns, ref)))
-      );
-    });
-  }
+  // With -l, StepRuns of runs outside the selection are not ours to judge (no false orphans).
+  if (options.selected) set.stepRuns = stepRunsOfSelectedRuns(set.storyRuns, set.stepRuns);
   const worldOptions: Parameters<typeof buildWorld>[1] = {};
   if (options.unavailable) worldOptions.unavailable = options.unavailable;
   if (options.operatorDefaultSeconds !== undefined)
