@@ -118,12 +118,12 @@ describe('WatchApp', () => {
   it('filters with /, opens details with Enter, and finishes with f then y, showing the refusal', async () => {
     const t = setup();
     t.feed();
-    await tick();
+    await until(() => (t.app.lastFrame() ?? '').includes('call-2b91'));
     t.app.stdin.write('/2b91\r');
-    await tick();
+    await until(() => (t.app.lastFrame() ?? '').includes('runs 1/3'));
     expect(t.app.lastFrame()).toContain('runs 1/3');
     t.app.stdin.write('\r');
-    await tick();
+    await until(() => (t.app.lastFrame() ?? '').includes('StoryRun voice/call-2b91 ·'));
     expect(t.app.lastFrame()).toContain('StoryRun voice/call-2b91 · story voice-agent · phase Finished');
     t.app.stdin.write('f');
     await until(() => (t.app.lastFrame() ?? '').includes('[y/N]'));
@@ -137,7 +137,7 @@ describe('WatchApp', () => {
       'refused: cannot patch storyruns/status in namespace voice (403 Forbidden)',
     );
     t.app.stdin.write(' ');
-    await tick();
+    await until(() => !(t.app.lastFrame() ?? '').includes('Apply these changes'));
     expect(t.app.lastFrame()).toContain('call-2b91');
     expect(t.app.lastFrame()).not.toContain('Apply these changes');
     t.app.unmount();
