@@ -67,9 +67,14 @@ export function groupBlocks(findings: readonly Finding[]): Block[] {
         severityRank(y.severity) - severityRank(x.severity) ||
         // The run's own findings before its StepRuns'.
         Number(x.run !== undefined) - Number(y.run !== undefined) ||
-        x.ruleId.localeCompare(y.ruleId),
+        compare(x.ruleId, y.ruleId),
     );
-  return list.sort((a, b) => b.worst - a.worst || a.title.localeCompare(b.title));
+  return list.sort((a, b) => b.worst - a.worst || compare(a.title, b.title));
+}
+
+/** Code-unit order: stable and much cheaper than localeCompare over thousands of blocks. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function paint(c: ChalkInstance, s: Severity, text: string): string {

@@ -4,11 +4,12 @@
 // benchmarked against JSON at thousands of runs): plain ASCII is measured by its length.
 import stringWidth from 'string-width';
 
-const PLAIN = /^[\x20-\x7e]*$/;
+/** ASCII plus the one-column symbols the reports use themselves: measured by length too. */
+const NARROW = /^[\x20-\x7e·↩✖▲ℹ✔…→×—–]*$/;
 export const BREAK_MARK = '↩';
 
 export function width(text: string): number {
-  return PLAIN.test(text) ? text.length : stringWidth(text);
+  return NARROW.test(text) ? text.length : stringWidth(text);
 }
 
 /**
@@ -16,6 +17,14 @@ export function width(text: string): number {
  * spaces. Prefixes count in the width.
  */
 export function wrap(text: string, columns: number, first = '', rest = first): string[] {
+  // Most lines fit as they are: no splitting, no measuring word by word.
+  if (
+    NARROW.test(text) &&
+    !text.includes('  ') &&
+    text.length + first.length <= columns &&
+    text.trim() === text
+  )
+    return [`${first}${text}`];
   const out: string[] = [];
   let prefix = first;
   let line = '';
@@ -51,7 +60,7 @@ export function wrap(text: string, columns: number, first = '', rest = first): s
 
 /** The longest head of `text` no wider than `columns`, and the rest. */
 function splitAt(text: string, columns: number): [string, string] {
-  if (PLAIN.test(text)) return [text.slice(0, columns), text.slice(columns)];
+  if (NARROW.test(text)) return [text.slice(0, columns), text.slice(columns)];
   let used = 0;
   let i = 0;
   for (const ch of text) {
