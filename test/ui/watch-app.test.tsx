@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { clusterRules } from '../../src/rules/index.js';
 import type { ConnectionEvent, ObjectEvent } from '../../src/report/ui/dashboard-state.js';
 import { WatchApp, type PlannedFinish, type WatchAppProps } from '../../src/report/ui/WatchApp.js';
-import { NOW, objects, run } from './world-fixture.js';
+import { NOW, objects, sceneRun as run } from './world-fixture.js';
 
 const tick = (ms = 30): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
