@@ -1,8 +1,8 @@
 // The only code that writes to the cluster (ARCHITECTURE.md). It executes plans and decides
 // nothing: what to write comes from the planner, and after a conflict the planner is asked again
 // (`replan`) with the fresh object. CONTROLLER.md §9.9: every write carries the resourceVersion it
-// was planned from; order is spec intent → status → audit annotations → StepRun deletions, then a
-// read-back with the doctor's rules.
+// was planned from; order is spec intent and audit annotations (one write) → status → StepRun
+// deletions, then a read-back with the doctor's rules.
 import { PatchStrategy, setHeaderOptions, type ConfigurationOptions } from '@kubernetes/client-node';
 import type { StepRun, StoryRun } from '../model/kube.js';
 import { StoryctlError } from '../model/errors.js';
@@ -132,7 +132,7 @@ export async function applyRun(
         writes.length > 0
           ? {
               previousPhase: first.previousPhase,
-              auditWritten: writes.some((w) => w.write === 'annotations'),
+              auditWritten: writes.some((w) => w.write === 'annotations' || w.write === 'spec+annotations'),
             }
           : undefined;
       plan = options.replan(fresh.run, fresh.steps, resume);
@@ -194,11 +194,15 @@ async function execute(
     return resourceVersion === undefined ? body : { ...body, metadata: { ...meta, resourceVersion } };
   };
 
-  if (plan.specPatch) {
-    const body = withVersion({ ...plan.specPatch });
+  // The intent and the audit go first and together: both are merge patches on the StoryRun itself,
+  // so one write carries them, and no crash point leaves a run changed (its intent set, its status
+  // terminal) without the record of who did it and what phase it had (issue 16 item 1).
+  const runWrite = runPatch(plan);
+  if (runWrite) {
+    const body = withVersion(runWrite.body);
     advance(
       await guard(() =>
-        client.caller.call(`patch storyrun ${namespace}/${name}`, (o) =>
+        client.caller.call(`${runWrite.verb} storyrun ${namespace}/${name}`, (o) =>
           client.custom.patchNamespacedCustomObject(
             { ...RUNS_API, plural: 'storyruns', namespace, name, body, ...dryRun },
             mergePatch(o),
@@ -206,7 +210,7 @@ async function execute(
         ),
       ),
     );
-    await record({ write: 'spec', name });
+    await record({ write: runWrite.write, name });
   }
   if (plan.statusPatch) {
     const body = withVersion({ ...plan.statusPatch });
@@ -221,20 +225,6 @@ async function execute(
       ),
     );
     await record({ write: 'status', name });
-  }
-  if (plan.annotations) {
-    const body = withVersion({ metadata: { annotations: plan.annotations } });
-    advance(
-      await guard(() =>
-        client.caller.call(`annotate storyrun ${namespace}/${name}`, (o) =>
-          client.custom.patchNamespacedCustomObject(
-            { ...RUNS_API, plural: 'storyruns', namespace, name, body, ...dryRun },
-            mergePatch(o),
-          ),
-        ),
-      ),
-    );
-    await record({ write: 'annotations', name });
   }
   for (const step of plan.stepRunDeletions) {
     try {
@@ -268,13 +258,48 @@ async function execute(
   }
 }
 
+/** The one merge patch on the StoryRun itself: the spec intent, the audit annotations, or both. */
+function runPatch(
+  plan: RunPlan,
+): { body: Record<string, unknown>; write: WriteRecord['write']; verb: string } | undefined {
+  const { specPatch, annotations } = plan;
+  if (specPatch && annotations)
+    return {
+      body: { ...specPatch, metadata: { annotations } },
+      write: 'spec+annotations',
+      verb: 'patch and annotate',
+    };
+  if (specPatch) return { body: { ...specPatch }, write: 'spec', verb: 'patch' };
+  if (annotations) return { body: { metadata: { annotations } }, write: 'annotations', verb: 'annotate' };
+  return undefined;
+}
+
+/** Every write goes through here: a 409 becomes a Conflict (a re-plan), and the test hook counts it. */
 async function guard<T>(call: () => Promise<T>): Promise<T> {
+  let answer: T;
   try {
-    return await call();
+    answer = await call();
   } catch (error) {
     if (error instanceof HttpStatusError && error.code === 409) throw new Conflict(error.message);
     throw error;
   }
+  stopAfterWriteHook();
+  return answer;
+}
+
+let writesAccepted = 0;
+
+/**
+ * Test hook, read here and nowhere else: with STORYCTL_TEST_STOP_AFTER_WRITE=N the process kills
+ * itself (SIGKILL, as kill -9 or a crashed node would) right after the server accepted its N-th
+ * write, counted over the whole command. The cluster tests use it to stop `finish` at every crash
+ * point and check that a rerun completes the run and its audit trail. Unset, it does nothing.
+ */
+function stopAfterWriteHook(): void {
+  writesAccepted += 1;
+  const stopAfter = Number(process.env['STORYCTL_TEST_STOP_AFTER_WRITE'] ?? '');
+  if (Number.isInteger(stopAfter) && stopAfter > 0 && writesAccepted >= stopAfter)
+    process.kill(process.pid, 'SIGKILL');
 }
 
 function failureMessage(error: unknown): string {
