@@ -2,12 +2,13 @@
 // nothing: what to write comes from the planner, and after a conflict the planner is asked again
 // (`replan`) with the fresh object. CONTROLLER.md §9.9: every write carries the resourceVersion it
 // was planned from; order is spec intent and audit annotations (one write) → status → StepRun
-// deletions, then a read-back with the doctor's rules.
+// deletions, then a read-back with the doctor's rules. Whatever goes wrong with one run is that
+// run's result: a batch always reaches its end.
 import { PatchStrategy, setHeaderOptions, type ConfigurationOptions } from '@kubernetes/client-node';
 import type { StepRun, StoryRun } from '../model/kube.js';
 import { StoryctlError } from '../model/errors.js';
 import { HttpStatusError } from '../sources/cluster/index.js';
-import { readRun } from '../sources/cluster/run-reads.js';
+import { readRun, type RunAndSteps } from '../sources/cluster/run-reads.js';
 import { RUNS_API, type RepairClient } from './client.js';
 import { describePermission, type Permission, type Resume, type RunPlan } from './plan.js';
 import type { Outcome, RunResult, WriteRecord } from './result.js';
@@ -76,14 +77,48 @@ export async function missingPermissions(
 
 class Conflict extends Error {}
 
-/** Execute one plan, re-planning on 409 up to the bound, then read the run back. */
+/**
+ * Execute one plan, re-planning on 409 up to the bound, then read the run back. Never throws:
+ * whatever fails (a write, the re-read after a conflict, the read-back, a callback) is this run's
+ * `failed` result with the writes already made, so a batch goes on to its next run (issue 16 item 2).
+ */
 export async function applyRun(
   client: RepairClient,
   first: RunPlan,
   options: ApplyOptions,
 ): Promise<RunResult> {
-  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const writes: WriteRecord[] = [];
+  let attempts = 0;
+  const counting: ApplyOptions = {
+    ...options,
+    onEvent: async (e) => {
+      if (e.type === 'attempt') attempts = e.attempt;
+      await options.onEvent?.(e);
+    },
+  };
+  try {
+    return await attemptRun(client, first, counting, writes);
+  } catch (error) {
+    const made =
+      writes.length === 0 ? 'nothing was written' : `${writes.length} write(s) made before it stand`;
+    return {
+      namespace: first.namespace,
+      name: first.name,
+      outcome: 'failed',
+      message: `${errorText(error)}; ${made}; run finish again`,
+      attempts,
+      writes,
+    };
+  }
+}
+
+async function attemptRun(
+  client: RepairClient,
+  first: RunPlan,
+  options: ApplyOptions,
+  writes: WriteRecord[],
+): Promise<RunResult> {
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const result = (outcome: Outcome, message: string, attempts: number, plan: RunPlan): RunResult => {
     const r: RunResult = { namespace: first.namespace, name: first.name, outcome, message, attempts, writes };
     if (plan !== first) r.replanned = plan;
@@ -126,7 +161,19 @@ export async function applyRun(
           attempts,
           plan,
         );
-      const fresh = await readRun(client, plan.namespace, plan.name);
+      let fresh: RunAndSteps | undefined;
+      try {
+        fresh = await readRun(client, plan.namespace, plan.name);
+      } catch (error) {
+        const made =
+          writes.length === 0 ? 'nothing was written' : `${writes.length} write(s) made before it stand`;
+        return result(
+          'failed',
+          `the re-read after a 409 Conflict failed: ${errorText(error)}; ${made}; run finish again`,
+          attempts,
+          plan,
+        );
+      }
       if (!fresh) return result('failed', 'the StoryRun was deleted during the repair', attempts, plan);
       const resume: Resume | undefined =
         writes.length > 0
@@ -149,7 +196,17 @@ export async function applyRun(
   if (plan.mode === 'request-cancel')
     return result('applied', 'spec.cancelRequested set: the controller stops the run now', attempts, plan);
 
-  const after = await readRun(client, plan.namespace, plan.name);
+  let after: RunAndSteps | undefined;
+  try {
+    after = await readRun(client, plan.namespace, plan.name);
+  } catch (error) {
+    return result(
+      'failed',
+      `written, but the read-back failed: ${errorText(error)}; run finish again to check the run`,
+      attempts,
+      plan,
+    );
+  }
   if (!after) return result('failed', 'the StoryRun disappeared before the read-back', attempts, plan);
   const remaining = blockingFindings(
     findingsForRun({ ...after, now: options.now(), stopBudgetSeconds: options.stopBudgetSeconds }),
@@ -300,6 +357,12 @@ function stopAfterWriteHook(): void {
   const stopAfter = Number(process.env['STORYCTL_TEST_STOP_AFTER_WRITE'] ?? '');
   if (Number.isInteger(stopAfter) && stopAfter > 0 && writesAccepted >= stopAfter)
     process.kill(process.pid, 'SIGKILL');
+}
+
+/** An error that is not a refused write, for a run's message. */
+function errorText(error: unknown): string {
+  if (error instanceof HttpStatusError) return `${error.message} (HTTP ${error.code})`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function failureMessage(error: unknown): string {
