@@ -70,8 +70,9 @@ export function storyctlStatusWrite(run: StoryRun): ManagedFieldsEntry | undefin
 }
 
 /**
- * A run that needs no other write but whose status storyctl wrote without the audit (an older
- * storyctl, killed between its status write and its annotations): it owes the keys it lacks. What
+ * A run whose status storyctl wrote without the audit (an older storyctl, which wrote the status
+ * first, killed before its annotations): it owes the keys it lacks, whether or not anything else is
+ * left to write (its StepRuns, say). What
  * cannot be known any more is said so: `finished-by` unknown, `previous-phase` unknown when storyctl
  * wrote the phase (else the phase it kept); `finished-at` is the time managedFields recorded.
  */

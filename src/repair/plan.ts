@@ -120,13 +120,16 @@ function planForceTerminal(input: PlanInput): RunPlan {
     return refuse(plan, `--reason is longer than ${MAX_REASON_LENGTH} characters`);
 
   // The audit on the run is evidence (src/repair/audit.ts): only missing keys are written. A run
-  // with nothing else to write may still owe them: storyctl wrote its status, but not its audit.
+  // whose status storyctl wrote without its audit owes it, even when nothing else is left to write,
+  // and its phase now is not the one it had before storyctl (lateAudit says what is unknown).
   const ctx = { now: input.now, user: input.user, reason };
+  const repairAudit = (): Record<string, string> | undefined =>
+    auditForRepair(input.run, { ...ctx, previousPhase: plan.previousPhase });
   const annotations = input.resume?.auditWritten
     ? undefined
-    : noop && !input.resume
-      ? lateAudit(input.run, ctx)
-      : auditForRepair(input.run, { ...ctx, previousPhase: plan.previousPhase });
+    : input.resume
+      ? repairAudit()
+      : (lateAudit(input.run, ctx) ?? (noop ? undefined : repairAudit()));
   if (noop && !annotations) {
     plan.action = 'no-op';
     plan.reason = 'the run is terminal and consistent: nothing to write';

@@ -20,7 +20,13 @@ import { runBin } from '../support/cli.js';
 import { ControllerSim } from '../support/controller-sim.js';
 import { inParallel, mergePatch, RUNS, type KubeClients } from '../support/kube-clients.js';
 import { makeRun } from '../support/objects.js';
-import { createRun, createSeedScenario, requestCancel, type RunStatusInput } from '../support/scenario.js';
+import {
+  createRun,
+  createSeedScenario,
+  requestCancel,
+  SEED_STEPS,
+  type RunStatusInput,
+} from '../support/scenario.js';
 import { cluster, clients, useCluster, useNamespace } from './use-cluster.js';
 
 const T0 = Date.parse('2026-04-22T18:00:00Z');
@@ -366,6 +372,24 @@ describe.skipIf(!useCluster())('a run storyctl finished without its audit (real 
       [AUDIT_ANNOTATIONS.previousPhase]: 'unknown',
     });
     expect(JSON.parse((await finish('unaudited')).stdout).results[0].outcome).toBe('no-op');
+  });
+
+  it('with its StepRuns still there: deleted, and the audit still does not call the phase storyctl wrote the previous one', async () => {
+    const k = clients('admin');
+    await SCENARIOS['stalled']!.seed(k, ns, 'unaudited-steps');
+    await finishStatusOnly(k, 'unaudited-steps', STORYCTL_FIELD_MANAGER);
+    const out = await finish('unaudited-steps');
+    expect(out.code).toBe(0);
+    const result = (JSON.parse(out.stdout) as { results: { outcome: string; writes: { write: string }[] }[] })
+      .results[0];
+    expect(result?.outcome).toBe('applied');
+    expect(result?.writes.map((w) => w.write)).toEqual([
+      'annotations',
+      ...SEED_STEPS.map(() => 'delete-steprun'),
+    ]);
+    const trail = audit(await getRun(k, ns, 'unaudited-steps'));
+    expect(trail[AUDIT_ANNOTATIONS.previousPhase]).toBe('unknown');
+    expect(trail[AUDIT_ANNOTATIONS.finishedBy]).toBe('unknown');
   });
 
   it('a run the controller finished the same way is left alone', async () => {

@@ -170,6 +170,19 @@ describe('a run storyctl finished without its audit', () => {
     ]);
   });
 
+  it('with StepRuns left, the late audit too: never the phase storyctl wrote as previous-phase', () => {
+    const plan = planRun({
+      run: repaired([statusWrite(STORYCTL_FIELD_MANAGER, { 'f:phase': {} })]),
+      steps: STEPS.map((s) => makeStep(SEED_RUN, s)),
+      now: NOW,
+      mode: 'force-terminal',
+      user: 'bob',
+    });
+    expect(plan.stepRunDeletions).toHaveLength(STEPS.length);
+    expect(plan.annotations?.[AUDIT_ANNOTATIONS.previousPhase]).toBe('unknown');
+    expect(plan.annotations?.[AUDIT_ANNOTATIONS.finishedBy]).toBe('unknown');
+  });
+
   it('keeps the phase as previous-phase when storyctl did not write the phase (a repaired Failed run)', () => {
     const run = repaired([statusWrite(STORYCTL_FIELD_MANAGER, { 'f:stepStates': {} })]);
     expect(lateAudit(run, { now: NOW, user: 'bob', reason: 'r' })?.[AUDIT_ANNOTATIONS.previousPhase]).toBe(
