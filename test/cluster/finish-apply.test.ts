@@ -168,7 +168,7 @@ describe.skipIf(!useCluster())('applier safety (real apiserver)', () => {
     expect((await getRun(k, ns, 'fixed')).metadata.resourceVersion).toBe(rv);
   });
 
-  it('resumes a run interrupted by a conflict after its status write: the audit trail keeps the original phase', async () => {
+  it('resumes a run interrupted by a conflict after its audit write: the audit trail keeps the original phase', async () => {
     const k = clients('admin');
     const client = repairClient();
     await stalledSeed(k, ns, 'half');
@@ -179,24 +179,24 @@ describe.skipIf(!useCluster())('applier safety (real apiserver)', () => {
       plan,
       options({
         onEvent: async (e) => {
-          if (e.type === 'write' && e.record.write === 'status' && !once) {
+          if (e.type === 'write' && e.record.write === 'annotations' && !once) {
             once = true;
-            await annotate(k, ns, 'half', 'example.com/note', 'between status and annotations');
+            await annotate(k, ns, 'half', 'example.com/note', 'between annotations and status');
           }
         },
       }),
     );
     expect(result.outcome).toBe('applied');
     expect(result.writes.map((w) => w.write)).toEqual([
-      'status',
       'annotations',
+      'status',
       'delete-steprun',
       'delete-steprun',
       'delete-steprun',
     ]);
     const run = await getRun(k, ns, 'half');
     expect(run.metadata.annotations?.['storyctl.bubustack.io/previous-phase']).toBe('Running');
-    expect(run.metadata.annotations?.['example.com/note']).toBe('between status and annotations');
+    expect(run.metadata.annotations?.['example.com/note']).toBe('between annotations and status');
     expect(run.status?.stepStates?.['agent']).toMatchObject({ phase: 'Canceled', message: CANCELED_MESSAGE });
   });
 
