@@ -8,6 +8,7 @@ import { clusterRules, findRuleMeta } from '../../rules/index.js';
 import { addClusterFlags, kubeConfigOptions, type ClusterFlags } from '../cluster-flags.js';
 import type { CommandResult } from '../command-result.js';
 import { EXIT } from '../exit.js';
+import { withExamples } from '../examples.js';
 import type { CliIO } from '../io.js';
 import { durationOption, stopBudgetOption } from '../options.js';
 import { VERSION } from '../version.js';
@@ -63,6 +64,13 @@ export function registerServe(program: Command, io: CliIO, result: CommandResult
     .description(
       'run in the cluster: Prometheus metrics, Kubernetes Events and opt-in auto-repair of stalled runs',
     );
+  withExamples(cmd, [
+    ['watch every namespace and serve metrics on :9464', 'storyctl serve -A'],
+    [
+      'repair stalled cancels after 2 minutes, at most 20 an hour, under a Lease',
+      'storyctl serve -A --auto-finish SR101,SR201,SR301 --grace 2m --max-repairs-per-hour 20 --lease-name storyctl-serve --lease-namespace storyctl-system',
+    ],
+  ]);
   addClusterFlags(cmd, {
     requestTimeout:
       'give up on a silent API server after this long, then retry; e.g. 5s or 1m (0: no timeout)',
