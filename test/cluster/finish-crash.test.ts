@@ -18,11 +18,12 @@ import { makeKubeConfig } from '../../src/sources/cluster/index.js';
 import { readRun } from '../../src/sources/cluster/run-reads.js';
 import { runBin } from '../support/cli.js';
 import { ControllerSim } from '../support/controller-sim.js';
-import { inParallel, mergePatch, RUNS, type KubeClients } from '../support/kube-clients.js';
-import { makeRun } from '../support/objects.js';
+import { inParallel, isStatus, mergePatch, RUNS, type KubeClients } from '../support/kube-clients.js';
+import { makeRun, makeStory } from '../support/objects.js';
 import {
   createRun,
   createSeedScenario,
+  createStory,
   requestCancel,
   SEED_STEPS,
   type RunStatusInput,
@@ -46,6 +47,17 @@ async function getRun(k: KubeClients, namespace: string, name: string): Promise<
 function audit(run: StoryRun): Record<string, string> {
   const a = run.metadata.annotations ?? {};
   return Object.fromEntries(AUDIT_KEYS.filter((k) => k in a).map((k) => [k, a[k] as string]));
+}
+
+const BATCH_STORY = 'batch';
+
+/** The Story the runs without StepRuns belong to: with it read, doctor -A can judge them fully. */
+async function ensureBatchStory(k: KubeClients, ns: string): Promise<void> {
+  try {
+    await createStory(k, makeStory({ namespace: ns, name: BATCH_STORY, pattern: 'batch', transports: [] }));
+  } catch (error) {
+    if (!isStatus(error, 409)) throw error;
+  }
 }
 
 interface Scenario {
@@ -73,7 +85,16 @@ const SCENARIOS: Record<string, Scenario> = {
   // The same without StepRuns: today the status write is the last but one write.
   bare: {
     seed: async (k, ns, name) => {
-      const run = makeRun({ namespace: ns, name, cancelRequested: true, startedAt: formatKubeTime(T0) });
+      await ensureBatchStory(k, ns);
+      const run = makeRun({
+        namespace: ns,
+        name,
+        story: BATCH_STORY,
+        cancelRequested: true,
+        // Observed by the controller, as a stall is: doctor -A elsewhere can measure its wait.
+        cancelObservedAt: formatKubeTime(CANCEL_AT),
+        startedAt: formatKubeTime(T0),
+      });
       await createRun(k, run, run.status as RunStatusInput);
     },
     before: 'Running',
@@ -92,9 +113,11 @@ const SCENARIOS: Record<string, Scenario> = {
   // Already terminal, with step states still open: it stays Failed.
   failed: {
     seed: async (k, ns, name) => {
+      await ensureBatchStory(k, ns);
       const run = makeRun({
         namespace: ns,
         name,
+        story: BATCH_STORY,
         phase: 'Failed',
         message: 'step transform failed',
         startedAt: formatKubeTime(T0),
