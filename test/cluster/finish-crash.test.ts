@@ -18,11 +18,12 @@ import { makeKubeConfig } from '../../src/sources/cluster/index.js';
 import { readRun } from '../../src/sources/cluster/run-reads.js';
 import { runBin } from '../support/cli.js';
 import { ControllerSim } from '../support/controller-sim.js';
-import { inParallel, mergePatch, RUNS, type KubeClients } from '../support/kube-clients.js';
-import { makeRun } from '../support/objects.js';
+import { inParallel, isStatus, mergePatch, RUNS, type KubeClients } from '../support/kube-clients.js';
+import { makeRun, makeStory } from '../support/objects.js';
 import {
   createRun,
   createSeedScenario,
+  createStory,
   requestCancel,
   SEED_STEPS,
   type RunStatusInput,
@@ -48,6 +49,17 @@ function audit(run: StoryRun): Record<string, string> {
   return Object.fromEntries(AUDIT_KEYS.filter((k) => k in a).map((k) => [k, a[k] as string]));
 }
 
+const BATCH_STORY = 'batch';
+
+/** The Story the runs without StepRuns belong to: with it read, doctor -A can judge them fully. */
+async function ensureBatchStory(k: KubeClients, ns: string): Promise<void> {
+  try {
+    await createStory(k, makeStory({ namespace: ns, name: BATCH_STORY, pattern: 'batch', transports: [] }));
+  } catch (error) {
+    if (!isStatus(error, 409)) throw error;
+  }
+}
+
 interface Scenario {
   /** How the run is made. */
   seed: (k: KubeClients, ns: string, name: string) => Promise<void>;
@@ -56,6 +68,8 @@ interface Scenario {
   after: string;
   /** The most writes any version of the repair makes for it (the kill points to try). */
   writes: number;
+  /** The controller's next pass once the test is done, so doctor -A in later files sees it whole. */
+  settle?: (k: KubeClients, ns: string, name: string) => Promise<void>;
 }
 
 const SCENARIOS: Record<string, Scenario> = {
@@ -73,7 +87,16 @@ const SCENARIOS: Record<string, Scenario> = {
   // The same without StepRuns: today the status write is the last but one write.
   bare: {
     seed: async (k, ns, name) => {
-      const run = makeRun({ namespace: ns, name, cancelRequested: true, startedAt: formatKubeTime(T0) });
+      await ensureBatchStory(k, ns);
+      const run = makeRun({
+        namespace: ns,
+        name,
+        story: BATCH_STORY,
+        cancelRequested: true,
+        // Observed by the controller, as a stall is: doctor -A elsewhere can measure its wait.
+        cancelObservedAt: formatKubeTime(CANCEL_AT),
+        startedAt: formatKubeTime(T0),
+      });
       await createRun(k, run, run.status as RunStatusInput);
     },
     before: 'Running',
@@ -88,13 +111,19 @@ const SCENARIOS: Record<string, Scenario> = {
     before: 'Running',
     after: 'Finished',
     writes: 6,
+    // storyctl set the intent: the controller observes the cancel (and stamps its window) next.
+    settle: async (k, ns, name) => {
+      await new ControllerSim(k).reconcile(ns, name, Date.now());
+    },
   },
   // Already terminal, with step states still open: it stays Failed.
   failed: {
     seed: async (k, ns, name) => {
+      await ensureBatchStory(k, ns);
       const run = makeRun({
         namespace: ns,
         name,
+        story: BATCH_STORY,
         phase: 'Failed',
         message: 'step transform failed',
         startedAt: formatKubeTime(T0),
@@ -205,6 +234,7 @@ describe.skipIf(!useCluster())('finish killed after each write (built binary, re
         expect
           .soft((await getRun(k, ns, name)).metadata.resourceVersion)
           .toBe(final.metadata.resourceVersion);
+        await scenario.settle?.(k, ns, name);
       });
     }, 300_000);
   }
@@ -267,6 +297,7 @@ describe.skipIf(!useCluster())('two repairs racing on one run (real apiserver)',
             [AUDIT_ANNOTATIONS.previousPhase]: scenario.before,
           },
         });
+        await scenario.settle?.(k, ns, name);
       }
     });
   }
