@@ -67,7 +67,16 @@ export function summaryLine(report: Report, c: ChalkInstance): string {
       ? c.green('✔ no findings')
       : paint(c, error ? 'error' : warning ? 'warning' : 'info', `✖ ${plural(total, 'finding')}`);
   const ne = notEvaluated ? `, ${notEvaluated} not evaluated` : '';
-  return `${head} (${parts.join(', ')})${ne}`;
+  // A log input with lines but no record in a known format was not checked at all: say so here.
+  const unread = report.sources.filter(
+    (s) =>
+      s.type === 'log' &&
+      s.formats !== undefined &&
+      Object.keys(s.formats).length === 0 &&
+      (s.unrecognised ?? 0) > 0,
+  ).length;
+  const none = unread ? `; ${plural(unread, 'log input')} in no known format, not checked` : '';
+  return `${head} (${parts.join(', ')})${ne}${none}`;
 }
 
 export function renderTable(report: Report, options: ReporterOptions): string {

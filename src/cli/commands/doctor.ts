@@ -13,7 +13,9 @@ import type { CommandResult } from '../command-result.js';
 import { addReportOptions, emitReport, selectRules } from '../common.js';
 import { exitCodeForReport } from '../exit.js';
 import { showProgress, type CliIO } from '../io.js';
+import { logTimezoneOption } from '../log-timezone.js';
 import { collect, durationOption, parseNowOption, type CommonFlags } from '../options.js';
+import type { LogZone } from '../../logs/timezone.js';
 import { createProgress } from '../progress.js';
 
 export interface DoctorFlags extends CommonFlags, ClusterFlags {
@@ -21,6 +23,7 @@ export interface DoctorFlags extends CommonFlags, ClusterFlags {
   logs?: string[];
   assumeCancelAt?: number;
   operatorGracefulTimeout?: number;
+  logTimezone?: LogZone;
 }
 
 export function registerDoctor(program: Command, io: CliIO, result: CommandResult): void {
@@ -34,6 +37,7 @@ export function registerDoctor(program: Command, io: CliIO, result: CommandResul
       collect,
     )
     .option('--logs <path>', 'join captured logs: file, directory, glob or - (repeatable)', collect)
+    .addOption(logTimezoneOption())
     .addOption(
       new Option(
         '--assume-cancel-at <time>',
@@ -115,6 +119,7 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
       now,
       stopBudgetSeconds: flags.stopBudget,
       rules: logRules.filter((r) => ruleSet.has(r)),
+      ...(flags.logTimezone ? { logZone: flags.logTimezone } : {}),
     });
     findings.push(...logs.findings);
     notEvaluated.push(...logs.notEvaluated);

@@ -7,8 +7,14 @@ import type { CommandResult } from '../command-result.js';
 import { addReportOptions, emitReport, selectRules } from '../common.js';
 import { exitCodeForReport } from '../exit.js';
 import { showProgress, type CliIO } from '../io.js';
+import { logTimezoneOption } from '../log-timezone.js';
 import type { CommonFlags } from '../options.js';
 import { createProgress } from '../progress.js';
+import type { LogZone } from '../../logs/timezone.js';
+
+export interface LintFlags extends CommonFlags {
+  logTimezone?: LogZone;
+}
 
 export function registerLint(program: Command, io: CliIO, result: CommandResult): void {
   const cmd = program
@@ -16,15 +22,16 @@ export function registerLint(program: Command, io: CliIO, result: CommandResult)
     .description(
       'find hung voice-session closes, orphaned STT sockets, leaked rooms and stranded work in captured logs',
     )
-    .argument('[inputs...]', 'log files, directories, globs, or - for stdin (gzip is detected)');
-  addReportOptions(cmd).action(async (inputs: string[], flags: CommonFlags) => {
+    .argument('[inputs...]', 'log files, directories, globs, or - for stdin (gzip is detected)')
+    .addOption(logTimezoneOption());
+  addReportOptions(cmd).action(async (inputs: string[], flags: LintFlags) => {
     result.code = await runLint(inputs, flags, io, result.argv);
   });
 }
 
 export async function runLint(
   inputs: string[],
-  flags: CommonFlags,
+  flags: LintFlags,
   io: CliIO,
   args: readonly string[],
 ): Promise<number> {
@@ -39,7 +46,7 @@ export async function runLint(
     (r) => `${r.meta.id} is a cluster rule and lint reads logs only: use storyctl doctor for it`,
   );
   const progress = createProgress(io, showProgress(io, flags.quiet));
-  const { lintLogs } = await import('../../logs/index.js');
+  const { lintLogs, unrecognisedWarning } = await import('../../logs/index.js');
   let logs: Awaited<ReturnType<typeof lintLogs>>;
   try {
     logs = await lintLogs(inputs, {
@@ -47,11 +54,14 @@ export async function runLint(
       now,
       stopBudgetSeconds: flags.stopBudget,
       rules,
+      ...(flags.logTimezone ? { logZone: flags.logTimezone } : {}),
       onProgress: (read, total) => progress.bytes(read, total),
     });
   } finally {
     progress.done();
   }
+  // An input no known format reads is named on stderr, whatever the output format (issue 11 item 5).
+  for (const u of logs.unrecognised) io.stderr.write(`${unrecognisedWarning(u)}\n`);
   const report = buildReport({
     now,
     sources: logs.sources,
