@@ -26,6 +26,8 @@ describe('LK201 warm-transfer-room-leak', () => {
     const job = { pid: 930, job_id: 'AJ_w' };
     const lines = [
       py(0, 'INFO', 'participant disconnected from caller room: sip_+15550002222, closing', job),
+      // Python logs nothing on a successful delete: only a failure is evidence.
+      py(1, 'WARNING', 'error while deleting room: TwirpError(code=unavailable)', job),
       py(40, 'INFO', 'x', job),
     ];
     const hidden = runLogRule(lk201, lines);
