@@ -42,16 +42,24 @@ const CONTINUATIONS: readonly Continuation[] = FORMATS.flatMap((f) =>
   f.continuation ? [f.continuation] : [],
 );
 
-const SHAPED = CONTINUATIONS.filter((c) => c.loose !== true);
+/** Each shape test once (several formats share the traceback's), never the loose ones. */
+const SHAPED: readonly ((line: string) => boolean)[] = [
+  ...new Set(CONTINUATIONS.filter((c) => c.loose !== true).map((c) => c.continues)),
+];
 
-/** Whether a line (prefixes stripped) has the shape of a continuation line, in any format. */
+/**
+ * Whether a line (prefixes stripped) has the shape of a continuation line, in any format. Runs on
+ * every record the scanner looks at: the tests are gated on the first character.
+ */
 export function isContinuationLine(line: string): boolean {
-  for (const c of SHAPED) if (c.continues(line)) return true;
+  for (const continues of SHAPED) if (continues(line)) return true;
   return false;
 }
 
 /** The continuation of the record this first line opens, when its format's records can span lines. */
 export function continuationOf(head: string): Continuation | undefined {
+  // A JSON record is one line: the common case costs one comparison.
+  if (head.charCodeAt(0) === 123 /* { */) return undefined;
   for (const c of CONTINUATIONS) if (c.opens(head)) return c;
   return undefined;
 }

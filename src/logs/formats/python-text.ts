@@ -10,6 +10,8 @@ export function isTracebackLine(line: string): boolean {
   if (line.length === 0) return true;
   const c = line.charCodeAt(0);
   if (c === 32 || c === 9) return true; // `  File "…", line N, in f` and the code under it
+  // Cheap gate first: this runs on lines of every format (a JSON line, a dated line never qualifies).
+  if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) return false;
   return (
     line.startsWith('Traceback (most recent call last)') ||
     line.startsWith('During handling of the above exception') ||

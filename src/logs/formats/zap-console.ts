@@ -13,7 +13,7 @@ const stackTrace: Continuation = {
   opens: (head) => HEAD.test(head),
   continues: (line) => {
     const c = line.charCodeAt(0);
-    return c === 9 || (c !== 123 && GO_FRAME.test(line));
+    return c === 9 || (((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) && GO_FRAME.test(line));
   },
 };
 
