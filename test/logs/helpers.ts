@@ -49,7 +49,7 @@ export function parseLine(line: string, more: string[] = []): LogEvent | undefin
   return parseRecord([line, ...more], { file: 't.log', line: 1 }, TIME_OF_DAY_AS_EPOCH);
 }
 
-export function ids(r: LintLogsResult): string[] {
+export function ids(r: { findings: readonly { ruleId: string }[] }): string[] {
   return r.findings.map((f) => f.ruleId).sort();
 }
 
