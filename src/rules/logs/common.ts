@@ -59,6 +59,19 @@ export function isCloseDone(ev: LogEvent): boolean {
   return ev.message === CLOSE_DONE_PY || ev.message.startsWith(PROCESS_EXITING);
 }
 
+/**
+ * Who left and why, from the forced close's fields: `participant` (agents-js 1.4–1.6, Python),
+ * `lk.pii.participant_identity` (agents-js 1.7), and the DisconnectReason name in `reason`. The
+ * identity is kept under a PII key, so redaction masks it unless --show-pii.
+ */
+export function disconnectOf(ev: LogEvent): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const who = ev.fields['lk.pii.participant_identity'] ?? ev.fields.participant;
+  if (typeof who === 'string') out.participant = who;
+  if (typeof ev.fields.reason === 'string') out.disconnectReason = ev.fields.reason;
+  return out;
+}
+
 export function isCloseTimeout(ev: LogEvent): boolean {
   return ev.message.startsWith(CLOSE_TIMEOUT_JS) || ev.message.startsWith(CLOSE_TIMEOUT_PY);
 }

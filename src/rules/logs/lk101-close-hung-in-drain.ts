@@ -7,6 +7,7 @@ import {
   CLOSE_DONE_PY,
   CLOSE_TIMEOUT_JS,
   CLOSE_TIMEOUT_PY,
+  disconnectOf,
   FORCED_CLOSE,
   isCloseDone,
   isCloseTimeout,
@@ -32,16 +33,6 @@ interface Open {
   sttAfter: number;
   closeTimeout: boolean;
   closeTimeoutAt?: number;
-}
-
-/** Who left and why: `participant` (agents-js 1.4–1.6, Python), `lk.pii.participant_identity` (1.7). */
-function disconnectOf(ev: LogEvent): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const who = ev.fields['lk.pii.participant_identity'] ?? ev.fields.participant;
-  // Kept under a PII key so redaction masks it unless --show-pii.
-  if (typeof who === 'string') out.participant = who;
-  if (typeof ev.fields.reason === 'string') out.disconnectReason = ev.fields.reason;
-  return out;
 }
 
 export const lk101: LogRule = {

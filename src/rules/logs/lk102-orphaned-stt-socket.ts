@@ -6,6 +6,7 @@ import {
   agentProcess,
   CLOSE_DONE_JS,
   CLOSE_DONE_PY,
+  disconnectOf,
   FORCED_CLOSE,
   INACTIVITY,
   is2007,
@@ -122,6 +123,7 @@ export const lk102: LogRule = {
               : undefined;
           const evidence: Record<string, unknown> = {
             forcedCloseAt: iso(o.start.time) ?? `${o.start.file}:${o.start.line}`,
+            ...disconnectOf(o.start),
             closures2007: o.closures.length,
             retryAttempts: o.closures.map((c) => c.maxAttempt),
           };
