@@ -16,15 +16,23 @@ const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3
 export class InputClock {
   /** The latest time this input placed: a dated record's, or a time of day placed after it. */
   private clock: number | undefined;
+  /** The collector time of the record being parsed. */
+  private prefixTime: number | undefined;
+  /** One context for every record of the input (records are parsed one at a time, in order). */
+  private readonly ctx: ParseContext = {
+    timeOfDay: (msOfDay) => (this.prefixTime !== undefined ? this.prefixTime : this.placeTimeOfDay(msOfDay)),
+    wallClock: (text) => wallClockIn(this.zone, text),
+  };
 
   constructor(private readonly zone: LogZone = UTC_ZONE) {}
 
-  /** How the record at hand (with its collector time, if any) reads times the format cannot place alone. */
+  /**
+   * How the record at hand (with its collector time, if any) reads times the format cannot place
+   * alone; valid until the next call.
+   */
   context(prefixTime: number | undefined): ParseContext {
-    return {
-      timeOfDay: (msOfDay) => (prefixTime !== undefined ? prefixTime : this.placeTimeOfDay(msOfDay)),
-      wallClock: (text) => wallClockIn(this.zone, text),
-    };
+    this.prefixTime = prefixTime;
+    return this.ctx;
   }
 
   /** A record with a time moves the input's clock to it. */

@@ -202,9 +202,9 @@ export class Scanner implements ScanStats {
       const ls = hits[2 * i] as number;
       let le = w.indexOf(10, ls);
       if (le === -1 || le >= end) le = end;
-      const r = this.candidate(start, end, ls, le, base + before + 1);
-      if (r.record) this.onRecord(r.record);
-      handled = before + r.span;
+      const record = this.candidate(start, end, ls, le, base + before + 1);
+      if (record) this.onRecord(record);
+      handled = before + this.span;
     }
     this.lines = base + found.newlines;
     this.truncatedLines += found.longLines;
@@ -260,15 +260,16 @@ export class Scanner implements ScanStats {
         continue;
       }
       if (this.firstLine === undefined) this.firstLine = w.toString('utf8', ls, Math.min(le, ls + 512));
-      const r = this.candidate(start, end, ls, le, base + idx + 1);
+      const record = this.candidate(start, end, ls, le, base + idx + 1);
+      const span = this.span;
       while (h < count && (hits[2 * h + 1] as number) < idx) h++;
-      if (r.record) {
-        if (!(h < count && (hits[2 * h + 1] as number) < idx + r.span)) r.record.sampleOnly = true;
-        this.onRecord(r.record);
+      if (record) {
+        if (!(h < count && (hits[2 * h + 1] as number) < idx + span)) record.sampleOnly = true;
+        this.onRecord(record);
         this.sampleLeft--;
       }
       // Move past the lines the record spans (at least this one).
-      for (let k = 0; k < r.span && ls < end; k++) {
+      for (let k = 0; k < span && ls < end; k++) {
         const nl = w.indexOf(10, ls);
         ls = nl === -1 || nl >= end ? end : nl + 1;
         idx++;
@@ -277,18 +278,25 @@ export class Scanner implements ScanStats {
     return idx;
   }
 
-  /** The record holding line [ls, le) (number `lineNo`), unless emitted already, and the lines it spans from there. */
+  /** Lines the last candidate spans from its line on (at least 1). */
+  private span = 1;
+
+  /**
+   * The record holding line [ls, le) (number `lineNo`), unless emitted already; `span` is then set
+   * to the lines it spans from there.
+   */
   private candidate(
     start: number,
     end: number,
     ls: number,
     le: number,
     lineNo: number,
-  ): { record: ScanRecord | undefined; span: number } {
+  ): ScanRecord | undefined {
     const w = this.window;
+    this.span = 1;
     const own = this.decode(ls, le);
     let head = own;
-    if (head.content === undefined) return { record: undefined, span: 1 };
+    if (head.content === undefined) return undefined;
     let headNo = lineNo;
     // Walk back to the head when this line continues an earlier one.
     for (let i = 0; i < MAX_RECORD_LINES && head.start > start; i++) {
@@ -308,7 +316,7 @@ export class Scanner implements ScanStats {
     }
     if (headNo <= this.lastEmitted || head.content === undefined) {
       // Already emitted as part of an earlier record; move past this line.
-      return { record: undefined, span: 1 };
+      return undefined;
     }
     // Collect forward: CRI partial pieces join; continuation lines follow the line that opens them.
     const contents: string[] = [head.content];
@@ -335,7 +343,8 @@ export class Scanner implements ScanStats {
     this.lastEmitted = lastNo;
     const rec: ScanRecord = { line: headNo, lines: contents };
     if (head.prefixTime !== undefined) rec.prefixTime = head.prefixTime;
-    return { record: rec, span: lastNo < lineNo ? 1 : lastNo - lineNo + 1 };
+    this.span = lastNo < lineNo ? 1 : lastNo - lineNo + 1;
+    return rec;
   }
 
   private decode(ls: number, le: number): Line {
