@@ -3,8 +3,9 @@
 // a loop variable that never resets for the stream's life (so exhaustion may spread over hours),
 // livekit-agents resets it on every final transcript. The exhaustion itself is never logged as
 // `after N attempts` at info: agents-js shows it as `AgentSession is closing due to an unrecoverable
-// error` with `type: "stt_error"`, Python as the `failed to recognize speech after N attempts`
-// exception in a traceback or `STT stream ended on an unrecoverable error, recreating` (1.6.6+).
+// error` with `type: "stt_error"` (and, 1.4.0–1.6.2 at debug, an `Unhandled promise rejection`
+// holding it), Python as the `failed to recognize speech after N attempts` exception in a traceback
+// or `STT stream ended on an unrecoverable error, recreating` (1.6.6+).
 import type { LogEvent } from '../../model/log-event.js';
 import type { LogRule, FindingDraft } from '../types.js';
 import {
@@ -40,9 +41,15 @@ interface Stream {
 /** Whether an event says the STT stream gave up, in the words each SDK uses. */
 function exhaustion(ev: LogEvent): string | undefined {
   if (ev.family === 'livekit-js') {
-    return ev.message.startsWith(JS_UNRECOVERABLE) && ev.fields.type === 'stt_error'
-      ? 'the session closed on an unrecoverable STT error'
-      : undefined;
+    if (ev.message.startsWith(JS_UNRECOVERABLE) && ev.fields.type === 'stt_error')
+      return 'the session closed on an unrecoverable STT error';
+    // 1.4.0–1.6.2 leave the exhaustion error unhandled: a debug line on the job logger.
+    const err = ev.fields.error ?? ev.fields.err;
+    if (ev.message.startsWith('Unhandled promise rejection') && err !== undefined) {
+      const m = /failed to recognize speech after (\d+) attempts/.exec(JSON.stringify(err));
+      if (m) return `failed to recognize speech after ${m[1]} attempts`;
+    }
+    return undefined;
   }
   if (ev.message.startsWith(PY_RECREATING)) return 'the STT stream ended on an unrecoverable error';
   const tb = ev.fields.traceback ?? ev.fields.exc_info;

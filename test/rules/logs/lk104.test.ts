@@ -58,6 +58,12 @@ describe('LK104 stt-retries-exhausted', () => {
       recoverable: false,
     });
     expect(ids(runLogRule(lk104, [llm]))).toEqual([]);
+    // 1.4.0–1.6.2 at debug: the APIConnectionError left unhandled on the job logger.
+    const unhandled = pino(4.4, 20, 'Unhandled promise rejection', {
+      jobID: 'AJ_1',
+      error: { type: 'APIConnectionError', message: 'failed to recognize speech after 4 attempts' },
+    });
+    expect(ids(runLogRule(lk104, [unhandled]))).toEqual(['LK104']);
   });
 
   it("Python: recognize() counts attempts from 1 (`streamed: false`), the stream from 0; the stream's counter resets", () => {
