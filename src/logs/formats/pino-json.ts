@@ -6,7 +6,26 @@
 import type { JsonFormat } from './types.js';
 import { jsonRecord, setPid } from './json-record.js';
 
-const FIRST_HOSTNAME = /"hostname":"((?:[^"\\]|\\.)*)"/;
+const HOSTNAME_KEY = '"hostname":"';
+const STRING_BODY = /^((?:[^"\\]|\\.)*)"/;
+
+/**
+ * The first `hostname` value as written (the base binding, right after `pid`): JSON.parse keeps the
+ * last. The text is only decoded when it differs from the parsed value (a repeated key).
+ */
+function firstHostname(text: string, parsed: string): string {
+  const at = text.indexOf(HOSTNAME_KEY);
+  if (at === -1) return parsed;
+  const from = at + HOSTNAME_KEY.length;
+  if (text.startsWith(parsed, from) && text.charCodeAt(from + parsed.length) === 34 /* " */) return parsed;
+  const m = STRING_BODY.exec(text.slice(from));
+  if (!m) return parsed;
+  try {
+    return JSON.parse(`"${m[1] as string}"`) as string;
+  } catch {
+    return parsed;
+  }
+}
 
 export const pinoJson: JsonFormat = {
   name: 'pino-json',
@@ -20,14 +39,7 @@ export const pinoJson: JsonFormat = {
     const { level, time, msg, pid, hostname, ...fields } = rec;
     const out = jsonRecord(level, msg as string, time, fields);
     setPid(out, pid);
-    if (typeof hostname === 'string') {
-      // The base binding comes first; JSON.parse keeps the last one.
-      const first =
-        text.indexOf('"hostname":"') === text.lastIndexOf('"hostname":"')
-          ? undefined
-          : FIRST_HOSTNAME.exec(text);
-      out.hostname = first ? (JSON.parse(`"${first[1] as string}"`) as string) : hostname;
-    }
+    if (typeof hostname === 'string') out.hostname = firstHostname(text, hostname);
     const job = fields.jobID ?? fields.jobId ?? fields.job_id;
     if (typeof job === 'string') out.jobId = job;
     return out;

@@ -25,9 +25,10 @@ export interface ScanRecord {
   line: number;
   /** Prefix-stripped contents: the head, then its format's continuation lines. */
   lines: string[];
-  prefixTime?: number;
-  /** Handed on only as part of the input's sample: none of its lines holds a needle. */
-  sampleOnly?: boolean;
+  /** Always present (undefined when there is none), like `sampleOnly`: every record has one shape. */
+  prefixTime: number | undefined;
+  /** True when handed on only as part of the input's sample: none of its lines holds a needle. */
+  sampleOnly: true | undefined;
 }
 
 export interface ScannerOptions {
@@ -341,8 +342,12 @@ export class Scanner implements ScanStats {
       lastNo++;
     }
     this.lastEmitted = lastNo;
-    const rec: ScanRecord = { line: headNo, lines: contents };
-    if (head.prefixTime !== undefined) rec.prefixTime = head.prefixTime;
+    const rec: ScanRecord = {
+      line: headNo,
+      lines: contents,
+      prefixTime: head.prefixTime,
+      sampleOnly: undefined,
+    };
     this.span = lastNo < lineNo ? 1 : lastNo - lineNo + 1;
     return rec;
   }

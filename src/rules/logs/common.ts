@@ -20,8 +20,20 @@ export interface ProcessRef {
   subject: Subject;
 }
 
+/** The engine hands each event to every rule in turn: the last answer is the next one's too. */
+let lastEvent: LogEvent | undefined;
+let lastRef: ProcessRef | undefined;
+
 /** JS: hostname+pid; Python: job id, else pid (per file, pids repeat across pods). */
 export function agentProcess(ev: LogEvent): ProcessRef | undefined {
+  if (ev !== lastEvent) {
+    lastEvent = ev;
+    lastRef = processOf(ev);
+  }
+  return lastRef;
+}
+
+function processOf(ev: LogEvent): ProcessRef | undefined {
   if (ev.family === 'livekit-js') {
     if (ev.pid === undefined)
       return { key: `js:${ev.file}`, subject: { kind: 'AgentProcess', name: ev.file } };

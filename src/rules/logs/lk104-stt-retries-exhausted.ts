@@ -52,11 +52,15 @@ function exhaustion(ev: LogEvent): string | undefined {
     return undefined;
   }
   if (ev.message.startsWith(PY_RECREATING)) return 'the STT stream ended on an unrecoverable error';
+  // The exception's text: in the message (1.3.1–1.3.5 forward tracebacks inside it), `exc_info`, or
+  // the traceback lines after a text record.
   const tb = ev.fields.traceback ?? ev.fields.exc_info;
-  const m = /failed to recognize speech after (\d+) attempts/.exec(
-    `${ev.message}\n${typeof tb === 'string' ? tb : ''}`,
-  );
-  return m ? `failed to recognize speech after ${m[1]} attempts` : undefined;
+  for (const text of [ev.message, typeof tb === 'string' ? tb : '']) {
+    if (!text.includes(PY_EXHAUSTED)) continue;
+    const m = /failed to recognize speech after (\d+) attempts/.exec(text);
+    if (m) return `failed to recognize speech after ${m[1]} attempts`;
+  }
+  return undefined;
 }
 
 export const lk104: LogRule = {
@@ -96,9 +100,11 @@ export const lk104: LogRule = {
     };
     return {
       onEvent(ev) {
-        const gaveUp = exhaustion(ev);
+        if (ev.family !== 'livekit-js' && ev.family !== 'livekit-python') return;
         const err = isSttError(ev);
         const retry = isSttRetry(ev) && !ev.message.startsWith(PY_EXHAUSTED);
+        // Retries and error frames (most of what arrives) are not the exhaustion: skip its search.
+        const gaveUp = retry || (err && !ev.message.startsWith(PY_EXHAUSTED)) ? undefined : exhaustion(ev);
         if (!err && !retry && gaveUp === undefined) return;
         const proc = agentProcess(ev);
         if (!proc) return;
