@@ -434,6 +434,16 @@ export const MESSAGES: readonly Message[] = [
   },
   {
     rules: ['LK201'],
+    system: JS,
+    role: 'the version: LK201 reads `version` here to know whether a missing `room deleted` is evidence (1.5+); without a worker line, `lk.pii.*` keys (1.7), `no job context captured` or a `room deleted` seen (1.5+) tell',
+    level: 'info',
+    text: 'starting worker / registered worker / received job request',
+    fields: 'worker logger `version` (the package version, `__PACKAGE_VERSION__`)',
+    file: 'agents/src/worker.ts `#logger = log().child({ version })`',
+    versions: '1.4.0–1.7.0',
+  },
+  {
+    rules: ['LK201'],
     system: PY,
     role: 'caller hang-up',
     level: 'info',

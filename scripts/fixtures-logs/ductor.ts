@@ -122,10 +122,18 @@ function ctx(v: DuctorVersion, parts: { op?: string; chat?: string; topic?: stri
   return set.length > 0 ? `[${set.join(':')}] ` : '';
 }
 
-function start(w: DuctorWriter, at: number, pid: number, before?: (w: DuctorWriter) => void): void {
+/** `before` logs what comes between the two start lines and may return the time of its last line. */
+function start(
+  w: DuctorWriter,
+  at: number,
+  pid: number,
+  before?: (w: DuctorWriter) => number | undefined | void,
+): void {
   w.log(at, 'INFO', 'logging', '', 'Logging initialized (level=INFO)');
-  before?.(w);
-  w.log(at + 20, 'INFO', 'pidAcquired', '', `PID lock acquired (pid=${pid})`);
+  const ret = before?.(w);
+  const last = typeof ret === 'number' ? ret : at;
+  // The lock is taken once the previous holder is gone (pidlock.py waits for it first).
+  w.log(Math.max(at, last) + 20, 'INFO', 'pidAcquired', '', `PID lock acquired (pid=${pid})`);
 }
 
 function online(w: DuctorWriter, at: number): void {
@@ -322,6 +330,7 @@ const SCRIPTS: DtScript[] = [
       start(w, s(400), 1, (x) => {
         x.log(s(400.01), 'INFO', 'pidStopping', '', 'Stopping existing bot instance (pid=1)');
         x.log(s(405.02), 'WARNING', 'pidKill', '', 'pid=1 did not exit after 5s, force killing');
+        return s(405.02);
       });
       online(w, s(406.6));
       otherTurn(w, s(500));

@@ -1,8 +1,8 @@
 // `npm run fixtures:logs:status`: lints every scenario under fixtures/logs/real with the built storyctl
 // and writes STATUS.md: which scenarios today's storyctl gets wrong, against each expected.json.
 // Not part of `fixtures:logs --check`: STATUS.md records storyctl's state, which the fixtures must not track.
-// Each scenario's capture files are named explicitly (expected.json `inputs`): linting the folder would
-// also read expected.json as a log (the reader skips only README files).
+// Each scenario's capture files are named explicitly (expected.json `inputs`), as its README shows; the
+// folder would do as well (the reader skips README, STATUS and expected.json files under a directory).
 import { execFile } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { mergeSettings, type GivenFlags, type Settings } from '../config/settings.js';
+import { logZone, UTC_ZONE, type LogZone } from '../logs/timezone.js';
 import type { CliIO } from './io.js';
 import type { CommonFlags } from './options.js';
 import { planOutputs } from './outputs.js';
@@ -16,7 +17,7 @@ export function optionSource(cmd: Command): OptionSource {
 }
 
 export function resolveSettings(
-  flags: CommonFlags & { operatorGracefulTimeout?: number },
+  flags: CommonFlags & { operatorGracefulTimeout?: number; logTimezone?: LogZone },
   io: CliIO,
   args: readonly string[],
   source: OptionSource,
@@ -29,6 +30,7 @@ export function resolveSettings(
     given.operatorGracefulTimeout = flags.operatorGracefulTimeout;
   if ((flags.output?.length ?? 0) > 0 || (flags.outputFile?.length ?? 0) > 0)
     given.outputs = planOutputs(args, flags.output, flags.outputFile);
+  if (source('logTimezone') === 'cli' && flags.logTimezone) given.logTimezone = flags.logTimezone.name;
   if (flags.skipRule) given.skipRule = flags.skipRule;
   if (flags.suppressions === false) given.noSuppressions = true;
   return mergeSettings(given, loaded);
@@ -43,4 +45,11 @@ export function logThresholds(settings: Settings): {
     forcedCloseWindowSeconds: settings.thresholds.forcedCloseWindow.value,
     stuckCleanupSeconds: settings.thresholds.stuckCleanupAge.value,
   };
+}
+
+/** The zone zone-less log times are read in: `--log-timezone`, else the config's `logTimezone`, else UTC. */
+export function logZoneSetting(settings: Settings): LogZone {
+  // The config file's name was checked when it was loaded (config/parse.ts); UTC is only the fallback
+  // for a zone this Node's Intl lost since.
+  return logZone(settings.logTimezone.value) ?? UTC_ZONE;
 }

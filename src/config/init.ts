@@ -36,7 +36,7 @@ thresholds:
   stuckFinalizerAge: ${d(STUCK_DELETION_SECONDS)} # SR303: how long a deletion may hang on finalizers
   stuckCleanupAge: ${d(STUCK_DELETION_SECONDS)} # BR102: how long a StepRun may wait for its cleanup
 
-# Time zone for log times without one (--log-timezone). Checked now; applied once the log readers take it.
+# Time zone that log times without one were written in (--log-timezone): Python dev text, Ductor, pino-pretty.
 logTimezone: UTC
 
 # Per rule: off, on, or the severity it reports with (error, warning, info). "storyctl rules" lists them.

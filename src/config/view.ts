@@ -33,10 +33,7 @@ export function renderSettings(settings: Settings, loaded: LoadedConfig | undefi
       ['thresholds', k],
       describeOrigin(settings.thresholds[k].from),
     ]),
-    [
-      ['logTimezone'],
-      `${describeOrigin(settings.logTimezone.from)}; accepted and checked, applied once the log readers take --log-timezone`,
-    ],
+    [['logTimezone'], describeOrigin(settings.logTimezone.from)],
     ...[...settings.rules].map(([id, o]): [Path, string] => [
       ['rules', id],
       describeOrigin((o.severity ?? o.enabled)?.from ?? { kind: 'default' }),

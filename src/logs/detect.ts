@@ -4,25 +4,31 @@
 import type { LogEvent } from '../model/log-event.js';
 import { JSON_FORMATS, TEXT_FORMATS } from './formats/index.js';
 import type { LogFormatSpec, ParseContext, ParsedRecord } from './formats/types.js';
-import { wallClockTime } from './input-clock.js';
+import { wallClockIn } from './input-clock.js';
+import { UTC_ZONE } from './timezone.js';
 
 export interface Where {
   file: string;
   line: number;
 }
 
+/** Times a record cannot place alone stay unplaced; wall clocks are read in UTC. */
+export const NO_DATE: ParseContext = {
+  timeOfDay: () => undefined,
+  wallClock: (text) => wallClockIn(UTC_ZONE, text),
+};
+
 /**
  * `lines` is a record as the scanner gathered it (its first line, then continuation lines);
- * `dayOf` turns a time of day into a full time for formats that print no date.
+ * `ctx` places the times of formats that print no date or no zone (the input's clock).
  */
 export function parseRecord(
   lines: readonly string[],
   where: Where,
-  dayOf: (msOfDay: number) => number | undefined,
+  ctx: ParseContext = NO_DATE,
 ): LogEvent | undefined {
   const first = lines[0];
   if (first === undefined) return undefined;
-  const ctx: ParseContext = { timeOfDay: dayOf, wallClock: wallClockTime };
   const c = first.charCodeAt(0);
   if (c === 123 /* { */) return parseJson(first, where, ctx);
   for (const f of TEXT_FORMATS) {
@@ -44,7 +50,7 @@ function parseJson(text: string, where: Where, ctx: ParseContext): LogEvent | un
   const obj = o as Record<string, unknown>;
   const f =
     JSON_FORMATS.find((j) => j.claims(obj)) ?? JSON_FORMATS.find((j) => j.claimsLoosely?.(obj) === true);
-  return f ? event(f, where, f.fromJson(obj, ctx)) : undefined;
+  return f ? event(f, where, f.fromJson(obj, ctx, text)) : undefined;
 }
 
 function event(f: LogFormatSpec, where: Where, rec: ParsedRecord): LogEvent {

@@ -1,6 +1,9 @@
-// Collector prefixes (LOG-FORMATS.md intro): `kubectl logs --timestamps`, `stern` `pod container `,
-// and the CRI file format `<ts> stdout|stderr F|P `. They can stack (stern --timestamps), so strip
-// up to three in any order.
+// Collector prefixes (LOG-FORMATS.md section 0): `kubectl logs --prefix` (`[pod/<pod>/<container>] `),
+// `kubectl logs --timestamps`, `stern` `pod container `, and the CRI file format
+// `<ts> stdout|stderr F|P `. They can stack (`kubectl logs --prefix --timestamps`, stern
+// --timestamps), so strip up to three in any order. Terminal escapes go first (stern colours its
+// prefix, the programs their lines): this is the one place a decoded line is cleaned.
+import { stripAnsi } from './ansi.js';
 
 export interface Stripped {
   content: string;
@@ -12,6 +15,7 @@ export interface Stripped {
 
 const CRI =
   /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) (?:stdout|stderr) ([FP]) ?/;
+const KUBECTL_PREFIX = /^\[pod\/[^/\]\s]+\/[^/\]\s]+\] /;
 const KUBECTL_TS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) /;
 // Kubernetes names are lowercase DNS labels; no format storyctl reads starts with one, so a line
 // that does is a stern line (or garbage, which no parser will accept afterwards anyway).
@@ -19,12 +23,20 @@ const KUBECTL_TS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2
 const STERN = /^(?=[a-z0-9.-]*[a-z])[a-z0-9][a-z0-9.-]*(?: [a-z0-9][a-z0-9.-]*)? (?=[{[\d\s])/;
 
 export function stripPrefixes(line: string): Stripped {
-  let content = line;
+  let content = stripAnsi(line);
+  // The TCP console of livekit-agents 1.6 starts every line with a carriage return.
+  if (content.charCodeAt(0) === 13) content = content.slice(1);
   let prefixTime: number | undefined;
   let partial = false;
   for (let i = 0; i < 3; i++) {
     const c = content.charCodeAt(0);
-    // Cheap gate: every prefix starts with a digit or a lowercase letter.
+    if (c === 91 /* [ */) {
+      const p = content.startsWith('[pod/') ? KUBECTL_PREFIX.exec(content) : null;
+      if (!p) break;
+      content = content.slice(p[0].length);
+      continue;
+    }
+    // Cheap gate: every other prefix starts with a digit or a lowercase letter.
     if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 122))) break;
     let m = CRI.exec(content);
     if (m) {

@@ -27,6 +27,11 @@ export interface StdinInput {
 export type LogInput = FileInput | StdinInput;
 
 const GLOB_CHARS = /[*?[\]{}]/;
+/**
+ * Files a directory holds beside its captures that are not logs: READMEs, STATUS notes and the
+ * fixtures' expected.json (skipped when found under a directory; named explicitly, they are read).
+ */
+const NOT_LOGS = /(^|\/)(README|STATUS)(\.md)?$|(^|\/)expected\.json$/i;
 export const READ_CHUNK = 1 << 20;
 
 /** Expand files, directories and globs into the files to read, in a stable order. */
@@ -67,7 +72,7 @@ export async function expandInputs(inputs: readonly string[]): Promise<LogInput[
       let files = 0;
       for (const e of entries) {
         const s = await stat(e).catch(() => undefined);
-        if (s?.isFile() && !/(^|\/)README(\.md)?$/i.test(e)) {
+        if (s?.isFile() && !NOT_LOGS.test(e)) {
           await add(e, s.size);
           files++;
         }

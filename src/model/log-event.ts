@@ -1,8 +1,9 @@
 // One parsed log record (LOG-FORMATS.md): plain data handed from src/logs to the log rules.
 
 /**
- * How a record was written: the name of a format in the reader's registry (src/logs/formats/),
- * e.g. `zap`, `pino`, `pino-pretty`, `python-json`, `python-text`, `ductor`. Rules ask the family.
+ * How a record was written: the name of a format in the reader's registry (src/logs/formats/), the
+ * ids of docs/log-sources.md: `pino-json`, `pino-pretty`, `python-json`, `python-colored`,
+ * `python-compact`, `zap-json`, `zap-console`, `ductor-file`, `ductor-console`. Rules ask the family.
  */
 export type LogFormat = string;
 
@@ -11,11 +12,18 @@ export type LogFamily = 'livekit-js' | 'livekit-python' | 'bobrapet' | 'ductor';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
-/** Ductor's `[agent:op:chat:sid8] ` message context (or `[main] ` at startup). */
+/**
+ * Ductor's message context: `[agent:op:chat:topic:sid8] ` (0.20.x) or `[op:chat:sid8] ` (0.4.x),
+ * any part possibly absent (`[main] ` at startup).
+ */
 export interface DuctorContext {
-  agent: string;
+  agent?: string;
   op?: string;
+  /** The chat id as printed: negative for groups. */
   chat?: string;
+  /** A forum topic's name (free text) or `Topic #N`. */
+  topic?: string;
+  /** The session id's first 8 characters. */
   session?: string;
 }
 

@@ -110,6 +110,13 @@ export interface SourceInfo {
   scope?: SourceScope;
   lines?: number;
   skippedLines?: number;
+  /**
+   * Log sources: records recognised per format (docs/log-sources.md ids), counted on the input's
+   * first records and on every record a rule needed, not on every line.
+   */
+  formats?: Record<string, number>;
+  /** Log sources: records among those that are in no known format. */
+  unrecognised?: number;
   /** Objects read, for cluster and snapshot sources. */
   objects?: number;
   /** Objects of kinds storyctl does not read (ignored and counted). */

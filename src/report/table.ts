@@ -194,7 +194,22 @@ export function summaryLines(report: Report, c: ChalkInstance, width: number): s
   const counts = `${plural(error, 'error')}, ${plural(warning, 'warning')}, ${info} info`;
   const ne = notEvaluated ? `, ${notEvaluated} not evaluated` : '';
   const scope = shortScope(report.sources);
-  const head = total === 0 ? '✔ no findings' : `✖ ${plural(total, 'finding')}`;
+  // A log input with lines but no record in a known format was not checked at all: say so here.
+  const unread = report.sources.filter(
+    (s) =>
+      s.type === 'log' &&
+      s.formats !== undefined &&
+      Object.keys(s.formats).length === 0 &&
+      (s.unrecognised ?? 0) > 0,
+  ).length;
+  // Never a green tick over something that was not looked at (not evaluated, or unreadable input).
+  const partial = notEvaluated > 0 || unread > 0;
+  const head =
+    total > 0
+      ? `✖ ${plural(total, 'finding')}`
+      : partial
+        ? '▲ no findings in what was checked'
+        : '✔ no findings';
   const policy = policyCounts(report)
     .map((p) => `, ${p}`)
     .join('');
@@ -204,9 +219,12 @@ export function summaryLines(report: Report, c: ChalkInstance, width: number): s
     '',
     '  ',
   );
-  const painted =
-    total === 0 ? c.green(head) : paint(c, error ? 'error' : warning ? 'warning' : 'info', head);
-  return lines.map((l, i) => (i === 0 ? `${painted}${l.slice(head.length)}` : l));
+  if (unread) lines.push(`▲ ${plural(unread, 'log input')} in no known format, not checked`);
+  const tone: Severity = total === 0 ? 'warning' : error ? 'error' : warning ? 'warning' : 'info';
+  const painted = total === 0 && !partial ? c.green(head) : paint(c, tone, head);
+  return lines.map((l, i) =>
+    i === 0 ? `${painted}${l.slice(head.length)}` : l.startsWith('▲') ? paint(c, 'warning', l) : l,
+  );
 }
 
 /** The command to run next: the batch repair when runs need it, else where to read on. */

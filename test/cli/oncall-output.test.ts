@@ -92,7 +92,9 @@ describe('honest scope', () => {
     const nothing = await runCli(['lint'], { stdin: '' });
     expect(nothing.code).toBe(2);
     expect(nothing.stderr).toContain('lint read nothing');
-    const piped = await runCli(['lint', '-o', 'json'], { stdin: '{"msg":"hello"}\n' });
+    const piped = await runCli(['lint', '-o', 'json'], {
+      stdin: '{"level":30,"time":1776866400000,"pid":7,"hostname":"agent-0","msg":"starting worker"}\n',
+    });
     expect(piped.code).toBe(0);
   });
 });

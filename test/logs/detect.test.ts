@@ -7,14 +7,14 @@ describe('format detection', () => {
       '{"level":"info","ts":"2026-04-22T18:15:32Z","msg":"m","namespace":"a","namespace":"livekit-voice","remainingStepRuns":3}',
     );
     expect(ev).toMatchObject({
-      format: 'zap',
+      format: 'zap-json',
       level: 'info',
       message: 'm',
       time: Date.parse('2026-04-22T18:15:32Z'),
       fields: { namespace: 'livekit-voice', remainingStepRuns: 3 },
     });
     expect(parseLine('{"level":"error","ts":1776881732.5,"msg":"m"}')).toMatchObject({
-      format: 'zap',
+      format: 'zap-json',
       level: 'error',
       time: 1776881732500,
     });
@@ -25,7 +25,7 @@ describe('format detection', () => {
       '{"level":40,"time":1787332801123,"pid":4242,"hostname":"agent-7d9f","jobID":"AJ_1","attempt":2,"msg":"failed to recognize speech, retrying in 2000ms"}',
     );
     expect(ev).toMatchObject({
-      format: 'pino',
+      format: 'pino-json',
       level: 'warn',
       time: 1787332801123,
       pid: 4242,
@@ -76,7 +76,7 @@ describe('format detection', () => {
       '2026-08-21 17:50:04,511 - WARNING livekit.agents - failed to recognize speech: error, retrying in 0.1s {"attempt": 0, "pid": 812}',
     );
     expect(ev).toMatchObject({
-      format: 'python-text',
+      format: 'python-colored',
       level: 'warn',
       message: 'failed to recognize speech: error, retrying in 0.1s',
       pid: 812,
@@ -90,7 +90,7 @@ describe('format detection', () => {
       '2026-05-14 08:16:04 [WARNING] ductor_bot.cli.executor:executor.py:176: [main:msg:123456789:1a2b3c4d] CLI stream timed out after 600s',
     );
     expect(ev).toMatchObject({
-      format: 'ductor',
+      format: 'ductor-file',
       level: 'warn',
       message: 'CLI stream timed out after 600s',
       ductor: { agent: 'main', op: 'msg', chat: '123456789', session: '1a2b3c4d' },

@@ -1,10 +1,14 @@
 import { Readable } from 'node:stream';
 import { lintLogs, type LintLogsResult } from '../../src/logs/index.js';
-import { parseRecord } from '../../src/logs/detect.js';
+import { NO_DATE, parseRecord } from '../../src/logs/detect.js';
+import type { ParseContext } from '../../src/logs/formats/types.js';
 import type { LogEvent } from '../../src/model/log-event.js';
 import type { LogRule } from '../../src/rules/types.js';
 import { logRules } from '../../src/rules/index.js';
 import { redactFindings } from '../../src/model/redact.js';
+
+/** Test lines carry full dates; a bare time of day is read as that many ms after the epoch. */
+const TIME_OF_DAY_AS_EPOCH: ParseContext = { ...NO_DATE, timeOfDay: (ms) => ms };
 
 export const FIXTURES = new URL('../../fixtures/logs/', import.meta.url).pathname;
 
@@ -42,10 +46,10 @@ export function lintPaths(
 }
 
 export function parseLine(line: string, more: string[] = []): LogEvent | undefined {
-  return parseRecord([line, ...more], { file: 't.log', line: 1 }, (ms) => ms);
+  return parseRecord([line, ...more], { file: 't.log', line: 1 }, TIME_OF_DAY_AS_EPOCH);
 }
 
-export function ids(r: LintLogsResult): string[] {
+export function ids(r: { findings: readonly { ruleId: string }[] }): string[] {
   return r.findings.map((f) => f.ruleId).sort();
 }
 

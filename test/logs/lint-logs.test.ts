@@ -11,12 +11,14 @@ import { FIXTURES, ids, lintPaths, lintText } from './helpers.js';
 const MIXED = join(FIXTURES, 'mixed-prefixed/capture.txt');
 const MIXED_GZ = join(FIXTURES, 'mixed-prefixed/capture-copy.bin');
 const MIXED_EXPECTED = ['BR101', 'LK101', 'LK101', 'LK102', 'LK103', 'LK201'];
+/** Records per format among the capture's first 64 and those the rules needed; two garbage lines. */
+const MIXED_COUNTS = { formats: { 'pino-json': 31, 'pino-pretty': 2, 'zap-json': 32 }, unrecognised: 2 };
 
 describe('lintLogs inputs', () => {
   it('lints a prefixed, mixed capture with garbage lines, counting what it skipped', async () => {
     const r = await lintPaths([MIXED]);
     expect(ids(r)).toEqual(MIXED_EXPECTED);
-    expect(r.sources).toEqual([{ type: 'log', name: MIXED, lines: 79, skippedLines: 4 }]);
+    expect(r.sources).toEqual([{ type: 'log', name: MIXED, lines: 79, skippedLines: 4, ...MIXED_COUNTS }]);
     expect(r.notEvaluated).toEqual([]);
     const br = r.findings.find((f) => f.ruleId === 'BR101');
     // The P/F split line is reported at the line of its first piece.
@@ -40,7 +42,7 @@ describe('lintLogs inputs', () => {
     expect(ids(await lintText(raw))).toEqual(MIXED_EXPECTED);
     const gz = await lintText(gzipSync(raw));
     expect(ids(gz)).toEqual(MIXED_EXPECTED);
-    expect(gz.sources).toEqual([{ type: 'log', name: '-', lines: 79, skippedLines: 4 }]);
+    expect(gz.sources).toEqual([{ type: 'log', name: '-', lines: 79, skippedLines: 4, ...MIXED_COUNTS }]);
   });
 
   it('walks directories recursively and expands globs, skipping READMEs', async () => {
@@ -105,7 +107,7 @@ describe('lintLogs inputs', () => {
     }
   });
 
-  it('never aborts on garbage: a file of noise yields counts and no findings', async () => {
+  it('never aborts on garbage: a file of noise yields counts, no findings, and says it read nothing', async () => {
     const noise = Buffer.concat([
       Buffer.from('timed out draining but not a log\n{"msg": "AgentSession closed"\n'),
       Buffer.from([0, 1, 2, 0xff, 10]),
@@ -113,6 +115,12 @@ describe('lintLogs inputs', () => {
     ]);
     const r = await lintText(noise);
     expect(r.findings).toEqual([]);
-    expect(r.sources).toEqual([{ type: 'log', name: '-', lines: 4, skippedLines: 4 }]);
+    expect(r.sources).toEqual([
+      { type: 'log', name: '-', lines: 4, skippedLines: 4, formats: {}, unrecognised: 3 },
+    ]);
+    // No record in a known format: not a clean result (issue 11 item 5).
+    expect(r.unrecognised).toEqual([{ name: '-', firstLine: 'timed out draining but not a log' }]);
+    expect(r.notEvaluated.map((n) => n.ruleId)).toEqual(logRules.map((x) => x.meta.id));
+    expect(r.notEvaluated[0]?.reason).toContain('no record in a known log format');
   });
 });

@@ -35,4 +35,31 @@ describe('stripPrefixes', () => {
       expect(stripPrefixes(line).content).toBe(line);
     }
   });
+
+  it('strips kubectl logs --prefix, alone and with --timestamps', () => {
+    expect(stripPrefixes('[pod/voice-agent-5b7c9d8f6-x2k4q/agent] {"a":1}').content).toBe('{"a":1}');
+    expect(
+      stripPrefixes(
+        '[pod/voice-agent-5b7c9d8f6-x2k4q/agent] 2026-04-22T18:13:32.023539756Z [14:00:38.830] INFO (23): m',
+      ),
+    ).toEqual({ content: '[14:00:38.830] INFO (23): m', prefixTime: Date.parse('2026-04-22T18:13:32.023Z') });
+    // pino-pretty's own bracket is no prefix.
+    expect(stripPrefixes('[14:00:38.830] INFO (23): m').content).toBe('[14:00:38.830] INFO (23): m');
+  });
+
+  it('strips terminal escapes first, wherever they are: a coloured stern prefix, coloured lines', () => {
+    expect(stripPrefixes('\x1b[32magent-7d9f-x2k\x1b[0m \x1b[33magent\x1b[0m {"a":1}').content).toBe(
+      '{"a":1}',
+    );
+    expect(
+      stripPrefixes('[09:46:55.418] \x1b[32mINFO\x1b[39m (5062): \x1b[36mjob started\x1b[39m').content,
+    ).toBe('[09:46:55.418] INFO (5062): job started');
+    expect(stripPrefixes('08:16:04 \x1b[33mWARNING \x1b[0m ductor_bot.cli.executor: m').content).toBe(
+      '08:16:04 WARNING  ductor_bot.cli.executor: m',
+    );
+    // The TCP console's leading carriage return.
+    expect(stripPrefixes('\r16:00:38 \x1b[32mINFO\x1b[0m livekit.agents m \x1b[90m\x1b[0m').content).toBe(
+      '16:00:38 INFO livekit.agents m ',
+    );
+  });
 });

@@ -1,3 +1,5 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandInputs } from '../../src/logs/reader.js';
@@ -12,5 +14,21 @@ describe('expandInputs', () => {
       { kind: 'file', name: gz, path: gz, size: expect.any(Number), gzip: true },
       { kind: 'stdin', name: '-' },
     ]);
+  });
+
+  it("skips a directory's README, STATUS and expected.json, but reads them when named", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'storyctl-reader-'));
+    mkdirSync(join(dir, 'scenario'));
+    for (const f of [
+      'README.md',
+      'STATUS.md',
+      'scenario/expected.json',
+      'scenario/README.md',
+      'scenario/agent.jsonl',
+    ])
+      writeFileSync(join(dir, f), '{}\n');
+    expect((await expandInputs([dir])).map((i) => i.name)).toEqual([join(dir, 'scenario/agent.jsonl')]);
+    const named = join(dir, 'scenario/expected.json');
+    expect((await expandInputs([named])).map((i) => i.name)).toEqual([named]);
   });
 });

@@ -23,16 +23,25 @@ import { withExamples } from '../examples.js';
 import { addReportOptions, emitReport, selectRules } from '../common.js';
 import { exitCodeForReport } from '../exit.js';
 import { showProgress, type CliIO } from '../io.js';
+import { logTimezoneOption } from '../log-timezone.js';
 import { collect, durationOption, parseNowOption, type CommonFlags } from '../options.js';
+import type { LogZone } from '../../logs/timezone.js';
 import { createProgress } from '../progress.js';
 import { finishReport } from '../policy.js';
-import { logThresholds, optionSource, resolveSettings, type OptionSource } from '../settings.js';
+import {
+  logThresholds,
+  logZoneSetting,
+  optionSource,
+  resolveSettings,
+  type OptionSource,
+} from '../settings.js';
 
 export interface DoctorFlags extends CommonFlags, ClusterFlags {
   snapshot?: string[];
   logs?: string[];
   assumeCancelAt?: number;
   operatorGracefulTimeout?: number;
+  logTimezone?: LogZone;
 }
 
 export function registerDoctor(program: Command, io: CliIO, result: CommandResult): void {
@@ -46,6 +55,7 @@ export function registerDoctor(program: Command, io: CliIO, result: CommandResul
       collect,
     )
     .option('--logs <path>', 'join captured logs: file, directory, glob or - (repeatable)', collect)
+    .addOption(logTimezoneOption())
     .addOption(
       new Option(
         '--assume-cancel-at <time>',
@@ -175,6 +185,7 @@ export async function runDoctor(
       stopBudgetSeconds: thresholds.stopBudget.value,
       thresholds: logThresholds(settings),
       rules: logRules.filter((r) => ruleSet.has(r)),
+      logZone: logZoneSetting(settings),
     });
     findings.push(...logs.findings);
     notEvaluated.push(...logs.notEvaluated);

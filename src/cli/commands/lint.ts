@@ -8,10 +8,22 @@ import { withExamples } from '../examples.js';
 import { addReportOptions, emitReport, selectRules } from '../common.js';
 import { exitCodeForReport } from '../exit.js';
 import { showProgress, type CliIO } from '../io.js';
+import { logTimezoneOption } from '../log-timezone.js';
 import type { CommonFlags } from '../options.js';
 import { createProgress } from '../progress.js';
 import { finishReport } from '../policy.js';
-import { logThresholds, optionSource, resolveSettings, type OptionSource } from '../settings.js';
+import {
+  logThresholds,
+  logZoneSetting,
+  optionSource,
+  resolveSettings,
+  type OptionSource,
+} from '../settings.js';
+import type { LogZone } from '../../logs/timezone.js';
+
+export interface LintFlags extends CommonFlags {
+  logTimezone?: LogZone;
+}
 
 export function registerLint(program: Command, io: CliIO, result: CommandResult): void {
   const cmd = program
@@ -19,23 +31,25 @@ export function registerLint(program: Command, io: CliIO, result: CommandResult)
     .description(
       'find hung voice-session closes, orphaned STT sockets, leaked rooms and stranded work in captured logs',
     )
-    .argument('[inputs...]', 'log files, directories, globs, or - for stdin (gzip is detected)');
+    .argument('[inputs...]', 'log files, directories, globs, or - for stdin (gzip is detected)')
+    .addOption(logTimezoneOption());
   withExamples(cmd, [
     ['a directory of captured logs', 'storyctl lint logs/'],
     ['straight from the cluster', 'kubectl logs deploy/voice-agent --timestamps | storyctl lint -'],
+    ['Python dev logs written in Berlin time', 'storyctl lint agent.log --log-timezone Europe/Berlin'],
     [
       'for CI: SARIF to a file, the table on stdout',
       'storyctl lint logs/ -o table -o sarif --output-file storyctl.sarif',
     ],
   ]);
-  addReportOptions(cmd).action(async (inputs: string[], flags: CommonFlags, command: Command) => {
+  addReportOptions(cmd).action(async (inputs: string[], flags: LintFlags, command: Command) => {
     result.code = await runLint(inputs, flags, io, result.argv, optionSource(command));
   });
 }
 
 export async function runLint(
   inputs: string[],
-  flags: CommonFlags,
+  flags: LintFlags,
   io: CliIO,
   args: readonly string[],
   source: OptionSource = () => undefined,
@@ -54,7 +68,7 @@ export async function runLint(
     settings,
   );
   const progress = createProgress(io, showProgress(io, flags.quiet));
-  const { lintLogs } = await import('../../logs/index.js');
+  const { lintLogs, unrecognisedWarning } = await import('../../logs/index.js');
   let logs: Awaited<ReturnType<typeof lintLogs>>;
   try {
     logs = await lintLogs(inputs, {
@@ -63,11 +77,14 @@ export async function runLint(
       stopBudgetSeconds: settings.thresholds.stopBudget.value,
       thresholds: logThresholds(settings),
       rules,
+      logZone: logZoneSetting(settings),
       onProgress: (read, total) => progress.bytes(read, total),
     });
   } finally {
     progress.done();
   }
+  // An input no known format reads is named on stderr, whatever the output format (issue 11 item 5).
+  for (const u of logs.unrecognised) io.stderr.write(`${unrecognisedWarning(u)}\n`);
   // No arguments and nothing piped in (CI, `< /dev/null`): nothing was linted, which is not a pass.
   if (implicitStdin && logs.sources.every((s) => (s.lines ?? 0) === 0))
     throw new StoryctlError(

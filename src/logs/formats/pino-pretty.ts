@@ -1,6 +1,9 @@
-// LiveKit Agents for Node, `dev`: pino-pretty, `[17:20:01.123] INFO (4242): message`, then indented
-// `key: value` lines; an object value spans several deeper-indented lines. No date: the collector
-// prefix or the input's running date supplies it.
+// LiveKit Agents for Node, `dev` (and `connect`, `console`): pino-pretty 11 with `colorize: true`
+// as `agents/src/log.ts` configures it, `[17:20:01.123] INFO (4242): message` (colour codes around
+// the level and the message, stripped by the reader), then 4-space `key: value` lines with JSON
+// values; an object spans several deeper-indented lines, and an error's `"stack":` is followed by
+// its raw lines, indented further. No date: the collector prefix or the input's running date
+// supplies it.
 import { normalizeLevel } from '../../model/log-event.js';
 import type { ParsedRecord, TextFormat } from './types.js';
 
@@ -44,7 +47,10 @@ export const pinoPretty: TextFormat = {
   },
 };
 
-/** The indented `key: value` lines; a value that spans lines is read as JSON when it parses. */
+/**
+ * The indented `key: value` lines; a value that spans lines is read as JSON when it parses (once
+ * any raw `"stack":` block in it is turned back into a string).
+ */
 function fieldLines(lines: readonly string[]): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   let key: string | undefined;
@@ -53,7 +59,7 @@ function fieldLines(lines: readonly string[]): Record<string, unknown> {
     if (key === undefined) return;
     const text = value.join('\n').trim();
     try {
-      fields[key] = JSON.parse(text);
+      fields[key] = JSON.parse(value.length > 1 ? withStacksAsStrings(value) : text);
     } catch {
       fields[key] = text;
     }
@@ -70,4 +76,36 @@ function fieldLines(lines: readonly string[]): Record<string, unknown> {
   }
   flush();
   return fields;
+}
+
+const STACK_KEY = /^(\s*)"stack":\s*$/;
+
+/**
+ * pino-pretty prints an error's stack as `"stack":` alone on its line, then the stack's lines
+ * indented deeper (an empty stack leaves one line of spaces), with no comma after it: put it back
+ * as a JSON string so the object parses.
+ */
+function withStacksAsStrings(lines: readonly string[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const m = STACK_KEY.exec(line);
+    if (!m) {
+      out.push(line);
+      continue;
+    }
+    const indent = (m[1] as string).length;
+    const stack: string[] = [];
+    while (i + 1 < lines.length) {
+      const next = lines[i + 1] as string;
+      const lead = next.length - next.trimStart().length;
+      if (next.trim() !== '' && lead <= indent) break;
+      stack.push(next.slice(Math.min(lead, indent + 4)));
+      i++;
+    }
+    const text = stack.join('\n').trim();
+    const following = lines[i + 1]?.trimStart() ?? '';
+    out.push(`${m[1] as string}"stack": ${JSON.stringify(text)}${following.startsWith('"') ? ',' : ''}`);
+  }
+  return out.join('\n');
 }

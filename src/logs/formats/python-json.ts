@@ -1,5 +1,7 @@
-// LiveKit Agents for Python, production (`cli/log.py` JsonFormatter):
-// `{"message": …, "level": "INFO", "name": "livekit.agents", …extras, "timestamp": …}`.
+// LiveKit Agents for Python, production (`start`): `cli/log.py` JsonFormatter (1.3.7+),
+// `{"message": …, "level": "INFO", "name": "livekit.agents", [exc_info,] …extras, "timestamp": …}`, and
+// `cli/cli.py`'s own JsonFormatter (1.3.1–1.3.6), `{"level": …, "name": …, "message": …, …}`. Records
+// forwarded from a job process carry `pid`, `job_id` and `room_id` (up to 1.5) or `room` (1.6).
 import type { JsonFormat } from './types.js';
 import { jsonRecord, setPid } from './json-record.js';
 

@@ -7,8 +7,9 @@ export type ParsedRecord = Omit<LogEvent, 'format' | 'family' | 'file' | 'line'>
 
 /**
  * How a format writes time. `full`: a date with a zone, or an epoch. `time-of-day`: no date
- * (pino-pretty), so the collector prefix or the input's running date supplies it. `zone-less`: a
- * date and time without a zone (Python dev text, Ductor), read as wall-clock time.
+ * (pino-pretty, Ductor's console, Python's compact text), so the collector prefix or the input's
+ * running date supplies it. `zone-less`: a date and time without a zone (Python's dev text,
+ * Ductor's file), read in `--log-timezone`.
  */
 export type DateHandling = 'full' | 'time-of-day' | 'zone-less';
 
@@ -16,20 +17,29 @@ export type DateHandling = 'full' | 'time-of-day' | 'zone-less';
 export interface ParseContext {
   /** A time of day (ms since midnight) as a full time, or undefined when no date is known. */
   timeOfDay(msOfDay: number): number | undefined;
-  /** `YYYY-MM-DDTHH:MM:SS[.sss]` without a zone, as epoch ms. */
+  /** `YYYY-MM-DDTHH:MM:SS[.sss]` without a zone, as epoch ms (read in `--log-timezone`). */
   wallClock(text: string): number | undefined;
 }
 
-/** Lines after a record's first line that belong to it (pino-pretty's indented `key: value` lines). */
+/**
+ * Lines after a record's first line that belong to it: pino-pretty's indented `key: value` lines,
+ * Python tracebacks, zap's console stack traces.
+ */
 export interface Continuation {
   /** Whether a first line (prefixes stripped) opens a record that the lines after it may continue. */
   opens(head: string): boolean;
   /** Whether a line (prefixes stripped) continues the record before it. */
   continues(line: string): boolean;
+  /**
+   * `continues` takes lines of no particular shape (Ductor's `CLI stream cmd:` prompt excerpts):
+   * only the record's own head may claim them, never the format-blind boundary tests, which would
+   * then take every line of an unknown format for a continuation.
+   */
+  readonly loose?: boolean;
 }
 
 interface FormatInfo {
-  /** Reported per input (`LogEvent.format`). */
+  /** Reported per input (`LogEvent.format`, `sources[].formats`): the ids of docs/log-sources.md. */
   readonly name: string;
   /** The program that writes it: what the rules ask (`LogEvent.family`). */
   readonly family: LogFamily;
@@ -45,7 +55,8 @@ export interface JsonFormat extends FormatInfo {
   claims(rec: Record<string, unknown>): boolean;
   /** A weaker claim, asked only when no JSON format claims the object. */
   claimsLoosely?(rec: Record<string, unknown>): boolean;
-  fromJson(rec: Record<string, unknown>, ctx: ParseContext): ParsedRecord;
+  /** `text` is the line as written, for what JSON.parse loses (the first of repeated keys). */
+  fromJson(rec: Record<string, unknown>, ctx: ParseContext, text: string): ParsedRecord;
 }
 
 /** A text format: a cheap test on the first character, then the parser decides. */

@@ -1,10 +1,12 @@
-// The Bobrapet controller: controller-runtime's zap production JSON, `{"level":"info","ts":…,"logger":…,"msg":…,…}`.
-// JSON.parse keeps the last of repeated keys, which is what zap's repeated `namespace`/`name` need.
+// The Bobrapet controller: controller-runtime's zap production JSON (`cmd/main.go` `zap.Options{}`),
+// `{"level":"info","ts":…,"logger":…,"msg":…,…}`. Keys repeat (`namespace`, `name`, `steprun`):
+// JSON.parse keeps the last, so the rules name objects from the reconcile context's `StoryRun` /
+// `StepRun` object or the call's own keys, never from a bare `name`.
 import type { JsonFormat } from './types.js';
 import { jsonRecord } from './json-record.js';
 
 export const zapJson: JsonFormat = {
-  name: 'zap',
+  name: 'zap-json',
   family: 'bobrapet',
   syntax: 'json',
   dates: 'full',

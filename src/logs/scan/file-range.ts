@@ -10,6 +10,8 @@ export interface RangeResult {
   lines: number;
   skippedLines: number;
   lastLine: LastLine | undefined;
+  /** The first non-blank line, when the scanner sampled the range's start. */
+  firstLine?: string;
 }
 
 /** Scan bytes [start, end) of a file, synchronously. `start` must be a line start. */
@@ -38,7 +40,13 @@ export function scanFileRange(
   } finally {
     closeSync(fd);
   }
-  return { lines: scanner.lines, skippedLines: scanner.skippedLines, lastLine: scanner.lastLine };
+  const result: RangeResult = {
+    lines: scanner.lines,
+    skippedLines: scanner.skippedLines,
+    lastLine: scanner.lastLine,
+  };
+  if (scanner.firstLine !== undefined) result.firstLine = scanner.firstLine;
+  return result;
 }
 
 /** Enough of a line to see its collector prefixes and what follows them. */

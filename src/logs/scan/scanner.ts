@@ -3,6 +3,9 @@
 // prefix-stripped and handed on. Every other line costs a few bytes of the search and allocates
 // nothing. The window holds one line of up to the cap plus one read, so any line within the cap
 // arrives whole; a longer one is cut at the cap, counted, and its rest dropped.
+// The first records of an input are the exception: they are all handed on, marked as a sample,
+// so the reader can tell which formats the input holds (and warn when it holds none it knows)
+// without looking at every line.
 import { isUtf8 } from 'node:buffer';
 import { MAX_LINE_BYTES } from '../limits.js';
 import { createMatcher } from '../matcher/index.js';
@@ -22,7 +25,15 @@ export interface ScanRecord {
   line: number;
   /** Prefix-stripped contents: the head, then its format's continuation lines. */
   lines: string[];
-  prefixTime?: number;
+  /** Always present (undefined when there is none), like `sampleOnly`: every record has one shape. */
+  prefixTime: number | undefined;
+  /** True when handed on only as part of the input's sample: none of its lines holds a needle. */
+  sampleOnly: true | undefined;
+}
+
+export interface ScannerOptions {
+  /** How many records (blank lines aside) at the start of the input to hand on whatever they hold. */
+  sampleRecords?: number;
 }
 
 /** A line as the scanner decoded it: prefix-stripped content and the collector's time, if any. */
@@ -59,6 +70,8 @@ export class Scanner implements ScanStats {
   invalidLines = 0;
   /** The last complete line (one decode per region), for the capture's end time. */
   lastLine: LastLine | undefined;
+  /** The first non-blank line as written (escapes and prefixes kept), for a warning about the input. */
+  firstLine: string | undefined;
 
   private readonly window: Buffer;
   /** Bytes in the window not yet searched: a partial line or a record that may go on. */
@@ -66,14 +79,18 @@ export class Scanner implements ScanStats {
   /** Inside a line over the cap whose head was taken: drop bytes up to its newline. */
   private skipping = false;
   private lastEmitted = 0;
+  /** Records of the sample still to hand on (a scanner of a later range carries on the count). */
+  sampleLeft: number;
 
   /** `matcher` must not serve another scanner until this one has ended. */
   constructor(
     private readonly matcher: Matcher,
     private readonly onRecord: (r: ScanRecord) => void,
+    options: ScannerOptions = {},
   ) {
     if (matcher.window.length < WINDOW_BYTES) throw new Error('matcher window too small for a Scanner');
     this.window = matcher.window;
+    this.sampleLeft = options.sampleRecords ?? 0;
   }
 
   /**
@@ -179,14 +196,16 @@ export class Scanner implements ScanStats {
     const found = this.matcher.find(start, end);
     const base = this.lines;
     const hits = found.hits;
-    let handled = 0; // lines of the region already handled
+    let handled = this.sampleLeft > 0 ? this.sample(start, end, found.count, hits, base) : 0; // lines of the region already handled
     for (let i = 0; i < found.count; i++) {
       const before = hits[2 * i + 1] as number;
       if (before < handled) continue; // part of a record emitted already
       const ls = hits[2 * i] as number;
       let le = w.indexOf(10, ls);
       if (le === -1 || le >= end) le = end;
-      handled = before + this.candidate(start, end, ls, le, base + before + 1);
+      const record = this.candidate(start, end, ls, le, base + before + 1);
+      if (record) this.onRecord(record);
+      handled = before + this.span;
     }
     this.lines = base + found.newlines;
     this.truncatedLines += found.longLines;
@@ -216,11 +235,69 @@ export class Scanner implements ScanStats {
     }
   }
 
-  /** Build and emit the record holding line [ls, le) (number `lineNo`); return the lines it spans from there. */
-  private candidate(start: number, end: number, ls: number, le: number, lineNo: number): number {
+  /**
+   * The region's first records while the sample lasts: every record, whatever it holds, in order;
+   * those without a needle are marked. Returns the lines of the region handled.
+   */
+  private sample(start: number, end: number, count: number, hits: Uint32Array, base: number): number {
     const w = this.window;
-    let head = this.decode(ls, le);
-    if (head.content === undefined) return 1;
+    let idx = 0; // line index within the region
+    let ls = start;
+    let h = 0; // next hit
+    while (ls < end && this.sampleLeft > 0) {
+      let le = w.indexOf(10, ls);
+      if (le === -1 || le >= end) le = end;
+      let blank = true;
+      for (let i = ls; i < le; i++) {
+        const b = w[i] as number;
+        if (b !== 32 && b !== 9 && b !== 13) {
+          blank = false;
+          break;
+        }
+      }
+      if (blank) {
+        ls = le + 1;
+        idx++;
+        continue;
+      }
+      if (this.firstLine === undefined) this.firstLine = w.toString('utf8', ls, Math.min(le, ls + 512));
+      const record = this.candidate(start, end, ls, le, base + idx + 1);
+      const span = this.span;
+      while (h < count && (hits[2 * h + 1] as number) < idx) h++;
+      if (record) {
+        if (!(h < count && (hits[2 * h + 1] as number) < idx + span)) record.sampleOnly = true;
+        this.onRecord(record);
+        this.sampleLeft--;
+      }
+      // Move past the lines the record spans (at least this one).
+      for (let k = 0; k < span && ls < end; k++) {
+        const nl = w.indexOf(10, ls);
+        ls = nl === -1 || nl >= end ? end : nl + 1;
+        idx++;
+      }
+    }
+    return idx;
+  }
+
+  /** Lines the last candidate spans from its line on (at least 1). */
+  private span = 1;
+
+  /**
+   * The record holding line [ls, le) (number `lineNo`), unless emitted already; `span` is then set
+   * to the lines it spans from there.
+   */
+  private candidate(
+    start: number,
+    end: number,
+    ls: number,
+    le: number,
+    lineNo: number,
+  ): ScanRecord | undefined {
+    const w = this.window;
+    this.span = 1;
+    const own = this.decode(ls, le);
+    let head = own;
+    if (head.content === undefined) return undefined;
     let headNo = lineNo;
     // Walk back to the head when this line continues an earlier one.
     for (let i = 0; i < MAX_RECORD_LINES && head.start > start; i++) {
@@ -233,9 +310,14 @@ export class Scanner implements ScanStats {
       head = prev;
       headNo--;
     }
+    // A continuation-shaped line after a record its format does not continue is a record of its own.
+    if (head !== own && !head.partial && head.content !== undefined && !continuationOf(head.content)) {
+      head = own;
+      headNo = lineNo;
+    }
     if (headNo <= this.lastEmitted || head.content === undefined) {
       // Already emitted as part of an earlier record; move past this line.
-      return 1;
+      return undefined;
     }
     // Collect forward: CRI partial pieces join; continuation lines follow the line that opens them.
     const contents: string[] = [head.content];
@@ -260,10 +342,14 @@ export class Scanner implements ScanStats {
       lastNo++;
     }
     this.lastEmitted = lastNo;
-    const rec: ScanRecord = { line: headNo, lines: contents };
-    if (head.prefixTime !== undefined) rec.prefixTime = head.prefixTime;
-    this.onRecord(rec);
-    return lastNo < lineNo ? 1 : lastNo - lineNo + 1;
+    const rec: ScanRecord = {
+      line: headNo,
+      lines: contents,
+      prefixTime: head.prefixTime,
+      sampleOnly: undefined,
+    };
+    this.span = lastNo < lineNo ? 1 : lastNo - lineNo + 1;
+    return rec;
   }
 
   private decode(ls: number, le: number): Line {

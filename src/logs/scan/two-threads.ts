@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Matcher } from '../matcher/types.js';
 import { rangeBounds, scanFileRange, type RangeResult } from './file-range.js';
-import { Scanner, type ScanRecord } from './scanner.js';
+import { Scanner, type ScannerOptions, type ScanRecord } from './scanner.js';
 
 /** Below this a second thread costs more to start than it saves. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
@@ -105,7 +105,7 @@ function startRangeWorker(
 
 /**
  * Scan a plain file on two threads (one when it is small), handing records to `onRecord` in file
- * order with file line numbers.
+ * order with file line numbers. `first` configures the scanner of the file's start (its sample).
  */
 export async function scanFileInRanges(
   path: string,
@@ -114,6 +114,7 @@ export async function scanFileInRanges(
   onRecord: (r: ScanRecord) => void,
   onRaw: (n: number) => void,
   options: RangeOptions = {},
+  first: ScannerOptions = {},
 ): Promise<RangeResult> {
   const { parallelMinBytes = PARALLEL_MIN_BYTES, rangeBytes = RANGE_BYTES } = options;
   const bounds = size >= parallelMinBytes ? rangeBounds(path, size, rangeBytes) : [0, size];
@@ -121,7 +122,7 @@ export async function scanFileInRanges(
     .slice(0, -1)
     .map((start, index) => ({ index, start, end: bounds[index + 1] as number }));
   if (!ranges.some((r) => forWorker(r.index)))
-    return scanFileRange(path, 0, size, new Scanner(matcher, onRecord), onRaw);
+    return scanFileRange(path, 0, size, new Scanner(matcher, onRecord, first), onRaw);
   let worker: RangeWorker | undefined = startRangeWorker(
     options.workerUrl ?? WORKER_URL,
     path,
@@ -134,6 +135,7 @@ export async function scanFileInRanges(
     total.lines += r.lines;
     total.skippedLines += r.skippedLines;
     if (r.lastLine !== undefined) total.lastLine = r.lastLine;
+    if (r.firstLine !== undefined) total.firstLine ??= r.firstLine;
   };
   // The worker's records for a range, or undefined: then this thread scans it (as it does every
   // range once the worker is gone: a restricted runtime, or it died).
@@ -149,13 +151,24 @@ export async function scanFileInRanges(
       return undefined;
     }
   };
+  // The input's sample (its first records, whatever they hold) is taken on this thread, through as
+  // many ranges as it needs (with ranges of RANGE_BYTES, the first); a worker range it reaches is
+  // scanned here again and the worker's copy dropped, so the answer never depends on the threads.
+  let sampleLeft = first.sampleRecords ?? 0;
   try {
     for (const range of ranges) {
       const base = total.lines;
       const shifted = (r: ScanRecord): void => onRecord({ ...r, line: r.line + base });
       const taken = await fromWorker(range.index);
-      if (taken) for (const r of taken.records) shifted(r);
-      add(taken ?? scanFileRange(path, range.start, range.end, new Scanner(matcher, shifted), onRaw));
+      if (taken && sampleLeft === 0) {
+        for (const r of taken.records) shifted(r);
+        add(taken);
+      } else {
+        const scanner = new Scanner(matcher, shifted, { sampleRecords: sampleLeft });
+        // The worker has reported the bytes of a range it scanned.
+        add(scanFileRange(path, range.start, range.end, scanner, taken ? () => {} : onRaw));
+        sampleLeft = scanner.sampleLeft;
+      }
       worker?.consumed(range.index);
     }
   } finally {

@@ -1,9 +1,11 @@
 // BR102: a StepRun's finalizer waits on realtime runtime resources that never go away
-// (LOG-FORMATS.md section 1, StepRun controller).
+// (LOG-FORMATS.md section 1, StepRun controller). The StepRun is named from the reconcile context's
+// `StepRun` object or the `steprun` key, never from the line's last `name` (./bobrapet.ts).
 import type { LogEvent } from '../../model/log-event.js';
 import type { Subject } from '../../model/report.js';
 import { STUCK_DELETION_SECONDS } from '../../contract/budget.js';
 import { endFor, type LogRule, type FindingDraft, type NotEvaluatedDraft } from '../types.js';
+import { stepRunOf } from './bobrapet.js';
 import { iso, locationOf, windowReason } from './common.js';
 
 const WAITING = 'Waiting for realtime runtime resources to be deleted before removing finalizer';
@@ -14,24 +16,6 @@ interface Wait {
   subject: Subject;
   last: number;
   count: number;
-}
-
-function stepRunOf(ev: LogEvent): Subject | undefined {
-  const f = ev.fields;
-  const sr = f.steprun ?? f.stepRun ?? f.StepRun;
-  let name: unknown =
-    typeof sr === 'string'
-      ? sr
-      : typeof sr === 'object' && sr !== null
-        ? (sr as { name?: unknown }).name
-        : f.name;
-  let ns: unknown =
-    typeof sr === 'object' && sr !== null
-      ? ((sr as { namespace?: unknown }).namespace ?? f.namespace)
-      : f.namespace;
-  if (typeof name === 'string' && name.includes('/') && ns === undefined) [ns, name] = name.split('/', 2);
-  if (typeof name !== 'string') return undefined;
-  return typeof ns === 'string' ? { kind: 'StepRun', namespace: ns, name } : { kind: 'StepRun', name };
 }
 
 export const br102: LogRule = {

@@ -20,8 +20,20 @@ export interface ProcessRef {
   subject: Subject;
 }
 
+/** The engine hands each event to every rule in turn: the last answer is the next one's too. */
+let lastEvent: LogEvent | undefined;
+let lastRef: ProcessRef | undefined;
+
 /** JS: hostname+pid; Python: job id, else pid (per file, pids repeat across pods). */
 export function agentProcess(ev: LogEvent): ProcessRef | undefined {
+  if (ev !== lastEvent) {
+    lastEvent = ev;
+    lastRef = processOf(ev);
+  }
+  return lastRef;
+}
+
+function processOf(ev: LogEvent): ProcessRef | undefined {
   if (ev.family === 'livekit-js') {
     if (ev.pid === undefined)
       return { key: `js:${ev.file}`, subject: { kind: 'AgentProcess', name: ev.file } };
@@ -50,13 +62,26 @@ export function isForcedClose(ev: LogEvent): boolean {
   return ev.message.startsWith(FORCED_CLOSE);
 }
 
+/**
+ * The session's close finished: agents-js info `AgentSession closed`; Python's debug `session
+ * closed` (seen only at `--log-level debug`) or the worker's `process exiting` for the job.
+ */
 export function isCloseDone(ev: LogEvent): boolean {
   if (ev.family === 'livekit-js') return ev.message.startsWith(CLOSE_DONE_JS);
-  return (
-    ev.message === CLOSE_DONE_PY ||
-    ev.message.startsWith(PROCESS_EXITING) ||
-    ev.message.startsWith(CLOSE_DONE_JS)
-  );
+  return ev.message === CLOSE_DONE_PY || ev.message.startsWith(PROCESS_EXITING);
+}
+
+/**
+ * Who left and why, from the forced close's fields: `participant` (agents-js 1.4–1.6, Python),
+ * `lk.pii.participant_identity` (agents-js 1.7), and the DisconnectReason name in `reason`. The
+ * identity is kept under a PII key, so redaction masks it unless --show-pii.
+ */
+export function disconnectOf(ev: LogEvent): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const who = ev.fields['lk.pii.participant_identity'] ?? ev.fields.participant;
+  if (typeof who === 'string') out.participant = who;
+  if (typeof ev.fields.reason === 'string') out.disconnectReason = ev.fields.reason;
+  return out;
 }
 
 export function isCloseTimeout(ev: LogEvent): boolean {
@@ -75,12 +100,15 @@ export function isSttRetry(ev: LogEvent): boolean {
   return ev.message.startsWith(STT_RETRY);
 }
 
-/** The retry attempt, 1-based (JS logs 1..3, Python 0..2). */
+/**
+ * The retry attempt, 1-based: agents-js logs `i + 1` (1..3); Python's streaming path logs its
+ * `_num_retries` (0..2, `streamed: true`), its `recognize()` path `i + 1` (`streamed: false`).
+ */
 export function retryAttempt(ev: LogEvent): number | undefined {
   const a = ev.fields.attempt;
   const n = typeof a === 'number' ? a : typeof a === 'string' && /^\d+$/.test(a) ? Number(a) : undefined;
   if (n === undefined) return undefined;
-  return ev.family === 'livekit-python' ? n + 1 : n;
+  return ev.family === 'livekit-python' && ev.fields.streamed !== false ? n + 1 : n;
 }
 
 /** The orphan's tell: code 2007 / `session closed due to agent inactivity`, anywhere in the payload. */

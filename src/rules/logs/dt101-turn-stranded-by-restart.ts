@@ -72,7 +72,13 @@ export const dt101: LogRule = {
         const le = life.see(ev);
         if (le?.kind === 'stale') {
           // Logged by the next start: the lifetime before this one died hard.
-          strand(life.current - 1, 'hard exit (the next start found a stale PID file)', ev.time);
+          strand(
+            life.current - 1,
+            ev.message.startsWith('Stale PID file')
+              ? 'hard exit (the next start found a stale PID file)'
+              : 'hard exit (the next start, as PID 1, found its own pid in the PID file)',
+            ev.time,
+          );
           return;
         }
         if (le?.kind === 'terminated' && le.processes >= 1) {

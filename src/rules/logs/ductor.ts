@@ -1,4 +1,5 @@
-// Ductor process lifetimes and turns (LOG-FORMATS.md section 5), shared by DT101-DT103.
+// Ductor process lifetimes and turns (LOG-FORMATS.md section 5; `ductor_bot/infra/pidlock.py`,
+// `ductor_bot/orchestrator/flows.py`, 0.4.x and 0.20.x), shared by DT101-DT103.
 import type { LogEvent } from '../../model/log-event.js';
 import type { Subject } from '../../model/report.js';
 
@@ -7,6 +8,10 @@ export const LIFETIME_NEEDLES = [
   'PID lock acquired',
   'PID lock released',
   'Stale PID file found',
+  // A bot that is PID 1 in its container finds its own pid in a bot.pid left by a hard end and
+  // "stops" itself: `os.kill(1, …)` from inside the namespace is dropped, so it lives on.
+  'Stopping existing bot instance (pid=1)',
+  'pid=1 did not exit after',
   'Termination signal received',
   'Shutdown terminated',
   'Bot online:',
@@ -17,13 +22,16 @@ export const TURN_CLOSE = [
   'Normal flow completed',
   'Session timed out after',
   'Session error preserved',
+  // 0.4.0–0.4.3
+  'Session error reset',
+  // 0.4.x `aborted by user`, 0.20.x `aborted/interrupted by user`
   'by user',
   'Session recovery failed on retry',
 ];
 
 export type LifetimeEvent =
   | { kind: 'start' }
-  | { kind: 'stale' } // the previous lifetime died hard
+  | { kind: 'stale' } // the previous lifetime died hard (stale PID file, or a PID-1 self-stop)
   | { kind: 'terminated'; processes: number }
   | { kind: 'released' }
   | { kind: 'online' };
@@ -33,7 +41,12 @@ export function lifetimeEvent(ev: LogEvent): LifetimeEvent | undefined {
   if (ev.family !== 'ductor') return undefined;
   const m = ev.message;
   if (m.startsWith('Logging initialized') || m.startsWith('PID lock acquired')) return { kind: 'start' };
-  if (m.startsWith('Stale PID file found')) return { kind: 'stale' };
+  if (
+    m.startsWith('Stale PID file found') ||
+    m.startsWith('Stopping existing bot instance (pid=1)') ||
+    m.startsWith('pid=1 did not exit after')
+  )
+    return { kind: 'stale' };
   const t = /^Shutdown terminated (\d+) active CLI process/.exec(m);
   if (t) return { kind: 'terminated', processes: Number(t[1]) };
   if (m.startsWith('PID lock released')) return { kind: 'released' };

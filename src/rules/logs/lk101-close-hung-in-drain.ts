@@ -7,6 +7,7 @@ import {
   CLOSE_DONE_PY,
   CLOSE_TIMEOUT_JS,
   CLOSE_TIMEOUT_PY,
+  disconnectOf,
   FORCED_CLOSE,
   isCloseDone,
   isCloseTimeout,
@@ -28,8 +29,10 @@ export const DEFAULT_FORCED_CLOSE_WINDOW_SECONDS = 60;
 interface Open {
   ev: LogEvent;
   proc: ProcessRef;
+  closed: boolean;
   closedAt?: number;
   sttAfter: number;
+  closeTimeout: boolean;
   closeTimeoutAt?: number;
 }
 
@@ -88,7 +91,7 @@ export const lk101: LogRule = {
         const proc = agentProcess(ev);
         if (!proc) return;
         if (isForcedClose(ev)) {
-          const o: Open = { ev, proc, sttAfter: 0 };
+          const o: Open = { ev, proc, closed: false, sttAfter: 0, closeTimeout: false };
           all.push(o);
           const list = open.get(proc.key) ?? [];
           list.push(o);
@@ -98,10 +101,16 @@ export const lk101: LogRule = {
         const list = open.get(proc.key);
         if (!list || list.length === 0) return;
         if (isCloseDone(ev)) {
-          for (const o of list) o.closedAt = ev.time ?? o.ev.time ?? 0;
+          for (const o of list) {
+            o.closed = true;
+            if (ev.time !== undefined) o.closedAt = ev.time;
+          }
           open.delete(proc.key);
         } else if (isCloseTimeout(ev)) {
-          for (const o of list) o.closeTimeoutAt ??= ev.time ?? 0;
+          for (const o of list) {
+            o.closeTimeout = true;
+            if (ev.time !== undefined) o.closeTimeoutAt ??= ev.time;
+          }
         } else if (isSttError(ev) || isSttRetry(ev)) {
           for (const o of list) o.sttAfter++;
         }
@@ -111,47 +120,64 @@ export const lk101: LogRule = {
         const notEvaluated: NotEvaluatedDraft[] = [];
         for (const o of all) {
           const t = o.ev.time;
-          if (t === undefined) continue;
           const js = o.ev.family === 'livekit-js';
-          const late = o.closedAt !== undefined && o.closedAt - t > windowSeconds * 1000;
-          if (o.closedAt !== undefined && !late) continue;
+          // Python: the job's own 60 s aclose bound firing before the close ended proves it hung,
+          // dated or not (agents-js is judged by its window: it always logs `AgentSession closed`).
+          const late =
+            (o.closed && !js && o.closeTimeout) ||
+            (o.closedAt !== undefined && t !== undefined && o.closedAt - t > windowSeconds * 1000);
+          if (o.closed && !late) continue;
           const fileEnd = endFor(end, o.ev.file);
-          const captured = fileEnd !== undefined && fileEnd >= t + windowSeconds * 1000;
-          const evidenceAfter = o.closeTimeoutAt !== undefined || o.sttAfter > 0;
-          if (!js && !late && !evidenceAfter) {
-            // Python's `session closed` is debug-only: silence alone proves nothing.
-            if (!captured)
-              notEvaluated.push({
-                subject: o.proc.subject,
-                reason: windowReason('forced close', windowSeconds, t, endFor(end, o.ev.file)),
-              });
-            continue;
-          }
-          if (js && !late && !captured) {
+          const captured = t !== undefined && fileEnd !== undefined && fileEnd >= t + windowSeconds * 1000;
+          const evidenceAfter = o.closeTimeout || o.sttAfter > 0;
+          const notYet = (): void => {
             notEvaluated.push({
               subject: o.proc.subject,
-              reason: windowReason('forced close', windowSeconds, t, endFor(end, o.ev.file)),
+              reason:
+                t === undefined
+                  ? `forced close at ${o.ev.file}:${o.ev.line} has no date (a time of day with no dated line before it): the ${windowSeconds} s window cannot be placed`
+                  : windowReason('forced close', windowSeconds, t, fileEnd),
             });
+          };
+          if (!js && !late && !evidenceAfter) {
+            // Python's `session closed` is debug-only: silence alone proves nothing.
+            if (!captured) notYet();
             continue;
           }
+          // agents-js always logs `AgentSession closed`: its absence within the window is the evidence.
+          if (js && !late && !captured) {
+            notYet();
+            continue;
+          }
+          const waited = t === undefined ? undefined : Math.round(((o.closedAt ?? fileEnd ?? t) - t) / 1000);
           const evidence: Record<string, unknown> = {
-            forcedCloseAt: iso(t),
+            forcedCloseAt: iso(t) ?? `${o.ev.file}:${o.ev.line}`,
+            ...disconnectOf(o.ev),
             closedAt: o.closedAt !== undefined ? iso(o.closedAt) : 'never',
-            waitedSeconds: Math.round(((o.closedAt ?? endFor(end, o.ev.file) ?? t) - t) / 1000),
             windowSeconds,
             sttEventsAfterClose: o.sttAfter,
           };
-          if (o.closeTimeoutAt !== undefined) evidence.closeTimeoutAt = iso(o.closeTimeoutAt);
+          if (waited !== undefined) evidence.waitedSeconds = waited;
+          if (o.closeTimeout) evidence.closeTimeoutAt = iso(o.closeTimeoutAt) ?? 'after it';
           if (o.ev.jobId !== undefined) evidence.jobId = o.ev.jobId;
+          const after = [
+            waited !== undefined ? `${waited} s of capture after it` : '',
+            o.closeTimeout ? 'the close timed out' : '',
+            o.sttAfter > 0 ? `${o.sttAfter} STT events after it` : '',
+          ]
+            .filter(Boolean)
+            .join(', ');
           const what = late
-            ? `took ${evidence.waitedSeconds} s to log AgentSession closed`
-            : `never logged ${js ? '`AgentSession closed`' : '`session closed` / `process exiting`'} (${evidence.waitedSeconds} s of capture after it${o.sttAfter > 0 ? `, ${o.sttAfter} STT events after it` : ''})`;
+            ? waited !== undefined
+              ? `took ${waited} s to ${js ? 'log AgentSession closed' : 'end (its close timed out first)'}`
+              : 'timed out before the job ended'
+            : `never logged ${js ? '`AgentSession closed`' : '`session closed` / `process exiting`'} (${after})`;
           findings.push({
-            message: `${o.proc.subject.name}: forced close at ${iso(t)} ${what}`,
+            message: `${o.proc.subject.name}: forced close at ${iso(t) ?? `line ${o.ev.line}`} ${what}`,
             subject: o.proc.subject,
             location: locationOf(o.ev),
             evidence,
-            anchor: iso(t) as string,
+            anchor: iso(t) ?? `${o.ev.file}:${o.ev.line}`,
           });
         }
         return { findings, notEvaluated };

@@ -6,6 +6,7 @@ import {
   agentProcess,
   CLOSE_DONE_JS,
   CLOSE_DONE_PY,
+  disconnectOf,
   FORCED_CLOSE,
   INACTIVITY,
   is2007,
@@ -25,10 +26,16 @@ import {
 /** 2007 errors closer than this belong to one closure (the error line and its retries). */
 const CLOSURE_GAP_MS = 60_000;
 
+/** One closure of the socket: its error line and the retries close after it (times when dated). */
 interface Closure {
-  first: number;
-  last: number;
+  first: number | undefined;
+  last: number | undefined;
   maxAttempt: number;
+}
+
+/** Whether `t` belongs to closure `c`: both dated and close together. Undated errors each open one. */
+function within(c: Closure | undefined, t: number | undefined): boolean {
+  return c !== undefined && c.last !== undefined && t !== undefined && t - c.last <= CLOSURE_GAP_MS;
 }
 
 interface Orphan {
@@ -98,20 +105,20 @@ export const lk102: LogRule = {
           current.delete(proc.key);
           return;
         }
-        const t = ev.time ?? 0;
+        const t = ev.time;
+        const last = o.closures[o.closures.length - 1];
         if (is2007(ev)) {
-          const last = o.closures[o.closures.length - 1];
           const attempt = isSttRetry(ev) ? (retryAttempt(ev) ?? 0) : 0;
-          if (last && t - last.last <= CLOSURE_GAP_MS) {
+          if (last !== undefined && within(last, t)) {
             last.last = t;
             last.maxAttempt = Math.max(last.maxAttempt, attempt);
           } else {
             o.closures.push({ first: t, last: t, maxAttempt: attempt });
           }
           o.firstEvent ??= ev;
-        } else if (isSttRetry(ev)) {
-          const last = o.closures[o.closures.length - 1];
-          if (last && t - last.last <= CLOSURE_GAP_MS)
+        } else if (isSttRetry(ev) && last !== undefined) {
+          // The retry warning after a JS error frame (undated: the one right after it).
+          if (within(last, t) || (t === undefined && last.last === undefined))
             last.maxAttempt = Math.max(last.maxAttempt, retryAttempt(ev) ?? 0);
         }
       },
@@ -119,30 +126,40 @@ export const lk102: LogRule = {
         const findings: FindingDraft[] = [];
         for (const o of [...done, ...current.values()]) {
           if (o.closures.length === 0) continue;
-          const firsts = o.closures.map((c) => c.first);
-          const first = firsts[0] as number;
-          const last = o.closures[o.closures.length - 1]?.last as number;
+          const firsts = o.closures.map((c) => c.first).filter((t): t is number => t !== undefined);
+          const first = firsts[0];
+          const last = o.closures
+            .map((c) => c.last)
+            .filter((t): t is number => t !== undefined)
+            .at(-1);
           const gaps = firsts.slice(1).map((t, i) => (t - (firsts[i] as number)) / 60_000);
           const cadence =
             gaps.length > 0
               ? Math.round((gaps.reduce((a, b) => a + b, 0) / gaps.length) * 10) / 10
               : undefined;
           const evidence: Record<string, unknown> = {
-            forcedCloseAt: iso(o.start.time),
+            forcedCloseAt: iso(o.start.time) ?? `${o.start.file}:${o.start.line}`,
+            ...disconnectOf(o.start),
             closures2007: o.closures.length,
-            firstAt: iso(first),
-            lastAt: iso(last),
             retryAttempts: o.closures.map((c) => c.maxAttempt),
-            stillOpenHours: Math.round(((last - (o.start.time ?? first)) / 3_600_000) * 100) / 100,
           };
+          if (first !== undefined && last !== undefined) {
+            evidence.firstAt = iso(first);
+            evidence.lastAt = iso(last);
+            evidence.stillOpenHours = Math.round(((last - (o.start.time ?? first)) / 3_600_000) * 100) / 100;
+          }
           if (cadence !== undefined) evidence.cadenceMinutes = cadence;
           if (o.firstEvent) evidence.firstErrorLine = o.firstEvent.line;
+          const span =
+            first !== undefined && last !== undefined
+              ? ` from ${iso(first)} to ${iso(last)}`
+              : ' (undated lines)';
           findings.push({
-            message: `${o.proc.subject.name}: STT socket orphaned after an unfinished close; ${o.closures.length} × 2007 (session closed due to agent inactivity) from ${iso(first)} to ${iso(last)}${cadence !== undefined ? `, every ~${cadence} min` : ''}`,
+            message: `${o.proc.subject.name}: STT socket orphaned after an unfinished close; ${o.closures.length} × 2007 (session closed due to agent inactivity)${span}${cadence !== undefined ? `, every ~${cadence} min` : ''}`,
             subject: o.proc.subject,
             location: locationOf(o.start),
             evidence,
-            anchor: iso(o.start.time ?? first) as string,
+            anchor: iso(o.start.time ?? first) ?? `${o.start.file}:${o.start.line}`,
           });
         }
         return { findings, notEvaluated: [] };

@@ -11,22 +11,22 @@ describe('the format registry', () => {
 
   it('gives every event its format and the family the rules ask', () => {
     const lines: [string, string, string][] = [
-      ['{"level":30,"time":1,"pid":1,"msg":"m"}', 'pino', 'livekit-js'],
+      ['{"level":30,"time":1,"pid":1,"msg":"m"}', 'pino-json', 'livekit-js'],
       ['[17:20:01.123] INFO (4242): m', 'pino-pretty', 'livekit-js'],
-      ['{"level":"info","ts":"2026-04-22T18:15:32Z","msg":"m"}', 'zap', 'bobrapet'],
+      ['{"level":"info","ts":"2026-04-22T18:15:32Z","msg":"m"}', 'zap-json', 'bobrapet'],
       ['{"message": "m", "level": "INFO", "name": "livekit.agents"}', 'python-json', 'livekit-python'],
-      ['2026-08-21 17:50:04,511 - WARNING livekit.agents - m', 'python-text', 'livekit-python'],
-      ['2026-05-14 08:16:04 [INFO] a.b:x.py:1: m', 'ductor', 'ductor'],
+      ['2026-08-21 17:50:04,511 - WARNING livekit.agents - m', 'python-colored', 'livekit-python'],
+      ['2026-05-14 08:16:04 [INFO] a.b:x.py:1: m', 'ductor-file', 'ductor'],
     ];
     for (const [line, format, family] of lines) expect(parseLine(line)).toMatchObject({ format, family });
   });
 
   it('asks the JSON formats in order, and the loose claims only when no format claims the object', () => {
     // A numeric level is pino even with a `ts`; a string level with `ts` is zap.
-    expect(parseLine('{"level":30,"ts":"2026-04-22T18:15:32Z","msg":"m"}')?.format).toBe('pino');
-    expect(parseLine('{"level":"info","ts":1,"pid":1,"msg":"m"}')?.format).toBe('zap');
+    expect(parseLine('{"level":30,"ts":"2026-04-22T18:15:32Z","msg":"m"}')?.format).toBe('pino-json');
+    expect(parseLine('{"level":"info","ts":1,"pid":1,"msg":"m"}')?.format).toBe('zap-json');
     // pino with a string level, by `time`/`pid` — unless Python claims it first.
-    expect(parseLine('{"level":"info","time":1,"pid":1,"msg":"m"}')?.format).toBe('pino');
+    expect(parseLine('{"level":"info","time":1,"pid":1,"msg":"m"}')?.format).toBe('pino-json');
     expect(parseLine('{"message":"m","level":"INFO","msg":"x","pid":1}')?.format).toBe('python-json');
   });
 
@@ -39,7 +39,7 @@ describe('the format registry', () => {
 
   it('dates time-of-day formats from the context and zone-less ones as UTC', () => {
     expect(formatNamed('pino-pretty')?.dates).toBe('time-of-day');
-    expect(formatNamed('ductor')?.dates).toBe('zone-less');
+    expect(formatNamed('ductor-file')?.dates).toBe('zone-less');
     expect(parseLine('2026-05-14 08:16:04,25 [INFO] a.b:x.py:1: m')?.time).toBe(
       Date.parse('2026-05-14T08:16:04.250Z'),
     );

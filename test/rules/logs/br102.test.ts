@@ -48,4 +48,31 @@ describe('BR102 steprun-cleanup-stuck', () => {
     expect(r.findings).toEqual([]);
     expect(r.notEvaluated).toEqual([]);
   });
+
+  it('names the StepRun from the reconcile context despite the repeated `name` of the TTL-expiry line', () => {
+    // WithStepRun after controller-runtime's context: `namespace` and `name` repeat, `storyrun` is `{name}`.
+    const line = (sec: number, msg: string, extra: Record<string, unknown> = {}): string =>
+      zap(sec, msg, {
+        controller: 'steprun',
+        controllerKind: 'StepRun',
+        StepRun: { name: 'call-1-agent', namespace: 'lk' },
+        namespace: 'lk',
+        name: 'call-1-agent',
+        steprun: 'call-1-agent',
+        storyrun: { name: 'call-1' },
+        step: 'agent',
+        ...extra,
+      });
+    const r = runLogRule(br102, [
+      line(0, 'Deleting realtime resource after TTL expiry', {
+        resource: 'transport binding',
+        name: 'call-1-agent-transport',
+      }),
+      line(1, WAIT, { name: 'call-1-agent-transport' }),
+      line(400, WAIT, { name: 'call-1-agent-transport' }),
+    ]);
+    expect(r.findings.map((f) => f.subject)).toEqual([
+      { kind: 'StepRun', namespace: 'lk', name: 'call-1-agent' },
+    ]);
+  });
 });

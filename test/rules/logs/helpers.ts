@@ -4,11 +4,15 @@
 // rule saw or the last line's time, as `lintLogs` computes it. Findings come back redacted the way
 // the report shows them (buildReport does that), unless PII is asked for.
 import { DEFAULT_STOP_BUDGET_SECONDS } from '../../../src/contract/budget.js';
-import { parseRecord } from '../../../src/logs/detect.js';
+import { NO_DATE, parseRecord } from '../../../src/logs/detect.js';
+import type { ParseContext } from '../../../src/logs/formats/types.js';
 import type { LogEvent } from '../../../src/model/log-event.js';
 import { redactFindings } from '../../../src/model/redact.js';
 import { startLogRules, type EngineResult } from '../../../src/rules/engine.js';
 import type { LogRule, LogRuleContext } from '../../../src/rules/types.js';
+
+/** Test lines carry full dates; a bare time of day is read as that many ms after the epoch. */
+const TIME_OF_DAY_AS_EPOCH: ParseContext = { ...NO_DATE, timeOfDay: (ms) => ms };
 
 export { ductor, FIXTURES, pino, py, zap } from '../../logs/helpers.js';
 
@@ -25,7 +29,7 @@ const FILE = '-';
 
 function parse(record: string, line: number): LogEvent | undefined {
   // Test lines carry full dates, so a date-less time of day needs no day to land on.
-  return parseRecord(record.split('\n'), { file: FILE, line }, (ms) => ms);
+  return parseRecord(record.split('\n'), { file: FILE, line }, TIME_OF_DAY_AS_EPOCH);
 }
 
 export function runLogRule(

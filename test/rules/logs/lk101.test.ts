@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lk101 } from '../../../src/rules/logs/lk101-close-hung-in-drain.js';
-import { lintPaths } from '../../logs/helpers.js';
+import { lintPaths, lintText } from '../../logs/helpers.js';
 import { FIXTURES, ids, pino, py, runLogRule } from './helpers.js';
 import { FORCED, FORCED_PY, tick } from './livekit-lines.js';
 
@@ -83,5 +83,60 @@ describe('LK101 close-hung-in-drain', () => {
       ),
     ]);
     expect(closed.findings).toEqual([]);
+  });
+
+  it('names who left and why from the real fields: `participant` (1.4-1.6), `lk.pii.participant_identity` (1.7)', () => {
+    for (const key of ['participant', 'lk.pii.participant_identity']) {
+      const lines = [
+        pino(0, 30, FORCED, { [key]: 'sip_+14155550123', reason: 'CLIENT_INITIATED' }),
+        tick(90),
+      ];
+      const hidden = runLogRule(lk101, lines);
+      expect(hidden.findings[0]?.evidence, key).toMatchObject({
+        participant: '[redacted]',
+        disconnectReason: 'CLIENT_INITIATED',
+      });
+      expect(runLogRule(lk101, lines, { showPii: true }).findings[0]?.evidence.participant).toBe(
+        'sip_+14155550123',
+      );
+    }
+  });
+
+  it('Python: the aclose bound firing before `process exiting` is the evidence even without a date', async () => {
+    // python-compact (`--simulation`) prints `%H:%M:%S` only: no date in the capture.
+    const job = '\x1b[90m{"pid": 812, "job_id": "AJ_c"}\x1b[0m';
+    const text = [
+      `16:00:38 \x1b[32mINFO\x1b[0m livekit.agents ${FORCED_PY} \x1b[90m{"participant": "sip_+1", "reason": "CLIENT_INITIATED", "pid": 812, "job_id": "AJ_c"}\x1b[0m`,
+      `16:01:38 \x1b[31mERROR\x1b[0m livekit.agents AgentSession.aclose() timed out after 60.0s; proceeding with shutdown so registered callbacks still run. ${job}`,
+      `16:01:39 \x1b[32mINFO\x1b[0m livekit.agents process exiting \x1b[90m{"reason": "", "pid": 812, "job_id": "AJ_c"}\x1b[0m`,
+    ].join('\n');
+    const r = await lintText(text, { rules: [lk101] });
+    expect(r.findings.map((f) => f.subject?.name)).toEqual(['AJ_c']);
+    expect(r.findings[0]?.evidence.forcedCloseAt).toBe('-:1');
+  });
+
+  it('JS: a forced close with no date anywhere is not evaluated, never dated 1970', async () => {
+    const text = [
+      `[14:00:38.830] \x1b[32mINFO\x1b[39m (23): \x1b[36m${FORCED}\x1b[39m`,
+      '    participant: "sip_+14155550123"',
+      '    reason: "CLIENT_INITIATED"',
+      '[14:09:00.000] \x1b[32mINFO\x1b[39m (1): \x1b[36mreceived job request\x1b[39m',
+    ].join('\n');
+    const r = await lintText(text, { rules: [lk101] });
+    expect(r.findings).toEqual([]);
+    expect(r.notEvaluated).toHaveLength(1);
+    expect(r.notEvaluated[0]?.reason).toContain('has no date');
+    expect(JSON.stringify(r)).not.toContain('1970');
+  });
+
+  it('JS: the same pino-pretty capture is dated by a dated line before it, and fires', async () => {
+    const text = [
+      pino(0, 30, 'registered worker', { version: '1.6.1' }, 1),
+      `[14:00:38.830] \x1b[32mINFO\x1b[39m (23): \x1b[36m${FORCED}\x1b[39m`,
+      '    participant: "sip_+14155550123"',
+      '[14:09:00.000] \x1b[32mINFO\x1b[39m (1): \x1b[36mreceived job request\x1b[39m',
+    ].join('\n');
+    const r = await lintText(text, { rules: [lk101] });
+    expect(r.findings.map((f) => f.evidence.forcedCloseAt)).toEqual(['2026-04-22T14:00:38.830Z']);
   });
 });

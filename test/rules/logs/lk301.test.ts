@@ -26,4 +26,48 @@ describe('LK301 worker-drain-unresolved', () => {
       ),
     ).toEqual([]);
   });
+
+  it('does not report the start of a drain or a slow ping, in either SDK', () => {
+    const r = runLogRule(lk301, [
+      // agents-js: debug `draining worker` (worker logger, `version`), a slow pong.
+      pino(0, 20, 'draining worker', { version: '1.7.0' }, 1),
+      pino(1, 40, 'job executor is unresponsive', { delay: 812 }, 1),
+      // Python: info `draining worker` (`id`, `timeout`), a slow ping with `delay`.
+      py(2, 'INFO', 'draining worker', { id: 'AW_1', timeout: 1800 }),
+      py(3, 'WARNING', 'process is unresponsive', { delay: 900, pid: 812, job_id: 'AJ_1' }),
+      py(4, 'INFO', 'shutting down worker', { id: 'AW_1' }),
+    ]);
+    expect(r.findings).toEqual([]);
+  });
+
+  it('attributes a Python worker-process failure (no pid) to the input, and a job process failure to its job', () => {
+    const r = runLogRule(lk301, [
+      py(0, 'INFO', 'draining worker', { id: 'AW_1', timeout: 1800 }),
+      py(1800, 'WARNING', 'drain timed out, forcing shutdown'),
+      py(1801, 'ERROR', 'process did not ack shutdown in time, killing process', {
+        pid: 812,
+        job_id: 'AJ_1',
+        room: 'call-1',
+      }),
+    ]);
+    expect(r.findings.map((f) => f.subject?.name ?? null).sort()).toEqual(['AJ_1', null]);
+    expect(r.findings.find((f) => !f.subject)?.location?.file).toBe('-');
+  });
+
+  it('reads the CLI root logger error of agents-js 1.5+ (`err` and `msg`)', () => {
+    const line = pino(
+      0,
+      50,
+      'timed out draining',
+      {
+        err: {
+          type: 'WorkerError',
+          message: 'timed out draining',
+          stack: 'Error: timed out draining\n    at drain',
+        },
+      },
+      1,
+    );
+    expect(ids(runLogRule(lk301, [line]))).toEqual(['LK301']);
+  });
 });
