@@ -48,12 +48,17 @@ function plural(n: number, word: string): string {
 
 export function renderGithub(report: Report, options: ReporterOptions): string {
   const cap = GITHUB_ANNOTATIONS_PER_LEVEL;
-  const findings = [...report.findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+  // With --baseline, what the baseline already had is known: annotating it again on every run buries
+  // the new findings under old ones (and in GitHub's 10-per-level cap). The summary still lists them.
+  const baselined = report.findings.filter((f) => f.baselineState === 'unchanged').length;
+  const findings = report.findings
+    .filter((f) => f.baselineState !== 'unchanged')
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
   const count = (c: Command): number => findings.filter((f) => command(f.severity) === c).length;
   const overCap = count('error') > cap || count('warning') > cap || count('notice') > cap;
   // The closing notice is itself a notice: it takes one of the ten notice slots so it is never the
   // one GitHub drops.
-  const needsTrailer = overCap || report.notEvaluated.length > 0;
+  const needsTrailer = overCap || report.notEvaluated.length > 0 || baselined > 0;
   const limits: Record<Command, number> = { error: cap, warning: cap, notice: needsTrailer ? cap - 1 : cap };
   const used: Record<Command, number> = { error: 0, warning: 0, notice: 0 };
   const lines: string[] = [];
@@ -73,6 +78,8 @@ export function renderGithub(report: Report, options: ReporterOptions): string {
       parts.push(
         `${plural(omitted, 'finding')} not annotated (GitHub shows at most ${cap} annotations per level per step)`,
       );
+    if (baselined > 0)
+      parts.push(`${plural(baselined, 'finding')} unchanged from the baseline, not annotated`);
     if (report.notEvaluated.length > 0)
       parts.push(`${plural(report.notEvaluated.length, 'check')} not evaluated`);
     lines.push(

@@ -139,6 +139,22 @@ describe('renderGithub', () => {
   });
 });
 
+describe('renderGithub with --baseline', () => {
+  it('annotates only new findings and says how many the baseline already had', () => {
+    const report = makeReport(many('SR101', 'error', 3), []);
+    const [first, ...rest] = report.findings;
+    if (!first) throw new Error('no findings');
+    first.baselineState = 'new';
+    for (const f of rest) f.baselineState = 'unchanged';
+    const out = lines(renderGithub(report, options())).map(parseCommand);
+    expect(out.map((c) => c.level)).toEqual(['error', 'notice']);
+    expect(out[0]?.message).toContain(first.message);
+    expect(out[1]?.message).toBe(
+      'storyctl: 2 findings unchanged from the baseline, not annotated; the job summary lists them all.',
+    );
+  });
+});
+
 describe('githubStepSummary', () => {
   it('lists every finding, including those over the annotation cap', () => {
     const report = makeReport(
