@@ -79,6 +79,8 @@ export function artifactPath(file: string, cwd?: string): { path: string; relati
 const HOSTILE =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// Without the g flag, for the test that nearly every string passes: no lastIndex to keep.
+const HAS_HOSTILE = new RegExp(HOSTILE.source);
 // Tab, newline and CR kept: for formats that escape line breaks themselves.
 const HOSTILE_DATA =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -87,6 +89,9 @@ const HOSTILE_DATA =
 const HOSTILE_LINE =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+const HAS_HOSTILE_LINE = new RegExp(HOSTILE_LINE.source);
+const HAS_HOSTILE_DATA = new RegExp(HOSTILE_DATA.source);
 
 const NAMED: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
@@ -102,20 +107,17 @@ function visible(ch: string): string {
 
 /** Untrusted text made inert for a terminal or a rendered document; newlines and tabs are kept. */
 export function inertText(s: string): string {
-  HOSTILE.lastIndex = 0;
-  return HOSTILE.test(s) ? s.replace(HOSTILE, visible) : s;
+  return HAS_HOSTILE.test(s) ? s.replace(HOSTILE, visible) : s;
 }
 
 /** As inertText, with newlines and tabs escaped too: for a cell, a title, a one-line notice. */
 export function inertLine(s: string): string {
-  HOSTILE_LINE.lastIndex = 0;
-  return HOSTILE_LINE.test(s) ? s.replace(HOSTILE_LINE, visible) : s;
+  return HAS_HOSTILE_LINE.test(s) ? s.replace(HOSTILE_LINE, visible) : s;
 }
 
 /** As inertText, with CR kept too: for a format that escapes CR and LF itself (GitHub's `%0D`). */
 export function inertData(s: string): string {
-  HOSTILE_DATA.lastIndex = 0;
-  return HOSTILE_DATA.test(s) ? s.replace(HOSTILE_DATA, visible) : s;
+  return HAS_HOSTILE_DATA.test(s) ? s.replace(HOSTILE_DATA, visible) : s;
 }
 
 /**
