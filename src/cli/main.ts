@@ -6,6 +6,7 @@ import { processIO, type CliIO } from './io.js';
 import type { CommandResult } from './command-result.js';
 import { buildProgram } from './program.js';
 import { BUG_TRACKER_URL } from './links.js';
+import { inertText } from '../report/escape.js';
 
 /** Run storyctl with `argv` (node-style: [node, script, ...args]) and return the exit code. */
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
@@ -20,11 +21,12 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (error instanceof StoryctlError) {
-      io.stderr.write(`storyctl: ${describeError(error)}\n`);
+      // Messages quote names, file content and server answers: never a raw control character.
+      io.stderr.write(`storyctl: ${inertText(describeError(error))}\n`);
       return exitCodeForError(error);
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`storyctl: internal error: ${message}\n`);
+    io.stderr.write(`storyctl: internal error: ${inertText(message)}\n`);
     if (io.env['STORYCTL_DEBUG'] && error instanceof Error && error.stack)
       io.stderr.write(`${error.stack}\n`);
     else

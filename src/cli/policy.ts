@@ -8,6 +8,7 @@ import { baselineOf, type Baseline } from '../model/baseline.js';
 import { StoryctlError } from '../model/errors.js';
 import type { Report } from '../model/report.js';
 import type { AnnotationIndex } from '../model/suppress.js';
+import { inertText } from '../report/escape.js';
 import { findRuleMeta } from '../rules/index.js';
 import type { CliIO } from './io.js';
 import type { CommonFlags } from './options.js';
@@ -30,7 +31,7 @@ export async function finishReport(
   for (const i of out.ineffectiveSuppressions ?? []) {
     const why = i.problem === 'expired' ? `expired${i.expires ? ` on ${i.expires}` : ''}` : 'has no reason';
     io.stderr.write(
-      `storyctl: warning: ${i.source}: the suppression of ${i.ruleId} ${why}; it does not apply\n`,
+      `storyctl: warning: ${inertText(i.source)}: the suppression of ${i.ruleId} ${why}; it does not apply\n`,
     );
   }
   if (flags.writeBaseline !== undefined) {

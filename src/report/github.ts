@@ -2,7 +2,7 @@
 // 10 annotations per level per step and drops the rest silently, so the most severe are emitted
 // first, each level is capped, and a last notice says how many are only in the job summary.
 import { severityRank, subjectLabel, type Finding, type Report, type Severity } from '../model/report.js';
-import { artifactPath, escapeGithubData, escapeGithubProperty } from './escape.js';
+import { artifactPath, escapeGithubData, escapeGithubProperty, inertData } from './escape.js';
 import { renderMarkdown } from './markdown.js';
 import type { ReporterOptions } from './types.js';
 
@@ -21,9 +21,10 @@ export function workflowCommand(
   message: string,
 ): string {
   const props = Object.entries(properties)
-    .map(([k, v]) => `${k}=${escapeGithubProperty(String(v))}`)
+    .map(([k, v]) => `${k}=${escapeGithubProperty(inertData(String(v)))}`)
     .join(',');
-  return `::${name}${props ? ` ${props}` : ''}::${escapeGithubData(message)}`;
+  // @actions/core escapes only %, CR and LF: an ESC would reach the Actions log raw.
+  return `::${name}${props ? ` ${props}` : ''}::${escapeGithubData(inertData(message))}`;
 }
 
 function annotation(f: Finding, options: ReporterOptions): string {

@@ -6,11 +6,20 @@ import Table from 'cli-table3';
 import type { Condition } from '../model/kube.js';
 import type { RunPlan } from '../repair/plan.js';
 import type { Outcome, RunResult } from '../repair/result.js';
+import { inertLine, inertText } from './escape.js';
 
 export type DiffSign = '-' | '+' | 'x' | '!' | ' ';
 
-/** The first character of every line is its sign; headers start with a letter. */
+/**
+ * The first character of every line is its sign; headers start with a letter. Values come from
+ * the run (status messages, step names, annotations), so each line is inert: the CLI, the confirm
+ * question and the watch dialog all draw these lines.
+ */
 export function planDiffLines(plan: RunPlan): string[] {
+  return rawPlanDiffLines(plan).map(inertLine);
+}
+
+function rawPlanDiffLines(plan: RunPlan): string[] {
   const lines: string[] = [header(plan)];
   if (plan.action === 'refused') {
     lines.push(`! refused: ${plan.reason ?? ''}`);
@@ -135,10 +144,10 @@ export function renderResultsTable(
     const writes = r.writes.length === 0 ? '-' : describeWrites(r);
     const attempts = r.attempts > 1 ? ` (${r.attempts} attempts)` : '';
     table.push([
-      `${r.namespace}/${r.name}`,
+      inertLine(`${r.namespace}/${r.name}`),
       chalk[OUTCOME_COLOR[r.outcome]](r.outcome),
       writes,
-      `${r.message}${attempts}`,
+      inertText(`${r.message}${attempts}`),
     ]);
   }
   const counts = new Map<Outcome, number>();

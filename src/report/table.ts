@@ -17,6 +17,7 @@ import {
   type Subject,
 } from '../model/report.js';
 import type { RuleMeta } from '../rules/types.js';
+import { inertDeep } from './escape.js';
 import { compactEvidence, fullEvidence, humanTime, humanTimes } from './evidence.js';
 import { policyCounts } from './policy-counts.js';
 import { wrap } from './text-wrap.js';
@@ -246,7 +247,9 @@ export function nextStep(report: Report, metas: ReadonlyMap<string, RuleMeta>): 
   return undefined;
 }
 
-export function renderTable(report: Report, options: ReporterOptions): string {
+export function renderTable(untrusted: Report, options: ReporterOptions): string {
+  // Messages, evidence, names and file names come from objects and logs: inert before any painting.
+  const report = inertDeep(untrusted);
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const width = Math.max(40, options.width ?? DEFAULT_WIDTH);
   const wide = options.wide === true;

@@ -7,6 +7,7 @@ import { applyBatch, type BatchResult } from '../../repair/apply.js';
 import { makeRepairClient } from '../../repair/client.js';
 import { describePermission, planDocument, type RepairMode, type RunPlan } from '../../repair/plan.js';
 import { unwrittenOutcome, unwrittenResult, type RunResult } from '../../repair/result.js';
+import { inertLine, inertText } from '../../report/escape.js';
 import { planSummary, renderPlanDiff, renderResultsTable } from '../../report/plan-diff.js';
 import { makeKubeConfig } from '../../sources/cluster/kubeconfig.js';
 import { connectionOptions, loadClusterOptions } from '../cluster-flags.js';
@@ -94,7 +95,7 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
       const width = io.stdout.columns;
       io.stdout.write(renderResultsTable(results, width ? { color, width } : { color }));
     }
-    for (const n of notes) io.stdout.write(`${n}\n`);
+    for (const n of notes) io.stdout.write(`${inertText(n)}\n`);
   };
   const showPlan = (): void => {
     if (!json) io.stdout.write(`${renderPlanDiff(plans, { color })}${planSummary(plans)}\n`);
@@ -173,7 +174,7 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
       signal: controller.signal,
       onEvent: (e) => {
         if (e.type === 'done' && progress)
-          io.stderr.write(`${e.result.namespace}/${e.result.name}: ${e.result.outcome}\n`);
+          io.stderr.write(`${inertLine(`${e.result.namespace}/${e.result.name}`)}: ${e.result.outcome}\n`);
       },
       replan,
     });

@@ -1,6 +1,7 @@
 // `storyctl lint FILE|DIR|-...`: the log rules over captured logs, built for CI outputs.
 import type { Command } from 'commander';
 import { StoryctlError } from '../../model/errors.js';
+import { inertText } from '../../report/escape.js';
 import { buildReport } from '../../model/report.js';
 import { logRules } from '../../rules/index.js';
 import type { CommandResult } from '../command-result.js';
@@ -84,7 +85,7 @@ export async function runLint(
     progress.done();
   }
   // An input no known format reads is named on stderr, whatever the output format (issue 11 item 5).
-  for (const u of logs.unrecognised) io.stderr.write(`${unrecognisedWarning(u)}\n`);
+  for (const u of logs.unrecognised) io.stderr.write(`${inertText(unrecognisedWarning(u))}\n`);
   // No arguments and nothing piped in (CI, `< /dev/null`): nothing was linted, which is not a pass.
   if (implicitStdin && logs.sources.every((s) => (s.lines ?? 0) === 0))
     throw new StoryctlError(

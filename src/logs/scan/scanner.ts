@@ -7,6 +7,7 @@
 // so the reader can tell which formats the input holds (and warn when it holds none it knows)
 // without looking at every line.
 import { isUtf8 } from 'node:buffer';
+import { decodeUtf8 } from '../../model/utf8.js';
 import { MAX_LINE_BYTES } from '../limits.js';
 import { createMatcher } from '../matcher/index.js';
 import type { Matcher } from '../matcher/types.js';
@@ -260,7 +261,8 @@ export class Scanner implements ScanStats {
         idx++;
         continue;
       }
-      if (this.firstLine === undefined) this.firstLine = w.toString('utf8', ls, Math.min(le, ls + 512));
+      // Once per input, for the warning that quotes it: invalid bytes stay visible (`\xff`).
+      if (this.firstLine === undefined) this.firstLine = decodeUtf8(w.subarray(ls, Math.min(le, ls + 512)));
       const record = this.candidate(start, end, ls, le, base + idx + 1);
       const span = this.span;
       while (h < count && (hits[2 * h + 1] as number) < idx) h++;

@@ -3,6 +3,7 @@
 // keypress goes out through onAnswer; anything but y is a no, so a stray Enter writes nothing.
 import { Box, Text, useInput, type Key } from 'ink';
 import { useCallback, useRef } from 'react';
+import { inertLine } from '../escape.js';
 import { diffSign, signColor } from '../plan-diff.js';
 import { tint } from './format.js';
 
@@ -36,11 +37,11 @@ export function ConfirmPlan(props: ConfirmPlanProps) {
         const header = sign === ' ' && !line.startsWith(' ');
         return (
           <Text key={i} bold={header} {...tint(color ? signColor(sign) : undefined)}>
-            {line}
+            {inertLine(line)}
           </Text>
         );
       })}
-      {props.summary ? <Text>{props.summary}</Text> : null}
+      {props.summary ? <Text>{inertLine(props.summary)}</Text> : null}
       {answer === undefined ? (
         <Text bold>{props.question ?? 'Apply these changes? [y/N]'}</Text>
       ) : (

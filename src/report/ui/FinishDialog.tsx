@@ -1,6 +1,7 @@
 // The `f` dialog around the repair's own confirm question (ConfirmPlan): planning, then the plan
 // diff and y/N, then what the applier did — including RBAC refusals, the usual failure here.
 import { Box, Text } from 'ink';
+import { inertLine, inertText } from '../escape.js';
 import { diffSign, signColor } from '../plan-diff.js';
 import { ConfirmPlan } from './ConfirmPlan.js';
 import { tint } from './format.js';
@@ -38,9 +39,7 @@ export function FinishDialog(props: FinishDialogProps) {
   const diff = fitLines(props.diff, props.maxLines);
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
-      <Text bold>
-        finish {props.namespace}/{props.name} --force-terminal
-      </Text>
+      <Text bold>finish {inertLine(`${props.namespace}/${props.name}`)} --force-terminal</Text>
       {stage === 'planning' ? <Text>reading the run and planning…</Text> : null}
       {stage === 'confirm' ? (
         <ConfirmPlan
@@ -52,14 +51,14 @@ export function FinishDialog(props: FinishDialogProps) {
       ) : (
         diff.map((line, i) => (
           <Text key={i} {...tint(color ? signColor(diffSign(line)) : undefined)}>
-            {line}
+            {inertLine(line)}
           </Text>
         ))
       )}
       {stage === 'applying' ? <Text>applying…</Text> : null}
       {props.message ? (
         <Text {...tint(color ? (stage === 'failed' ? 'red' : 'green') : undefined)} bold={stage === 'failed'}>
-          {props.message}
+          {inertText(props.message)}
         </Text>
       ) : null}
       {stage === 'done' || stage === 'failed' ? <Text dimColor>any key: close</Text> : null}

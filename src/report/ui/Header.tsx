@@ -1,5 +1,6 @@
 // The dashboard's first lines: which cluster and scope, and how many findings of each severity.
 import { Box, Text } from 'ink';
+import { inertLine } from '../escape.js';
 import { tint } from './format.js';
 import type { Severity } from '../../model/report.js';
 
@@ -21,7 +22,8 @@ export function Header(props: HeaderProps) {
   return (
     <Box flexDirection="column">
       <Text>
-        <Text bold>storyctl watch</Text> · context {props.context} ({props.server}) · {props.scope}
+        <Text bold>storyctl watch</Text> ·{' '}
+        {inertLine(`context ${props.context} (${props.server}) · ${props.scope}`)}
       </Text>
       <Text>
         runs {props.shown === props.runs ? props.runs : `${props.shown}/${props.runs}`} ·{' '}

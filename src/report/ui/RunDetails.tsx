@@ -4,6 +4,7 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import type { StepRun } from '../../model/kube.js';
+import { inertLine } from '../escape.js';
 import type { RunRow } from './dashboard-state.js';
 import {
   cancelText,
@@ -60,7 +61,9 @@ export function detailLines(row: RunRow, width: number, color: boolean): ReactNo
   };
   push(
     <Text bold>
-      StoryRun {row.namespace}/{row.name} · story {row.story || '-'} · phase {row.phase || '-'}
+      {inertLine(
+        `StoryRun ${row.namespace}/${row.name} · story ${row.story || '-'} · phase ${row.phase || '-'}`,
+      )}
     </Text>,
   );
   if (row.cancel) {
@@ -83,7 +86,7 @@ export function detailLines(row: RunRow, width: number, color: boolean): ReactNo
     push(
       <Text>
         {cell(l.step, 16)} <Text {...col(l.statePhase)}>{cell(l.statePhase, 16)}</Text> {cell(l.stepRun, 32)}{' '}
-        <Text {...col(l.stepRunPhase)}>{l.stepRunPhase}</Text>
+        <Text {...col(l.stepRunPhase)}>{inertLine(l.stepRunPhase)}</Text>
         {drift ? ' ≠' : ''}
       </Text>,
     );
@@ -105,7 +108,7 @@ export function detailLines(row: RunRow, width: number, color: boolean): ReactNo
     for (const line of rest) push(<Text>{line}</Text>);
     for (const line of evidenceLines(shownEvidence(f.evidence), w - 4))
       push(<Text dimColor>{`    ${line}`}</Text>);
-    if (f.fix) push(<Text>{`  fix: ${f.fix}`}</Text>);
+    if (f.fix) push(<Text>{`  fix: ${inertLine(f.fix)}`}</Text>);
     push(<Text> </Text>);
   }
   return out;

@@ -1,5 +1,6 @@
 // The bottom line: the watch connection when it is down, the filter being typed, and the keys.
 import { Box, Text } from 'ink';
+import { inertLine } from '../escape.js';
 import { tint } from './format.js';
 
 export interface StatusLineProps {
@@ -22,18 +23,18 @@ export function StatusLine(props: StatusLineProps) {
     <Box flexDirection="column">
       {props.connection ? (
         <Text {...tint(props.color ? 'red' : undefined)} bold wrap="truncate">
-          ! {props.connection}
+          ! {inertLine(props.connection)}
         </Text>
       ) : null}
-      {props.notice ? <Text wrap="truncate">{props.notice}</Text> : null}
+      {props.notice ? <Text wrap="truncate">{inertLine(props.notice)}</Text> : null}
       {props.editingFilter ? (
         <Text>
-          /{props.filter}
+          /{inertLine(props.filter)}
           <Text inverse> </Text> (Enter keep · Esc clear)
         </Text>
       ) : (
         <Text dimColor>
-          {props.filter ? `filter: ${props.filter} · ` : ''}
+          {props.filter ? `filter: ${inertLine(props.filter)} · ` : ''}
           {KEYS[props.mode]}
         </Text>
       )}

@@ -2,6 +2,7 @@
 // fixed-width cells so columns line up whatever the content.
 import { formatGoDuration } from '../../contract/duration.js';
 import type { Severity } from '../../model/report.js';
+import { inertLine } from '../escape.js';
 import type { CancelInfo } from './dashboard-state.js';
 
 /** kubectl-style age: 45s, 3m12s, 2h5m, 4d3h. */
@@ -42,9 +43,13 @@ export function fitBadges(badges: readonly string[], width: number): { shown: st
   return { shown, more: 0 };
 }
 
-/** Pad or cut `text` to exactly `width` columns (an ellipsis marks a cut). */
-export function cell(text: string, width: number): string {
+/**
+ * Pad or cut `text` to exactly `width` columns (an ellipsis marks a cut). Cells hold names,
+ * phases and messages from the cluster: made inert (`\x1b`) before they are measured.
+ */
+export function cell(untrusted: string, width: number): string {
   if (width <= 0) return '';
+  const text = inertLine(untrusted);
   if (text.length > width) return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
   return text.padEnd(width);
 }
@@ -73,13 +78,13 @@ export function tint(color: string | undefined): { color?: string } {
   return color === undefined ? {} : { color };
 }
 
-/** Break `text` into lines of at most `width` columns at spaces (long words are cut). */
+/** Break `text` into lines of at most `width` columns at spaces (long words are cut); each line inert. */
 export function wrapText(text: string, width: number): string[] {
   const w = Math.max(10, width);
   const lines: string[] = [];
   for (const para of text.split('\n')) {
     let line = '';
-    for (const word of para.split(' ')) {
+    for (const word of inertLine(para).split(' ')) {
       if (line === '') line = word;
       else if (line.length + 1 + word.length <= w) line += ` ${word}`;
       else {

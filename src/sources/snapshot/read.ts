@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import { StoryctlError, inputError } from '../../model/errors.js';
+import { decodeUtf8 } from '../../model/utf8.js';
 import { formatForName, type SnapshotFormat } from './parse.js';
 
 export const STDIN_NAME = '<stdin>';
@@ -67,7 +68,7 @@ async function expand(path: string): Promise<string[]> {
 
 async function readText(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return decodeUtf8(await readFile(file));
   } catch (error) {
     throw unreadable(file, error);
   }
@@ -84,7 +85,7 @@ async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
       STDIN_NAME,
     );
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return decodeUtf8(Buffer.concat(chunks));
 }
 
 function checkText(text: string, name: string): string {
