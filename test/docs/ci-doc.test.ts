@@ -89,9 +89,13 @@ describe(DOC, () => {
       );
       outputs.push(r.stdout);
     }
-    // The captures have findings; the baseline holds them all, so the checks pass.
+    // The captures have findings; the baseline holds them all, so the checks pass and GitHub gets
+    // no annotation for them, only the notice that counts them.
     expect(outputs[0]).toMatch(/✖ \d+ findings?/);
-    expect(outputs[2]).toMatch(/^::(error|warning|notice) /m);
+    expect(outputs[2]).not.toMatch(/^::(error|warning) /m);
+    expect(outputs[2]).toMatch(
+      /^::notice::storyctl: \d+ findings? unchanged from the baseline, not annotated/m,
+    );
     expect(outputs[3]).toMatch(/, 0 new/);
 
     // The workflow uploads the file the lint step wrote.
