@@ -1,7 +1,8 @@
 // Several outputs in one run: `-o table -o sarif --output-file storyctl.sarif`. Each
 // --output-file belongs to the -o given just before it; at most one output goes to stdout.
 import { randomBytes } from 'node:crypto';
-import { rename, writeFile, unlink } from 'node:fs/promises';
+import { realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, basename } from 'node:path';
 import { StoryctlError } from '../model/errors.js';
 import type { OutputFormat } from './options.js';
 
@@ -66,14 +67,26 @@ export function planOutputs(
   return targets;
 }
 
-/** Write a file whole or not at all: a temporary sibling, then rename. */
+/**
+ * Write a file whole or not at all: a temporary sibling, then rename. Only a regular file is
+ * replaced that way: renaming over `--output-file /dev/null` (or /dev/stdout, a FIFO) would put a
+ * plain file where the device was, so those are written in place; a symlink keeps pointing where
+ * it did (the file it points at is replaced, with its mode).
+ */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+  let tmp: string | undefined;
   try {
-    await writeFile(tmp, content);
-    await rename(tmp, path);
+    const existing = await stat(path).catch(() => undefined);
+    if (existing && !existing.isFile()) {
+      await writeFile(path, content);
+      return;
+    }
+    const target = existing ? await realpath(path) : path;
+    tmp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
+    await writeFile(tmp, content, existing ? { mode: existing.mode & 0o7777 } : {});
+    await rename(tmp, target);
   } catch (error) {
-    await unlink(tmp).catch(() => undefined);
+    if (tmp !== undefined) await unlink(tmp).catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);
     throw new StoryctlError('input', `cannot write output file: ${reason}`, { file: path });
   }

@@ -1,4 +1,6 @@
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { chmod, lstat, mkdtemp, readFile, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +61,37 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(file, '{"a":1}\n');
     expect(await readFile(file, 'utf8')).toBe('{"a":1}\n');
     expect(await readdir(dir)).toEqual(['report.json']);
+  });
+
+  it('writes into a FIFO (like /dev/null or /dev/stdout) instead of renaming a file over it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'storyctl-out-'));
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const chunks: Buffer[] = [];
+    const read = new Promise<string>((resolve, reject) => {
+      createReadStream(fifo)
+        .on('data', (c: Buffer) => chunks.push(c))
+        .on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+        .on('error', reject);
+    });
+    await writeFileAtomic(fifo, 'report\n');
+    expect(await read).toBe('report\n');
+    expect((await stat(fifo)).isFIFO()).toBe(true);
+    expect(await readdir(dir)).toEqual(['pipe']);
+  });
+
+  it('replaces the file a symlink points at and keeps the link and the mode', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'storyctl-out-'));
+    const real = join(dir, 'real.sarif');
+    const link = join(dir, 'link.sarif');
+    await writeFile(real, 'old');
+    await chmod(real, 0o640);
+    await symlink(real, link);
+    await writeFileAtomic(link, 'new');
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readFile(real, 'utf8')).toBe('new');
+    expect((await stat(real)).mode & 0o777).toBe(0o640);
+    expect((await readdir(dir)).sort()).toEqual(['link.sarif', 'real.sarif']);
   });
 
   it('names the file it could not write', async () => {
