@@ -13,7 +13,27 @@ export interface ObjectMeta {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   finalizers?: string[];
-  ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }[];
+  ownerReferences?: {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+    blockOwnerDeletion?: boolean;
+  }[];
+  managedFields?: ManagedFieldsEntry[];
+}
+
+/** metav1.ManagedFieldsEntry: who last wrote which fields, and when (second precision). */
+export interface ManagedFieldsEntry {
+  manager?: string;
+  operation?: 'Update' | 'Apply' | string;
+  apiVersion?: string;
+  time?: string;
+  fieldsType?: string;
+  /** `{"f:spec": {"f:cancelRequested": {}}}` and so on. */
+  fieldsV1?: Record<string, unknown>;
+  subresource?: string;
 }
 
 export interface Condition {
@@ -137,6 +157,10 @@ export const ANNOTATIONS = {
 
 export const LABELS = {
   storyRun: 'bubustack.io/storyrun',
+  storyName: 'bubustack.io/story-name',
+  queue: 'bubustack.io/queue',
+  queuePriority: 'bubustack.io/queue-priority',
+  parentStoryRun: 'bubustack.io/parent-storyrun',
 } as const;
 
 export const FINALIZERS = {
