@@ -93,7 +93,8 @@ export function resolveCancelWindow(
     const drain = entryDrain(entry, transport);
     if (drain.kind === 'ignored') ignored.push({ entry: entry.name, transport: ref, reason: drain.reason });
     // Only a drain larger than the one so far counts, starting at 0 (so never 0 or less).
-    if (drain.kind === 'drain' && (!best || drain.seconds > best.seconds)) best = drain;
+    if (drain.kind === 'drain' && (!best || drain.seconds > best.seconds))
+      best = { seconds: drain.seconds, source: drain.source };
   }
   const extra = ignored.length > 0 ? { ignoredDrains: ignored } : {};
   return best

@@ -13,10 +13,12 @@ export const sr205: ClusterRule = {
       'A terminal StoryRun has no finishedAt, or a duration that disagrees with finishedAt − startedAt by more than 1 s.',
     rationale:
       'The controller sets finishedAt when a run ends and duration as finishedAt − startedAt rounded to the second ' +
-      '(CONTROLLER.md §3, §8). A terminal run without them breaks TTL clean-up, billing and dashboards that measure calls; ' +
-      'a wrong duration usually means a writer other than the controller ended the run.',
+      "(CONTROLLER.md §3, §8). A terminal run without finishedAt is never cleaned up: the controller's terminal branch " +
+      'waits for finishedAt for ever (§11: "StoryRun finished but FinishedAt not recorded yet", requeued without end), ' +
+      'so its StepRuns and child runs stay and the retention delete never comes. It also breaks billing and dashboards ' +
+      'that measure calls; a wrong duration usually means a writer other than the controller ended the run.',
     fix: 'Run `storyctl finish NAME -n NS --force-terminal`: it keeps a set finishedAt (else now) and recomputes duration (§9.3).',
-    docs: 'CONTROLLER.md §3, §8, §9',
+    docs: 'CONTROLLER.md §3, §8, §9, §11',
     family: 'storyrun',
     repair: { blocksRepair: true },
   },
@@ -29,10 +31,13 @@ export const sr205: ClusterRule = {
       const problems = finishTimeProblems(v.run);
       if (problems.length === 0) continue;
       const st = v.run.status ?? {};
+      const noFinish = problems.some((p) => p.field === 'finishedAt');
+      // A canceled run never reaches the terminal branch (its cleanup never comes either way).
+      const blocksCleanup = noFinish && !v.cancelRequested;
       const text = problems
         .map((p) =>
           p.field === 'finishedAt'
-            ? 'finishedAt is not set'
+            ? `finishedAt is not set${blocksCleanup ? ": the controller's cleanup waits for it for ever (StepRuns, child runs and the retention delete never come)" : ''}`
             : `duration is ${p.found ?? 'not set'}, expected ${p.expected}`,
         )
         .join('; ');
@@ -44,6 +49,12 @@ export const sr205: ClusterRule = {
           ...(st.startedAt ? { startedAt: st.startedAt } : {}),
           ...(st.finishedAt ? { finishedAt: st.finishedAt } : {}),
           ...(st.duration ? { duration: st.duration } : {}),
+          ...(blocksCleanup
+            ? {
+                cleanup:
+                  'blocked for ever: handleTerminalStoryRun requeues until finishedAt is set, and nothing else sets it',
+              }
+            : {}),
           problems: problems.map((p) => ({
             field: p.field,
             found: p.found ?? null,
