@@ -16,6 +16,8 @@ export interface StepRunAction {
   namespace: string;
   phase: string | undefined;
   resourceVersion?: string;
+  /** Joined by storyRunRef or owner but without the run's label: the controller never finds it (§9.7). */
+  unlabelled?: true;
 }
 
 export interface Permission {
@@ -40,6 +42,8 @@ export interface RunPlan {
   action: PlanAction;
   /** Why the run is refused or needs nothing. */
   reason?: string;
+  /** Why the plan writes what it writes where the controller's own behaviour decides it (§9.2, §9.7). */
+  notes?: string[];
   previousPhase: string;
   finalPhase: string;
   /** What doctor reported about this run when the plan was made (rules/evaluate.ts: its own, its StepRuns', its Story's). */

@@ -52,6 +52,8 @@ export function windowEvidence(v: RunView, world: World): Evidence {
     windowSourceDetail: v.window.source,
   };
   if (v.window.missingTransports.length > 0) e['missingTransports'] = v.window.missingTransports;
+  // Drains written but not decodable by the controller: why a configured drain is not the window.
+  if (v.window.ignoredDrains) e['ignoredDrains'] = v.window.ignoredDrains;
   if (!v.story && v.run.spec?.storyRef?.name) e['storyFound'] = false;
   const unknown = (['stories', 'transports'] as const).filter((k) => world.unavailable[k] !== undefined);
   if (unknown.length > 0)
