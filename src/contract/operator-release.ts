@@ -151,3 +151,39 @@ export function explainCancelRefusal(release: OperatorRelease): string {
       : '; pass --operator-version if you know the release, or use --force-terminal')
   );
 }
+
+/** The part of an apps/v1 Deployment the release is read from. */
+export interface DeploymentLike {
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
+  spec?: { template?: { spec?: { containers?: { name?: string; image?: string }[] } } };
+}
+
+/** The operator's controller image of a Deployment, when it runs one (`…/bubustack/bobrapet:…`). */
+export function controllerImage(d: DeploymentLike): string | undefined {
+  const containers = d.spec?.template?.spec?.containers ?? [];
+  const image = (c: { image?: string } | undefined): string | undefined =>
+    c?.image?.includes(CONTROLLER_DEPLOYMENT.imageRepository) ? c.image : undefined;
+  return (
+    image(containers.find((c) => c.name === CONTROLLER_DEPLOYMENT.container)) ??
+    containers.map(image).find(Boolean)
+  );
+}
+
+/**
+ * The release a controller Deployment runs (B9): install.yaml's `:v0.1.12`, Helm's `:0.1.12`.
+ * A `:latest` or digest-only image names none: undefined, with why in `unreadable`.
+ */
+export function releaseFromDeployment(
+  d: DeploymentLike,
+  where: string,
+): { release: OperatorRelease } | { unreadable: string } | undefined {
+  const image = controllerImage(d);
+  if (!image) return undefined;
+  const ref = `Deployment ${d.metadata?.namespace ?? ''}/${d.metadata?.name ?? ''} image ${image}`;
+  const version = releaseFromImage(image);
+  if (!version)
+    return {
+      unreadable: `${ref} (${where}) names no release (a :latest or digest-only tag cannot be mapped)`,
+    };
+  return { release: { version, source: 'deployment-image', detail: `${ref} (${where})` } };
+}

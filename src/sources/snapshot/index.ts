@@ -1,5 +1,6 @@
 // `--snapshot FILE|DIR|-`: what `kubectl get storyruns,stepruns,stories,transports -A -o yaml|json`
 // printed, read into the ObjectSet the model is built from.
+import { releaseFromDeployment, type OperatorRelease } from '../../contract/operator-release.js';
 import { inputError } from '../../model/errors.js';
 import type { BobrapetObject, ObjectSet } from '../../model/kube.js';
 import type { SourceInfo } from '../../model/report.js';
@@ -15,6 +16,10 @@ export interface SnapshotResult {
   objects: ObjectSet;
   /** One entry per file read (directories are expanded), in reading order. */
   sources: SourceInfo[];
+  /** The release of a controller Deployment captured with the objects, when its image names one. */
+  operator?: OperatorRelease;
+  /** A captured controller Deployment whose image names no release (`:latest`), and why. */
+  operatorUnreadable?: string;
 }
 
 /**
@@ -28,16 +33,25 @@ export async function readSnapshots(
 ): Promise<SnapshotResult> {
   const byKey = new Map<string, BobrapetObject>();
   const sources: SourceInfo[] = [];
+  const found: { release?: OperatorRelease; unreadable?: string } = {};
   for await (const { name, text, format } of snapshotTexts(paths, options)) {
     const docs = parseSnapshotText(text, name, format);
     // An empty capture is what a failed `kubectl get ... > file` leaves; reading it as "no runs"
     // would report a healthy cluster.
     if (docs.length === 0) throw inputError(`${name}: empty snapshot (no YAML or JSON document in it)`, name);
-    const { objects, ignored } = classifyDocuments(docs, name);
+    const { objects, ignored, controllers } = classifyDocuments(docs, name);
     for (const { object } of objects) byKey.set(objectIdentity(object), object);
+    for (const d of controllers ?? []) {
+      const r = releaseFromDeployment(d, `snapshot ${name}`);
+      if (r && 'release' in r) found.release = r.release;
+      else if (r) found.unreadable = r.unreadable;
+    }
     sources.push({ type: 'snapshot', name, objects: objects.length, ignoredObjects: ignored });
   }
-  return { objects: toObjectSet(byKey.values()), sources };
+  const result: SnapshotResult = { objects: toObjectSet(byKey.values()), sources };
+  if (found.release) result.operator = found.release;
+  else if (found.unreadable) result.operatorUnreadable = found.unreadable;
+  return result;
 }
 
 function objectIdentity(o: BobrapetObject): string {
