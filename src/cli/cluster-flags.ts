@@ -2,7 +2,8 @@
 // finish, watch, and the hidden `__complete` that shell completion calls), and turned into the
 // options of the cluster source as they are: a flag the user did not give stays undefined and the
 // source applies its own default (the context's namespace, KUBECONFIG, 15 s).
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { canonicalVersion, type OperatorRelease } from '../contract/operator-release.js';
 import type { KubeConfigOptions, LoadClusterOptions } from '../sources/cluster/index.js';
 import { durationOption } from './options.js';
 
@@ -14,6 +15,8 @@ export interface ClusterFlags {
   kubeconfig?: string | undefined;
   /** Seconds; 0 means no timeout (see REQUEST_TIMEOUT_ZERO). */
   requestTimeout: number;
+  /** `--operator-version`: the Bobrapet release, canonical (`v0.1.11`), instead of reading it from the cluster. */
+  operatorVersion?: string | undefined;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 15;
@@ -38,6 +41,25 @@ export const contextOption = (): Option => new Option('--context <name>', 'kubec
 export const kubeconfigOption = (): Option =>
   new Option('--kubeconfig <file>', 'kubeconfig file (KUBECONFIG is honoured)');
 
+/** `v0.1.11`, `0.1.11`: what the release tags and the Helm chart's appVersion look like. */
+export function parseOperatorVersion(value: string): string {
+  const v = canonicalVersion(value);
+  if (!v)
+    throw new InvalidArgumentError(`expected a Bobrapet release such as v0.1.11 or 0.1.12, got "${value}"`);
+  return v;
+}
+
+export const operatorVersionOption = (): Option =>
+  new Option(
+    '--operator-version <version>',
+    "the Bobrapet operator release (e.g. v0.1.11): for snapshots, or when the controller Deployment's image cannot be read",
+  ).argParser(parseOperatorVersion);
+
+/** The release --operator-version names, as the rules take it. */
+export function releaseFromFlag(flags: Pick<ClusterFlags, 'operatorVersion'>): OperatorRelease | undefined {
+  return flags.operatorVersion ? { version: flags.operatorVersion, source: 'flag' } : undefined;
+}
+
 export function addClusterFlags(cmd: Command, notes: ClusterFlagNotes = {}): Command {
   return cmd
     .addOption(namespaceOption())
@@ -52,7 +74,8 @@ export function addClusterFlags(cmd: Command, notes: ClusterFlagNotes = {}): Com
           'give up on a silent API server after this long, e.g. 5s or 1m (0: no timeout)',
         REQUEST_TIMEOUT_ZERO,
       ).default(DEFAULT_REQUEST_TIMEOUT_SECONDS, `${DEFAULT_REQUEST_TIMEOUT_SECONDS}s`),
-    );
+    )
+    .addOption(operatorVersionOption());
 }
 
 /** Which kubeconfig and context the flags name; undefined ones fall back the way kubectl's do. */

@@ -2,11 +2,7 @@
 // with the controller's cancel window already resolved. Plain data, built without IO.
 import { resolveCancelWindow, type CancelWindow, type WindowOptions } from '../contract/cancel-window.js';
 import { cancelRequestOf, type CancelRequest } from '../contract/cancel-request.js';
-import {
-  ASSUMED_RELEASE,
-  NEWEST_KNOWN_RELEASE,
-  type OperatorRelease,
-} from '../contract/operator-release.js';
+import { ASSUMED_RELEASE, NEWEST_KNOWN_RELEASE, type OperatorRelease } from '../contract/operator-release.js';
 import { storyRunLabelValue } from '../contract/label.js';
 import { classifyPhase, type PhaseClass } from '../contract/phases.js';
 import { parseTime } from '../contract/time.js';
@@ -65,6 +61,19 @@ export interface WorldOptions extends WindowOptions {
   unavailable?: Partial<Record<ObjectKind, string>>;
   /** Detected or given; without it the objects themselves are asked (inferRelease). */
   operator?: OperatorRelease | undefined;
+  /** Why the release could not be read from the cluster, kept in the evidence of an assumed one. */
+  operatorNote?: string | undefined;
+}
+
+/** The release the rules assume: given, else inferred from the objects, with why it was not read. */
+export function resolveRelease(runs: readonly StoryRun[], options: WorldOptions): OperatorRelease {
+  if (options.operator) return options.operator;
+  const inferred = inferRelease(runs);
+  if (inferred.source !== 'assumed' || !options.operatorNote) return inferred;
+  return {
+    ...inferred,
+    detail: `${options.operatorNote}; assuming ${NEWEST_KNOWN_RELEASE}, the newest release storyctl knows (pass --operator-version)`,
+  };
 }
 
 /**
@@ -153,6 +162,6 @@ export function buildWorld(objects: ObjectSet, options: WorldOptions = {}): Worl
     storiesByKey,
     transports,
     unavailable: options.unavailable ?? {},
-    operator: options.operator ?? inferRelease(objects.storyRuns),
+    operator: resolveRelease(objects.storyRuns, options),
   };
 }

@@ -4,6 +4,12 @@
 // was planned from; order is spec intent → status → audit annotations → StepRun deletions, then a
 // read-back with the doctor's rules.
 import { PatchStrategy, setHeaderOptions, type ConfigurationOptions } from '@kubernetes/client-node';
+import {
+  ASSUMED_RELEASE,
+  explainCancelRefusal,
+  isSpecImmutableRefusal,
+  type OperatorRelease,
+} from '../contract/operator-release.js';
 import type { StepRun, StoryRun } from '../model/kube.js';
 import { StoryctlError } from '../model/errors.js';
 import { HttpStatusError } from '../sources/cluster/index.js';
@@ -34,6 +40,8 @@ export interface ApplyOptions {
   stopBudgetSeconds: number;
   /** Awaited: progress output, and tests that act between two steps of a repair. */
   onEvent?: (event: ApplyEvent) => void | Promise<void>;
+  /** The operator release, to explain its webhook refusing the cancel request. */
+  operator?: OperatorRelease | undefined;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 6;
@@ -112,7 +120,8 @@ export async function applyRun(
       });
       break;
     } catch (error) {
-      if (!(error instanceof Conflict)) return result('failed', failureMessage(error), attempts, plan);
+      if (!(error instanceof Conflict))
+        return result('failed', failureMessage(error, options.operator), attempts, plan);
       await options.onEvent?.({
         type: 'conflict',
         namespace: plan.namespace,
@@ -277,7 +286,10 @@ async function guard<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-function failureMessage(error: unknown): string {
+function failureMessage(error: unknown, operator: OperatorRelease | undefined): string {
+  // The StoryRun webhook of releases before v0.1.11 refuses the cancel request itself (403).
+  if (error instanceof HttpStatusError && isSpecImmutableRefusal(error.message))
+    return `${explainCancelRefusal(operator ?? ASSUMED_RELEASE)} (server: ${error.message}; HTTP ${error.code})`;
   if (error instanceof HttpStatusError) {
     const hint = error.code === 403 ? ' (permission denied by the server)' : '';
     return `the API server refused a write: ${error.message} (HTTP ${error.code})${hint}`;

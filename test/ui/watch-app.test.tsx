@@ -7,7 +7,8 @@ import type { ConnectionEvent, ObjectEvent } from '../../src/report/ui/dashboard
 import { WatchApp, type PlannedFinish, type WatchAppProps } from '../../src/report/ui/WatchApp.js';
 import { NOW, objects, sceneRun } from './world-fixture.js';
 
-const tick = (ms = 30): Promise<void> => new Promise((r) => setTimeout(r, ms));
+// 60 ms, not 30: on a shared 2-core machine a render of the details can take longer than 30 ms.
+const tick = (ms = 60): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function setup(over: Partial<WatchAppProps> = {}) {
   let emit: (e: ObjectEvent | ConnectionEvent) => void = () => undefined;
@@ -125,6 +126,8 @@ describe('WatchApp', () => {
     await tick();
     expect(t.app.lastFrame()).toContain('StoryRun voice/call-2b91 · story voice-agent · phase Finished');
     t.app.stdin.write('f');
+    // The plan effect runs after the details render; on a loaded machine that takes more than a tick.
+    for (let i = 0; i < 50 && t.planned.length === 0; i++) await tick(20);
     await tick();
     expect(t.planned).toEqual(['voice/call-2b91']);
     expect(t.app.lastFrame()).toContain('Apply these changes? [y/N]');

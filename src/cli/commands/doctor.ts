@@ -8,7 +8,7 @@ import { buildWorld, type ObjectKind } from '../../model/world.js';
 import { runClusterRules } from '../../rules/engine.js';
 import { clusterRules, logRules } from '../../rules/index.js';
 import type { Rule } from '../../rules/types.js';
-import { addClusterFlags, loadClusterOptions, type ClusterFlags } from '../cluster-flags.js';
+import { addClusterFlags, loadClusterOptions, releaseFromFlag, type ClusterFlags } from '../cluster-flags.js';
 import type { CommandResult } from '../command-result.js';
 import { addReportOptions, emitReport, selectRules } from '../common.js';
 import { exitCodeForReport } from '../exit.js';
@@ -72,12 +72,18 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
   let objects: ObjectSet;
   let unavailable: Partial<Record<ObjectKind, string>> = {};
   const sources: SourceInfo[] = [];
+  // The release the rules assume: --operator-version, else the controller Deployment (live) or one
+  // captured with the snapshot, else what the objects show (rules' evidence names which).
+  let operator = releaseFromFlag(flags);
+  let operatorNote: string | undefined;
   try {
     if (flags.snapshot && flags.snapshot.length > 0) {
       const { readSnapshots } = await import('../../sources/snapshot/index.js');
       const snap = await readSnapshots(flags.snapshot, { stdin: io.stdin });
       objects = snap.objects;
       sources.push(...snap.sources);
+      operator ??= snap.operator;
+      operatorNote = snap.operatorUnreadable ?? 'a snapshot holds no controller Deployment';
     } else {
       const { loadCluster } = await import('../../sources/cluster/index.js');
       const live = await loadCluster({
@@ -85,8 +91,11 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
         onProgress: (p) => progress.objects(p.kind, p.listed),
         // The --request-timeout budget covers the whole command, Node start-up included.
         deadlineFrom: performance.timeOrigin,
+        detectOperator: operator === undefined,
       });
       objects = live.objects;
+      operator ??= live.operator;
+      operatorNote = live.operatorNote;
       unavailable = live.unavailable;
       sources.push(live.source);
     }
@@ -94,7 +103,7 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
     progress.done();
   }
 
-  const worldOptions: Parameters<typeof buildWorld>[1] = { unavailable };
+  const worldOptions: Parameters<typeof buildWorld>[1] = { unavailable, operator, operatorNote };
   if (flags.operatorGracefulTimeout !== undefined)
     worldOptions.operatorDefaultSeconds = flags.operatorGracefulTimeout;
   const world = buildWorld(objects, worldOptions);

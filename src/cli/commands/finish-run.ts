@@ -9,7 +9,8 @@ import { describePermission, planDocument, type RepairMode, type RunPlan } from 
 import { unwrittenOutcome, unwrittenResult, type RunResult } from '../../repair/result.js';
 import { planSummary, renderPlanDiff, renderResultsTable } from '../../report/plan-diff.js';
 import { makeKubeConfig } from '../../sources/cluster/kubeconfig.js';
-import { kubeConfigOptions, loadClusterOptions } from '../cluster-flags.js';
+import { detectOperatorRelease } from '../../sources/cluster/operator-release.js';
+import { kubeConfigOptions, loadClusterOptions, releaseFromFlag } from '../cluster-flags.js';
 import { EXIT, exitCodeForRepair, exitInterrupted } from '../exit.js';
 import { confirm } from '../finish/confirm.js';
 import { prepareFinish, type FinishScope } from '../finish/prepare.js';
@@ -48,6 +49,11 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
   const color = useColor(io, flags.color);
   const json = flags.output === 'json';
   const progress = showProgress(io, false);
+  // The release decides what a refused cancel request means (and SR101's evidence): the flag, else
+  // the controller Deployment; unknown, the rules assume the newest.
+  const operator =
+    releaseFromFlag(flags) ??
+    (await detectOperatorRelease(cfg.kc, client.caller).catch(() => ({ release: undefined }))).release;
 
   const scope: FinishScope = flags.allStalled
     ? { kind: 'all-stalled', load: loadClusterOptions(flags, io.env), maxChanges: flags.maxChanges }
@@ -60,6 +66,7 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
     reason: flags.reason,
     keepSteps: flags.keepSteps === true,
     checkPermissions: dryRun !== 'client',
+    operator,
   });
   const toWrite = plans.filter((p) => p.action === 'repair');
   const notes: string[] = [];
@@ -149,6 +156,7 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
       keepSteps: flags.keepSteps === true,
       now: () => io.now(),
       stopBudgetSeconds: flags.stopBudget,
+      operator,
       signal: controller.signal,
       onEvent: (e) => {
         if (e.type === 'done' && progress)

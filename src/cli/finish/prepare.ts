@@ -2,6 +2,7 @@
 // `finish --all-stalled` and watch's `f` key: a fresh read of each run, its Story and the Transports
 // that Story binds (the cancel window, so SR101–SR103, depends on them), the doctor's cluster rules
 // on that read, the plan, and the RBAC preflight. Reads only: the writes are src/repair/apply.ts.
+import type { OperatorRelease } from '../../contract/operator-release.js';
 import { StoryctlError } from '../../model/errors.js';
 import type { StepRun, Story, StoryRun, Transport } from '../../model/kube.js';
 import type { Finding } from '../../model/report.js';
@@ -50,6 +51,8 @@ export interface FinishSettings {
   keepSteps?: boolean;
   /** Ask the server which writes the user lacks (off for a client-side dry run, which never writes). */
   checkPermissions: boolean;
+  /** The operator release the rules assume (detected or --operator-version). */
+  operator?: OperatorRelease | undefined;
 }
 
 export interface FinishTarget extends RunAndSteps {
@@ -101,7 +104,7 @@ export async function prepareFinish(
     const first = byKey.get(keyOf(run));
     const at = settings.clock();
     const context = first?.windowKnown ? { story: first.story, transports: first.transports } : undefined;
-    const findings = runFindings({ run, steps }, context, settings.stopBudgetSeconds, at);
+    const findings = runFindings({ run, steps }, context, settings, at);
     return planTarget({ run, steps, story: first?.story, findings }, settings, at, resume);
   };
   return { targets, plans, missing, skipped: wanted.skipped, gone, replan };
@@ -126,7 +129,7 @@ async function stalledRuns(
   now: number,
 ): Promise<{ runs: RunRef[]; skipped: number }> {
   const live = await loadCluster(scope.load);
-  const world = buildWorld(live.objects, { unavailable: live.unavailable });
+  const world = buildWorld(live.objects, { unavailable: live.unavailable, operator: settings.operator });
   const { findings } = runClusterRules(clusterRules, world, {
     now,
     stopBudgetSeconds: settings.stopBudgetSeconds,
@@ -156,7 +159,7 @@ async function readTarget(
     story: context?.story,
     transports: context?.transports ?? [],
     windowKnown: context !== undefined,
-    findings: runFindings(found, context, settings.stopBudgetSeconds, now),
+    findings: runFindings(found, context, settings, now),
   };
 }
 
@@ -167,10 +170,11 @@ async function readTarget(
 function runFindings(
   fresh: RunAndSteps,
   context: RunContext | undefined,
-  stopBudgetSeconds: number,
+  settings: Pick<FinishSettings, 'stopBudgetSeconds' | 'operator'>,
   now: number,
 ): Finding[] {
-  return findingsForRun({ ...fresh, ...(context ?? {}), now, stopBudgetSeconds }).filter(
+  const { stopBudgetSeconds, operator } = settings;
+  return findingsForRun({ ...fresh, ...(context ?? {}), now, stopBudgetSeconds, operator }).filter(
     (f) => context !== undefined || findRuleMeta(f.ruleId)?.needsWindow !== true,
   );
 }

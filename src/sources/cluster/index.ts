@@ -12,6 +12,8 @@ import { makeKubeConfig } from './kubeconfig.js';
 import { listAll, type ListScope } from './list.js';
 import { RESOURCES, resourceName, type ApiResource } from './resources.js';
 import { belongsTo, stepRunQueries } from './step-batches.js';
+import { detectOperatorRelease } from './operator-release.js';
+import type { OperatorRelease } from '../../contract/operator-release.js';
 
 export { makeKubeConfig, type KubeConfigOptions, type ResolvedKubeConfig } from './kubeconfig.js';
 export { ApiCaller, defaultPolicy, HttpStatusError, type CallPolicy, type RetryEvent } from './caller.js';
@@ -34,6 +36,8 @@ export interface LoadClusterOptions {
   onRetry?: (event: RetryEvent) => void;
   /** Page size (default 500); tests use small pages to exercise continue tokens. */
   pageSize?: number;
+  /** Also read the operator's release from its controller Deployment (doctor; off for finish's scan). */
+  detectOperator?: boolean;
   env?: NodeJS.ProcessEnv | undefined;
 }
 
@@ -46,6 +50,10 @@ export interface ClusterLoad {
   context: string;
   namespace: string | undefined;
   user: string | undefined;
+  /** With detectOperator: the release the controller Deployment's image names. */
+  operator?: OperatorRelease;
+  /** With detectOperator: why no release was read (forbidden, not found, a :latest image). */
+  operatorNote?: string;
 }
 
 /** Concurrent StepRun label queries with a selector; more would only queue on the server. */
@@ -146,6 +154,12 @@ export async function loadCluster(options: LoadClusterOptions = {}): Promise<Clu
     return steps;
   }
 
+  // Beside the lists, never instead of them: a failed read only leaves the release unknown.
+  const detected = options.detectOperator
+    ? detectOperatorRelease(cfg.kc, caller).catch((error: unknown) => ({
+        note: `cannot read the controller Deployment: ${error instanceof Error ? error.message : String(error)}`,
+      }))
+    : undefined;
   const settled = await Promise.allSettled([
     runsAndSteps,
     list<Story>('stories', { namespace }),
@@ -173,7 +187,10 @@ export async function loadCluster(options: LoadClusterOptions = {}): Promise<Clu
     stories.push(...(await fetchForeignStories(caller, api, pair[0], stories)));
   const objects: ObjectSet = { storyRuns: pair[0], stepRuns: pair[1], stories, transports };
   const count = objects.storyRuns.length + objects.stepRuns.length + stories.length + transports.length;
+  const release: { release?: OperatorRelease; note?: string } = detected ? await detected : {};
   return {
+    ...(release.release ? { operator: release.release } : {}),
+    ...(release.note ? { operatorNote: release.note } : {}),
     objects,
     unavailable,
     source: { type: 'cluster', name: `${cfg.context} (${cfg.server})`, objects: count },
