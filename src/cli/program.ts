@@ -7,6 +7,7 @@ import { VERSION } from './version.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerFinish } from './commands/finish.js';
 import { registerLint } from './commands/lint.js';
+import { registerPrune } from './commands/prune.js';
 import { registerRules } from './commands/rules.js';
 import { registerWatch } from './commands/watch.js';
 import { registerCompletion } from './commands/completion.js';
@@ -46,6 +47,7 @@ export function buildProgram(io: CliIO, result: CommandResult): Command {
   registerDoctor(program, io, result);
   registerFinish(program, io, result);
   registerLint(program, io, result);
+  registerPrune(program, io, result);
   registerRules(program, io, result);
   registerWatch(program, io, result);
   registerCompletion(program, io, result);

@@ -42,6 +42,8 @@ export interface ApplyOptions {
   onEvent?: (event: ApplyEvent) => void | Promise<void>;
   /** The operator release, to explain its webhook refusing the cancel request. */
   operator?: OperatorRelease | undefined;
+  /** Asked only when a refusal needs explaining and `operator` is not given (one read, off the happy path). */
+  detectOperator?: () => Promise<OperatorRelease | undefined>;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 6;
@@ -120,8 +122,11 @@ export async function applyRun(
       });
       break;
     } catch (error) {
-      if (!(error instanceof Conflict))
-        return result('failed', failureMessage(error, options.operator), attempts, plan);
+      if (!(error instanceof Conflict)) {
+        const refusal = error instanceof HttpStatusError && isSpecImmutableRefusal(error.message);
+        const release = options.operator ?? (refusal ? await options.detectOperator?.() : undefined);
+        return result('failed', failureMessage(error, release), attempts, plan);
+      }
       await options.onEvent?.({
         type: 'conflict',
         namespace: plan.namespace,
@@ -157,6 +162,20 @@ export async function applyRun(
     );
   if (plan.mode === 'request-cancel')
     return result('applied', 'spec.cancelRequested set: the controller stops the run now', attempts, plan);
+  if (plan.mode === 'prune') {
+    // Gone, or held by its finalizer until the controller's deletion pass lets it go.
+    const left = await readRun(client, plan.namespace, plan.name);
+    const deleted = `${plan.stepRunDeletions.length} StepRun(s) deleted`;
+    if (!left) return result('applied', `StoryRun deleted; ${deleted}`, attempts, plan);
+    if (left.run.metadata.deletionTimestamp)
+      return result(
+        'applied',
+        `StoryRun being deleted (its finalizer is the controller's); ${deleted}`,
+        attempts,
+        plan,
+      );
+    return result('failed', 'the delete was accepted but the StoryRun is still there', attempts, plan);
+  }
 
   const after = await readRun(client, plan.namespace, plan.name);
   if (!after) return result('failed', 'the StoryRun disappeared before the read-back', attempts, plan);
@@ -274,6 +293,32 @@ async function execute(
       if (!(error instanceof HttpStatusError && error.code === 404)) throw error;
     }
     await record({ write: 'delete-steprun', name: step.name });
+  }
+  if (plan.runDeletion) {
+    try {
+      await guard(() =>
+        client.caller.call(`delete storyrun ${namespace}/${name}`, (o) =>
+          client.custom.deleteNamespacedCustomObject(
+            {
+              ...RUNS_API,
+              plural: 'storyruns',
+              namespace,
+              name,
+              body: {
+                propagationPolicy: plan.runDeletion?.propagationPolicy ?? 'Background',
+                ...(options.serverDryRun ? { dryRun: ['All'] } : {}),
+                // A run that changed since the plan (a redrive, say) is re-planned, not deleted.
+                ...(resourceVersion ? { preconditions: { resourceVersion } } : {}),
+              },
+            },
+            o,
+          ),
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof HttpStatusError && error.code === 404)) throw error;
+    }
+    await record({ write: 'delete-storyrun', name });
   }
 }
 

@@ -5,7 +5,7 @@ import type { PlanFinding, RunPlan } from './run-plan.js';
 export type Outcome = 'applied' | 'no-op' | 'refused' | 'conflict' | 'failed' | 'dry-run' | 'skipped';
 
 export interface WriteRecord {
-  write: 'spec' | 'status' | 'annotations' | 'delete-steprun';
+  write: 'spec' | 'status' | 'annotations' | 'delete-steprun' | 'delete-storyrun';
   name: string;
 }
 

@@ -2,7 +2,9 @@
 // the applier and the reporters. `finish --dry-run -o json` prints these objects as they are.
 
 /** `force-terminal` writes the §9 terminal state; `request-cancel` only sets the controller's knob. */
-export type RepairMode = 'force-terminal' | 'request-cancel';
+export type FinishMode = 'force-terminal' | 'request-cancel';
+/** `prune` deletes canceled runs the operator never cleans up, with their terminal StepRuns. */
+export type RepairMode = FinishMode | 'prune';
 export type PlanAction = 'repair' | 'no-op' | 'refused';
 
 export interface FieldChange {
@@ -56,6 +58,8 @@ export interface RunPlan {
   /** §9.8, written after the status. */
   annotations?: Record<string, string>;
   stepRunDeletions: StepRunAction[];
+  /** `prune`: the StoryRun itself is deleted last (background propagation, resourceVersion precondition). */
+  runDeletion?: { propagationPolicy: 'Background' };
   /** StepRuns stuck in deletion: reported, never stripped of finalizers. */
   stuckDeleting: StepRunAction[];
   /** StepRuns with a phase storyctl does not know: left alone and reported. */

@@ -30,6 +30,8 @@ export function planDiffLines(plan: RunPlan): string[] {
     lines.push(
       `x StepRun ${s.name} (${s.phase || 'no phase'}${s.unlabelled ? ', unlabelled' : ''}): delete, propagation Background`,
     );
+  if (plan.runDeletion)
+    lines.push(`x StoryRun ${plan.name} (${plan.previousPhase}): delete, propagation Background`);
   for (const s of plan.stuckDeleting)
     lines.push(
       `! StepRun ${s.name} (${s.phase || 'no phase'}) is stuck in deletion: reported, finalizers left alone`,

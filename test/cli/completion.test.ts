@@ -121,6 +121,7 @@ describe('completionSpec', () => {
       'finish --output',
       'lint --output',
       'lint --fail-on',
+      'prune --output',
       'rules --output',
     ]);
     for (const [name, o] of described) expect(o.argChoices, name).toEqual(listed(o.description));

@@ -9,6 +9,7 @@ import { describePermission, planDocument, type RepairMode, type RunPlan } from 
 import { unwrittenOutcome, unwrittenResult, type RunResult } from '../../repair/result.js';
 import { planSummary, renderPlanDiff, renderResultsTable } from '../../report/plan-diff.js';
 import { makeKubeConfig } from '../../sources/cluster/kubeconfig.js';
+import type { OperatorRelease } from '../../contract/operator-release.js';
 import { detectOperatorRelease } from '../../sources/cluster/operator-release.js';
 import { kubeConfigOptions, loadClusterOptions, releaseFromFlag } from '../cluster-flags.js';
 import { EXIT, exitCodeForRepair, exitInterrupted } from '../exit.js';
@@ -49,10 +50,10 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
   const color = useColor(io, flags.color);
   const json = flags.output === 'json';
   const progress = showProgress(io, false);
-  // The release decides what a refused cancel request means (and SR101's evidence): the flag, else
-  // the controller Deployment; unknown, the rules assume the newest.
-  const operator =
-    releaseFromFlag(flags) ??
+  // The release decides what a refused cancel request means: --operator-version, else the controller
+  // Deployment, read only when a refusal needs explaining (no extra request on the happy path).
+  const operator = releaseFromFlag(flags);
+  const detectOperator = async (): Promise<OperatorRelease | undefined> =>
     (await detectOperatorRelease(cfg.kc, client.caller).catch(() => ({ release: undefined }))).release;
 
   const scope: FinishScope = flags.allStalled
@@ -157,6 +158,7 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
       now: () => io.now(),
       stopBudgetSeconds: flags.stopBudget,
       operator,
+      detectOperator,
       signal: controller.signal,
       onEvent: (e) => {
         if (e.type === 'done' && progress)

@@ -10,7 +10,7 @@ import { buildWorld, objectKey } from '../../model/world.js';
 import { missingPermissions, type Replan } from '../../repair/apply.js';
 import type { RepairClient } from '../../repair/client.js';
 import { neededPermissions, planRun, type PlanInput } from '../../repair/plan.js';
-import type { Permission, RepairMode, Resume, RunPlan } from '../../repair/run-plan.js';
+import type { FinishMode, Permission, Resume, RunPlan } from '../../repair/run-plan.js';
 import { findingsForRun, selectsForFinish } from '../../repair/verify.js';
 import { runClusterRules } from '../../rules/engine.js';
 import { findingsByRun } from '../../rules/evaluate.js';
@@ -41,7 +41,7 @@ export type FinishScope =
     };
 
 export interface FinishSettings {
-  mode: RepairMode;
+  mode: FinishMode;
   /** The clock: read once for the plans, again for each re-plan. */
   clock: () => number;
   stopBudgetSeconds: number;
