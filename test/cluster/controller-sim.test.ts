@@ -4,7 +4,7 @@
 // (no ConfigMap: grace 20 s, requeue [5 s, 7.5 s)), the same assertions. The rest pin what the
 // source does where the old picture of the controller was wrong: the order of the checks, the
 // terminal branch, the release differences, the typed decode of the window.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { resolveCancelWindow } from '../../src/contract/cancel-window.js';
 import { formatKubeTime } from '../../src/contract/time.js';
 import {
@@ -16,7 +16,14 @@ import {
   type Transport,
 } from '../../src/model/kube.js';
 import { CODE_DEFAULTS, ControllerSim, rfc3339Nano, SHIPPED_CONFIG } from '../support/controller-sim.js';
-import { isStatus, mergePatch, RUNS, STORIES, type KubeClients } from '../support/kube-clients.js';
+import {
+  isStatus,
+  mergePatch,
+  RUNS,
+  STORIES,
+  TRANSPORTS,
+  type KubeClients,
+} from '../support/kube-clients.js';
 import { forCreate, makeRun, makeStory, makeTransport } from '../support/objects.js';
 import { createRun, createStory, ensureTransport, requestCancel } from '../support/scenario.js';
 import { clients, useCluster, useNamespace } from './use-cluster.js';
@@ -177,6 +184,13 @@ async function useLocalNamespace(k: KubeClients, prefix: string): Promise<string
 
 describe.skipIf(!useCluster())('the controller as its source has it (research/bobrapet.md B3–B5)', () => {
   const ns = useNamespace('source');
+  // Transports are cluster-scoped and the apiserver is shared: leave none behind for the next files.
+  afterAll(async () => {
+    if (!useCluster()) return;
+    await clients('admin')
+      .custom.deleteClusterCustomObject({ ...TRANSPORTS, name: 'sim-decode-transport' })
+      .catch(() => undefined);
+  });
 
   it('requeues with the operator config: [2 s, 3 s) shipped, [5 s, 7.5 s) without a ConfigMap, fixed 5 s before v0.1.12', async () => {
     const k = clients('admin');
