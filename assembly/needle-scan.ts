@@ -9,7 +9,7 @@
 // most of the input costs one load, one multiply and one bit test per `step` bytes, with no
 // data-dependent branch, and newlines are counted 16 bytes at a time.
 //
-// The host (src/logs/matcher-wasm.ts) lays the tables out in linear memory and calls `configure`.
+// The host (src/logs/matcher/wasm.ts) lays the tables out in linear memory and calls `configure`.
 
 /** Bits of the 4-gram hash: the bitset is 16 KiB and stays in L1. */
 const HASH_BITS: u32 = 17;

@@ -5,19 +5,21 @@ import { DEFAULT_STOP_BUDGET_SECONDS } from '../contract/budget.js';
 import type { LogEvent } from '../model/log-event.js';
 import type { Finding, NotEvaluated, SourceInfo } from '../model/report.js';
 import { startLogRules } from '../rules/engine.js';
-import type { LogRule } from '../rules/types.js';
+import type { LogRule, LogRuleContext } from '../rules/types.js';
 import { parseRecord } from './detect.js';
-import { expandInputs, inputChunks, isGzipFile, type LogInput } from './reader.js';
-import { scanFileInRanges, type RangeOptions } from './segments.js';
-import type { Matcher } from './matcher.js';
-import { newMatcher, Scanner, type ScanRecord } from './scan.js';
-import { stripPrefixes } from './prefixes.js';
+import { InputClock, wallClockTime } from './input-clock.js';
+import { expandInputs, inputChunks, type LogInput } from './reader.js';
+import { scanFileInRanges, type RangeOptions } from './scan/two-threads.js';
+import type { Matcher } from './matcher/types.js';
+import { newMatcher, Scanner, type LastLine, type ScanRecord } from './scan/scanner.js';
 import { normalizeTime } from '../model/log-event.js';
 
 export interface LintLogsOptions {
   stdin?: NodeJS.ReadableStream;
   now?: number;
   stopBudgetSeconds: number;
+  /** Rule thresholds beyond the stop budget (the config file's `thresholds`). */
+  thresholds?: Pick<LogRuleContext, 'forcedCloseWindowSeconds' | 'stuckCleanupSeconds'>;
   rules: readonly LogRule[];
   onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
 }
@@ -28,19 +30,18 @@ export interface LintLogsResult {
   sources: SourceInfo[];
 }
 
-const DAY_MS = 86_400_000;
-
 export async function lintLogs(inputs: string[], options: LintLogsOptions): Promise<LintLogsResult> {
   const rules = options.rules;
   const files = await expandInputs(inputs);
   const session = startLogRules(rules, {
     now: options.now ?? Date.now(),
     stopBudgetSeconds: options.stopBudgetSeconds ?? DEFAULT_STOP_BUDGET_SECONDS,
+    ...options.thresholds,
   });
   // One matcher for every input, in turn (a worker builds its own): its memory is set up once.
   const matcher = newMatcher(rules.flatMap((r) => r.needles));
-  const total = files.every((f) => f.size !== undefined)
-    ? files.reduce((n, f) => n + (f.size ?? 0), 0)
+  const total = files.every((f) => f.kind === 'file')
+    ? files.reduce((n, f) => n + (f.kind === 'file' ? f.size : 0), 0)
     : undefined;
   let read = 0;
   const onRaw = (n: number): void => {
@@ -77,7 +78,7 @@ interface InputStats {
   lastTime: number | undefined;
 }
 
-/** Parse one input's records into events, in order, resolving pino-pretty's date-less times. */
+/** Parse one input's records into events, in order, dating the records that print no date. */
 export async function scanInput(
   file: LogInput,
   stdin: NodeJS.ReadableStream | undefined,
@@ -87,29 +88,17 @@ export async function scanInput(
   ranges: RangeOptions = {},
 ): Promise<InputStats> {
   let parseFailures = 0;
-  let day: number | undefined;
-  let lastPretty: number | undefined;
-  const dayOf =
-    (prefixTime: number | undefined) =>
-    (msOfDay: number): number | undefined => {
-      if (prefixTime !== undefined) return prefixTime;
-      let t = (day ?? 0) + msOfDay;
-      // A time of day that jumps back by more than half a day has crossed midnight.
-      if (lastPretty !== undefined && t < lastPretty - DAY_MS / 2)
-        t += DAY_MS * Math.ceil((lastPretty - t - DAY_MS / 2) / DAY_MS);
-      lastPretty = t;
-      return t;
-    };
+  const clock = new InputClock();
   const onRecord = (r: ScanRecord): void => {
-    const ev = parseRecord(r.lines, { file: file.name, line: r.line }, dayOf(r.prefixTime));
+    const ev = parseRecord(r.lines, { file: file.name, line: r.line }, clock.dayOf(r.prefixTime));
     if (!ev) {
       parseFailures++;
       return;
     }
-    if (ev.time !== undefined && ev.format !== 'pino-pretty') day = Math.floor(ev.time / DAY_MS) * DAY_MS;
+    clock.saw(ev);
     feed(ev);
   };
-  if (file.path !== undefined && file.size !== undefined && !(await isGzipFile(file.path, file.name))) {
+  if (file.kind === 'file' && !file.gzip) {
     const r = await scanFileInRanges(file.path, file.size, matcher, onRecord, onRaw, ranges);
     return {
       lines: r.lines,
@@ -127,13 +116,17 @@ export async function scanInput(
   };
 }
 
-/** The time of the capture's last line, whatever its format, without running a rule on it. */
-export function lastLineTime(line: string | undefined): number | undefined {
+/**
+ * The time of the capture's last line, whatever its format, without running a rule on it: the
+ * collector's time the scanner parsed, else the record's own.
+ */
+export function lastLineTime(line: LastLine | undefined): number | undefined {
   if (line === undefined) return undefined;
-  const s = stripPrefixes(line);
-  if (s.prefixTime !== undefined) return s.prefixTime;
-  const ev = parseRecord([s.content], { file: '', line: 0 }, () => undefined);
+  if (line.prefixTime !== undefined) return line.prefixTime;
+  const ev = parseRecord([line.content], { file: '', line: 0 }, () => undefined);
   if (ev?.time !== undefined) return ev.time;
-  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)(Z|[+-]\d{2}:\d{2})?/.exec(s.content);
-  return m ? normalizeTime(`${m[1]}T${(m[2] as string).replace(',', '.')}${m[3] ?? 'Z'}`) : undefined;
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)(Z|[+-]\d{2}:\d{2})?/.exec(line.content);
+  if (!m) return undefined;
+  const local = `${m[1]}T${(m[2] as string).replace(',', '.')}`;
+  return m[3] !== undefined ? normalizeTime(`${local}${m[3]}`) : wallClockTime(local);
 }

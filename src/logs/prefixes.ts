@@ -51,14 +51,3 @@ export function stripPrefixes(line: string): Stripped {
   if (partial) out.partial = true;
   return out;
 }
-
-/** pino-pretty's indented `key: value` lines belong to the header line before them. */
-export function isContinuation(content: string): boolean {
-  const c = content.charCodeAt(0);
-  return c === 32 || c === 9;
-}
-
-/** A pino-pretty header: `[17:20:01.123] INFO (4242): message`. */
-export function isPrettyHeader(content: string): boolean {
-  return /^\[\d{2}:\d{2}:\d{2}/.test(content);
-}

@@ -1,17 +1,30 @@
 // The IO edge: which inputs name which byte streams. Files, directories (recursive), globs and `-`
-// for stdin; gzip is recognised by its magic bytes, whatever the name.
+// for stdin; gzip is recognised by its magic bytes, whatever the name, once per input: a file when
+// the inputs are expanded, stdin (which can be read only once) on its first chunk.
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { inputError } from '../model/errors.js';
+import { inputError, StoryctlError } from '../model/errors.js';
 
-export interface LogInput {
-  /** Shown in reports: the path as found, or `-` for stdin. */
+/** A file named by the inputs or found under them. */
+export interface FileInput {
+  kind: 'file';
+  /** Shown in reports: the path as found. */
   name: string;
-  path?: string;
-  size?: number;
+  path: string;
+  size: number;
+  /** Starts with the gzip magic bytes. */
+  gzip: boolean;
 }
+
+/** `-`: standard input. */
+export interface StdinInput {
+  kind: 'stdin';
+  name: '-';
+}
+
+export type LogInput = FileInput | StdinInput;
 
 const GLOB_CHARS = /[*?[\]{}]/;
 export const READ_CHUNK = 1 << 20;
@@ -20,14 +33,14 @@ export const READ_CHUNK = 1 << 20;
 export async function expandInputs(inputs: readonly string[]): Promise<LogInput[]> {
   const out: LogInput[] = [];
   const seen = new Set<string>();
-  const add = (path: string, size: number): void => {
+  const add = async (path: string, size: number): Promise<void> => {
     if (seen.has(path)) return;
     seen.add(path);
-    out.push({ name: path, path, size });
+    out.push({ kind: 'file', name: path, path, size, gzip: await startsWithGzipMagic(path) });
   };
   for (const input of inputs) {
     if (input === '-') {
-      out.push({ name: '-' });
+      out.push({ kind: 'stdin', name: '-' });
       continue;
     }
     let st;
@@ -39,7 +52,7 @@ export async function expandInputs(inputs: readonly string[]): Promise<LogInput[
         const { glob } = await import('tinyglobby');
         const matches = (await glob(input, { onlyFiles: true, dot: false })).sort();
         if (matches.length === 0) throw inputError(`no log file matches ${input}`, input);
-        for (const m of matches) add(m, (await stat(m)).size);
+        for (const m of matches) await add(m, (await stat(m)).size);
         continue;
       }
       throw inputError(`cannot read ${input}: ${reason(error)}`, input);
@@ -51,12 +64,18 @@ export async function expandInputs(inputs: readonly string[]): Promise<LogInput[
       } catch (error) {
         throw inputError(`cannot read directory ${input}: ${reason(error)}`, input);
       }
+      let files = 0;
       for (const e of entries) {
         const s = await stat(e).catch(() => undefined);
-        if (s?.isFile() && !/(^|\/)README(\.md)?$/i.test(e)) add(e, s.size);
+        if (s?.isFile() && !/(^|\/)README(\.md)?$/i.test(e)) {
+          await add(e, s.size);
+          files++;
+        }
       }
+      // Like a glob that matches nothing: reading no file must not pass as "no findings".
+      if (files === 0) throw new StoryctlError('usage', `no log files in directory ${input}`);
     } else {
-      add(input, st.size);
+      await add(input, st.size);
     }
   }
   return out;
@@ -70,7 +89,7 @@ function reason(error: unknown): string {
 }
 
 /** Whether a file starts with the gzip magic bytes (an unreadable file is an input error). */
-export async function isGzipFile(path: string, name: string): Promise<boolean> {
+async function startsWithGzipMagic(path: string): Promise<boolean> {
   try {
     const fh = await open(path, 'r');
     try {
@@ -81,7 +100,7 @@ export async function isGzipFile(path: string, name: string): Promise<boolean> {
       await fh.close();
     }
   } catch (error) {
-    throw inputError(`cannot read ${name}: ${reason(error)}`, name);
+    throw inputError(`cannot read ${path}: ${reason(error)}`, path);
   }
 }
 
@@ -100,29 +119,16 @@ export async function* inputChunks(
   onRaw: (n: number) => void,
 ): AsyncGenerator<Buffer> {
   let source: AsyncIterable<Buffer | string>;
-  let first: Buffer | undefined;
-  if (input.path === undefined) {
+  if (input.kind === 'stdin') {
     if (!stdin) throw inputError('no standard input to read for -', '-');
     source = stdin as AsyncIterable<Buffer | string>;
   } else {
-    try {
-      const fh = await open(input.path, 'r');
-      try {
-        const head = Buffer.alloc(2);
-        const { bytesRead } = await fh.read(head, 0, 2, 0);
-        first = head.subarray(0, bytesRead);
-      } finally {
-        await fh.close();
-      }
-    } catch (error) {
-      throw inputError(`cannot read ${input.name}: ${reason(error)}`, input.name);
-    }
     source = createReadStream(input.path, { highWaterMark: READ_CHUNK });
   }
   const raw = rawChunks(source, onRaw);
   let peek = await raw.next();
   if (peek.done) return;
-  const gz = isGzip(first ?? peek.value);
+  const gz = input.kind === 'file' ? input.gzip : isGzip(peek.value);
   if (!gz) {
     while (!peek.done) {
       yield peek.value;

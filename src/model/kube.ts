@@ -21,6 +21,7 @@ export interface ObjectMeta {
     controller?: boolean;
     blockOwnerDeletion?: boolean;
   }[];
+  /** Who last wrote which fields: who set spec.cancelRequested and when; storyctl's own earlier status write. */
   managedFields?: ManagedFieldsEntry[];
 }
 
@@ -33,6 +34,7 @@ export interface ManagedFieldsEntry {
   fieldsType?: string;
   /** `{"f:spec": {"f:cancelRequested": {}}}` and so on. */
   fieldsV1?: Record<string, unknown>;
+  /** Kubernetes 1.22 and later; before, a status write shows as `f:status` in fieldsV1. */
   subresource?: string;
 }
 

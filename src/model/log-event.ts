@@ -1,6 +1,13 @@
 // One parsed log record (LOG-FORMATS.md): plain data handed from src/logs to the log rules.
 
-export type LogFormat = 'zap' | 'pino' | 'pino-pretty' | 'python-json' | 'python-text' | 'ductor';
+/**
+ * How a record was written: the name of a format in the reader's registry (src/logs/formats/),
+ * e.g. `zap`, `pino`, `pino-pretty`, `python-json`, `python-text`, `ductor`. Rules ask the family.
+ */
+export type LogFormat = string;
+
+/** Which program wrote a record, whatever its format: what the log rules select on. */
+export type LogFamily = 'livekit-js' | 'livekit-python' | 'bobrapet' | 'ductor';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
@@ -14,6 +21,7 @@ export interface DuctorContext {
 
 export interface LogEvent {
   format: LogFormat;
+  family: LogFamily;
   /** The input the record came from, as the user named it (or a file found under it). */
   file: string;
   /** 1-based line of the record's first line. */

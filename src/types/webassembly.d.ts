@@ -1,5 +1,5 @@
 // Node runs WebAssembly, but TypeScript declares its JavaScript API only in lib.dom, which a CLI
-// must not pull in. These are the parts src/logs/matcher-wasm.ts uses.
+// must not pull in. These are the parts src/logs/matcher/wasm.ts uses.
 declare namespace WebAssembly {
   class Module {
     constructor(bytes: Uint8Array);

@@ -123,6 +123,7 @@ describe('completionSpec', () => {
       'lint --fail-on',
       'prune --output',
       'rules --output',
+      'version --output',
     ]);
     for (const [name, o] of described) expect(o.argChoices, name).toEqual(listed(o.description));
     expect(listed('kubeconfig context')).toBeUndefined();

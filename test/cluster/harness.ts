@@ -232,3 +232,32 @@ async function freePorts(n: number): Promise<number[]> {
   await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   return ports;
 }
+
+/** A kubeconfig whose user gets its credential from an exec plugin (context `storyctl-test-plugin`). */
+export function execKubeconfig(server: string, caFile: string, command: string, args: string[] = []): string {
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'current-context: storyctl-test-plugin',
+    'clusters:',
+    '- name: storyctl-test',
+    '  cluster:',
+    `    server: ${server}`,
+    `    certificate-authority: ${caFile}`,
+    'users:',
+    '- name: plugin-user',
+    '  user:',
+    '    exec:',
+    '      apiVersion: client.authentication.k8s.io/v1beta1',
+    `      command: ${command}`,
+    `      args: ${JSON.stringify(args)}`,
+    '      interactiveMode: Never',
+    'contexts:',
+    '- name: storyctl-test-plugin',
+    '  context:',
+    '    cluster: storyctl-test',
+    '    user: plugin-user',
+    '    namespace: default',
+    '',
+  ].join('\n');
+}

@@ -4,5 +4,5 @@ import { workerData } from 'node:worker_threads';
 
 const data = workerData as { ranges: unknown[] };
 data.ranges = data.ranges.slice(0, 1);
-await import('../../src/logs/scan-worker.js');
+await import('../../src/logs/scan/worker.js');
 process.exit(3);

@@ -17,7 +17,7 @@ import { renderPlanDiff, renderResultsTable } from '../../report/plan-diff.js';
 import { loadCluster } from '../../sources/cluster/index.js';
 import { makeKubeConfig } from '../../sources/cluster/kubeconfig.js';
 import { readRun } from '../../sources/cluster/run-reads.js';
-import { kubeConfigOptions, loadClusterOptions, type ClusterFlags } from '../cluster-flags.js';
+import { connectionOptions, loadClusterOptions, type ClusterFlags } from '../cluster-flags.js';
 import { EXIT, exitCodeForRepair, exitInterrupted } from '../exit.js';
 import { confirm } from '../finish/confirm.js';
 import type { DryRun } from '../finish/flags.js';
@@ -41,7 +41,7 @@ export async function runPrune(flags: PruneFlags, io: CliIO): Promise<number> {
     );
   if (flags.allNamespaces && flags.namespace)
     throw new StoryctlError('usage', '-A and -n exclude each other');
-  const cfg = makeKubeConfig(kubeConfigOptions(flags, io.env));
+  const cfg = makeKubeConfig(connectionOptions(flags, io.env));
   const client = makeRepairClient(cfg, flags.requestTimeout);
   const dryRun: DryRun = flags.dryRun ?? 'none';
   const json = flags.output === 'json';
@@ -134,7 +134,9 @@ export async function runPrune(flags: PruneFlags, io: CliIO): Promise<number> {
     emit(plans.map((p) => unwrittenResult(p, 'refused', `not deleted: the user may not ${what}`)));
     throw new StoryctlError(
       'refused',
-      `refused before any delete: ${client.user ?? 'this user'} (context ${client.context}) may not ${what}`,
+      `refused before any delete: ${client.user ?? 'this user'} (context ${client.context}) may not ${what}\nstoryctl: ` +
+        // storyctl-repairer grants no delete on StoryRuns: prune needs the operator's editor roles.
+        "the operator's StoryRun and StepRun editor roles (runs-storyrun-editor-role, runs-steprun-editor-role) grant both deletes; storyctl's repair role does not delete runs",
     );
   }
   if (mustAsk) {

@@ -2,8 +2,9 @@
 // the same safety as finish: a plan first, --dry-run, a question (or --yes), the RBAC preflight,
 // --max-changes, resourceVersion on every delete. The flow is in prune-run.ts, loaded on use.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { addClusterFlags } from '../cluster-flags.js';
+import { addClusterFlags, startRequestLog } from '../cluster-flags.js';
 import type { CommandResult } from '../command-result.js';
+import { withExamples } from '../examples.js';
 import type { DryRun } from '../finish/flags.js';
 import type { CliIO } from '../io.js';
 import { durationOption } from '../options.js';
@@ -57,6 +58,22 @@ export function registerPrune(program: Command, io: CliIO, result: CommandResult
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .action(async (flags: PruneFlags) => {
       const { runPrune } = await import('./prune-run.js');
-      result.code = await runPrune(flags, io);
+      const stopLog = await startRequestLog(flags, io);
+      try {
+        result.code = await runPrune(flags, io);
+      } finally {
+        stopLog();
+      }
     });
+  withExamples(cmd, [
+    [
+      'the plan: canceled runs of a namespace that finished more than 24 h ago, and their StepRuns',
+      'storyctl prune --canceled -n voice-prod --dry-run',
+    ],
+    ['delete them after reading the plan and answering y', 'storyctl prune --canceled -n voice-prod'],
+    [
+      'every namespace, runs older than a week, at most 50, without asking',
+      'storyctl prune --canceled -A --older-than 168h --max-changes 50 --yes',
+    ],
+  ]);
 }

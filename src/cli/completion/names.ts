@@ -32,7 +32,7 @@ export async function completeNames(
   const cfg = makeKubeConfig(kubeConfigOptions(flags, env));
   const caller = new ApiCaller(cfg.server, {
     attemptTimeoutMs: timeoutMs,
-    contactBudgetMs: timeoutMs,
+    budgetMs: timeoutMs,
     maxAttempts: 1,
     baseDelayMs: 0,
     maxDelayMs: 0,

@@ -2,7 +2,7 @@
 // cancel timers move without a refetch), and maps keys to actions. Everything it talks to (the
 // watch, the finish planner and applier, the clock) comes in as props, so it never reaches IO.
 import { useApp, useInput, useStdout } from 'ink';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   applyConnection,
   applyEvent,
@@ -147,10 +147,16 @@ export function WatchApp(props: WatchAppProps) {
     );
   };
 
-  useInput((input, key) => {
+  // ink re-subscribes useInput whenever the handler changes; a new arrow on every render would
+  // leave a gap after each render in which a key is dropped (seen under load: `y` lost after the
+  // dialog appeared). One stable handler that calls the current one closes the gap.
+  const onInput = useRef<(input: string, key: KeyInfo) => void>(() => undefined);
+  onInput.current = (input, key) => {
     for (const [one, k] of splitInput(input, key)) onKey(one, k);
     redraw((n) => n + 1);
-  });
+  };
+  const stableOnInput = useCallback((input: string, key: KeyInfo) => onInput.current(input, key), []);
+  useInput(stableOnInput);
 
   function onKey(input: string, key: KeyInfo): void {
     // The filter may change between keys of one burst: select among the rows it leaves.
@@ -198,6 +204,8 @@ export function WatchApp(props: WatchAppProps) {
         color: props.color,
       }}
       rows={rows}
+      unattached={evaluation.unattached}
+      notEvaluated={evaluation.notEvaluated}
       selected={selected}
       detailsOffset={state.detailsOffset}
       mode={state.mode}

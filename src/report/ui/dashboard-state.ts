@@ -4,16 +4,9 @@
 import type { OperatorRelease } from '../../contract/operator-release.js';
 import { isPastStopBudget } from '../../contract/budget.js';
 import { describeWindowSource } from '../../contract/cancel-window.js';
-import { storyRunLabelValue } from '../../contract/label.js';
 import { parseTime } from '../../contract/time.js';
-import {
-  LABELS,
-  type ObjectSet,
-  type StepRun,
-  type Story,
-  type StoryRun,
-  type Transport,
-} from '../../model/kube.js';
+import { type ObjectSet, type StepRun, type Story, type StoryRun, type Transport } from '../../model/kube.js';
+import { stepRunsOfSelectedRuns } from '../../model/selection.js';
 import { severityRank, type Finding, type NotEvaluated, type Severity } from '../../model/report.js';
 import { buildWorld, objectKey, type ObjectKind, type RunView, type World } from '../../model/world.js';
 import { runClusterRules } from '../../rules/engine.js';
@@ -69,6 +62,8 @@ export interface CancelInfo {
   budgetSeconds: number;
   windowSeconds: number;
   windowSource: string;
+  /** `assumed` (the operator default) or `unknown` (Stories/Transports unreadable): never shown as plain. */
+  windowConfidence: 'known' | 'assumed' | 'unknown';
   /** Past the stop budget plus the controller's requeue slack (SR101's threshold). */
   overBudget: boolean;
 }
@@ -94,6 +89,8 @@ export interface Evaluation {
   world: World;
   rows: RunRow[];
   findings: Finding[];
+  /** Findings on no run's row (an orphaned StepRun, a Story with no live run): shown on their own. */
+  unattached: Finding[];
   notEvaluated: NotEvaluated[];
   counts: Record<Severity, number>;
 }
@@ -112,22 +109,8 @@ export interface EvaluateOptions {
 
 export function evaluate(objects: Objects, options: EvaluateOptions): Evaluation {
   const set = toObjectSet(objects);
-  if (options.selected) {
-    // The same link the controller uses (the run label), or the explicit storyRunRef.
-    const byLabel = new Set(
-      set.storyRuns.map((r) => objectKey(r.metadata.namespace, storyRunLabelValue(r.metadata.name))),
-    );
-    const byName = new Set(set.storyRuns.map((r) => objectKey(r.metadata.namespace, r.metadata.name)));
-    set.stepRuns = set.stepRuns.filter((s) => {
-      const ns = s.metadata.namespace;
-      const label = s.metadata.labels?.[LABELS.storyRun];
-      const ref = s.spec?.storyRunRef?.name;
-      return (
-        (label !== undefined && byLabel.has(objectKey(ns, label))) ||
-        (ref !== undefined && byName.has(objectKey(s.spec?.storyRunRef?.namespace ?? ns, ref)))
-      );
-    });
-  }
+  // With -l, StepRuns of runs outside the selection are not ours to judge (no false orphans).
+  if (options.selected) set.stepRuns = stepRunsOfSelectedRuns(set.storyRuns, set.stepRuns);
   const worldOptions: Parameters<typeof buildWorld>[1] = { operator: options.operator };
   if (options.unavailable) worldOptions.unavailable = options.unavailable;
   if (options.operatorDefaultSeconds !== undefined)
@@ -144,10 +127,15 @@ export function evaluate(objects: Objects, options: EvaluateOptions): Evaluation
   const rows = world.runs.map((v) => toRow(v, byRun.get(v.key) ?? [], options));
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of result.findings) counts[f.severity] += 1;
+  const attached = new Set([...byRun.values()].flat());
+  const unattached = result.findings
+    .filter((f) => !attached.has(f))
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId));
   return {
     world,
     rows: sortRows(rows),
     findings: result.findings,
+    unattached,
     notEvaluated: result.notEvaluated,
     counts,
   };
@@ -179,6 +167,7 @@ function toRow(v: RunView, findings: Finding[], options: EvaluateOptions): RunRo
       budgetSeconds: options.stopBudgetSeconds,
       windowSeconds: v.window.seconds,
       windowSource: describeWindowSource(v.window.source),
+      windowConfidence: v.windowConfidence.kind,
       overBudget: elapsed !== undefined && isPastStopBudget(elapsed, options.stopBudgetSeconds),
     };
   }

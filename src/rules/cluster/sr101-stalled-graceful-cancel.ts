@@ -5,7 +5,6 @@ import {
   REQUEUE_SLACK_SECONDS,
 } from '../../contract/budget.js';
 import { describeManager } from '../../contract/cancel-request.js';
-import { describeWindowSource } from '../../contract/cancel-window.js';
 import { formatGoDuration } from '../../contract/duration.js';
 import { describeRelease, hasCancelWindow, releaseEvidence } from '../../contract/operator-release.js';
 import { isTerminal } from '../../contract/phases.js';
@@ -21,6 +20,7 @@ import {
   stepRunSummary,
   unknownRunPhase,
   windowEvidence,
+  windowPhrase,
 } from './common.js';
 
 export const sr101: ClusterRule = {
@@ -31,18 +31,43 @@ export const sr101: ClusterRule = {
     severity: 'error',
     summary: 'A canceled StoryRun is still not terminal long after its cancel was observed.',
     rationale:
-      'A room end stops a realtime run only through spec.cancelRequested (CONTROLLER.md §5). The controller then waits the ' +
-      'resolved cancel window (§7) before deleting StepRuns and marking the run Finished (§6); with a transport ' +
+      'A room end stops a realtime run only through spec.cancelRequested. The controller then waits the ' +
+      'resolved cancel window before deleting StepRuns and marking the run Finished; with a transport ' +
       'drainTimeoutSeconds that window is the upgrade drain (120 s in the LiveKit example), so the call keeps its workers, ' +
       'room and bills for minutes after it ended, or for ever if a StepRun never terminates. A stop should take no ' +
       `longer than the stop budget (default ${DEFAULT_STOP_BUDGET_SECONDS} s, plus the controller's ${REQUEUE_SLACK_SECONDS} s requeue slack). ` +
       'Releases before v0.1.12 have no window at all: they wait until every StepRun has ended by itself, so a realtime ' +
       'cancel never ends there; the cancel is then dated from the managedFields entry that set spec.cancelRequested.',
     fix:
-      'Finish the run with `storyctl finish NAME -n NS --force-terminal` (CONTROLLER.md §9), then shorten the cancel window ' +
+      'Finish the run with `storyctl finish NAME -n NS --force-terminal`, then shorten the cancel window ' +
       '(see SR102: lower or override the transport drainTimeoutSeconds).',
-    docs: 'CONTROLLER.md §5, §6, §7, §9, §11',
+    docs: 'docs/rules/SR101.md',
+    evidence:
+      "the run's phase; when the cancel began (`cancelObservedAt`: the `storyrun.bubustack.io/graceful-cancel-observed-at` annotation, `--assume-cancel-at`, or the managedFields entry that set `spec.cancelRequested`, with who set it and the manager's kind); how long ago that was against the stop budget; the operator release assumed and how it is known (detected, `--operator-version`, inferred from the annotation, or the newest); on v0.1.12 and later the resolved cancel window, where it comes from and whether it is known, assumed or unknown, and when it ends; before v0.1.12 that there is no window; the StepRuns still alive.",
+    upstream: [
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/storyrun_controller.go',
+        version: 'v0.1.12',
+        behaviour:
+          '`Reconcile` takes the cancel branch before the terminal one; `handleGracefulCancel` waits `resolveGracefulCancelTimeout` from the observed-at annotation before deleting the StepRuns and marking the run Finished (L216-292, L1517-1578)',
+      },
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/webhook/runs/v1alpha1/storyrun_webhook.go',
+        version: 'v0.1.11',
+        behaviour: 'the webhook accepts `spec.cancelRequested` going from unset or false to true',
+      },
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/storyrun_controller.go',
+        version: 'v0.1.11',
+        behaviour:
+          'the cancel branch writes no observed-at annotation, has no cancel window and never deletes StepRuns: it requeues every 5 s until every StepRun has ended by itself, so a realtime cancel never finishes',
+      },
+    ],
     family: 'storyrun',
+    suppressibleOnStory: true,
     needsWindow: true,
     repair: { blocksRepair: true, selectsForFinish: true },
   },
@@ -115,7 +140,7 @@ export const sr101: ClusterRule = {
             ? ' with no StepRuns left'
             : `; ${alive.length} StepRun(s) still alive`;
       const how = windowed
-        ? `the controller waits ${formatGoDuration(v.window.seconds)} from ${describeWindowSource(v.window.source)}`
+        ? `the controller waits ${windowPhrase(v)}`
         : `operator ${world.operator.version ?? 'release'} has no cancel window: it never ends a realtime cancel by itself`;
       findings.push({
         subject: runSubject(v),

@@ -12,13 +12,30 @@ export const sr205: ClusterRule = {
     summary:
       'A terminal StoryRun has no finishedAt, or a duration that disagrees with finishedAt − startedAt by more than 1 s.',
     rationale:
-      'The controller sets finishedAt when a run ends and duration as finishedAt − startedAt rounded to the second ' +
-      "(CONTROLLER.md §3, §8). A terminal run without finishedAt is never cleaned up: the controller's terminal branch " +
-      'waits for finishedAt for ever (§11: "StoryRun finished but FinishedAt not recorded yet", requeued without end), ' +
+      'The controller sets finishedAt when a run ends and duration as finishedAt − startedAt rounded to the second. ' +
+      "A terminal run without finishedAt is never cleaned up: the controller's terminal branch " +
+      'waits for finishedAt for ever ("StoryRun finished but FinishedAt not recorded yet", requeued without end), ' +
       'so its StepRuns and child runs stay and the retention delete never comes. It also breaks billing and dashboards ' +
       'that measure calls; a wrong duration usually means a writer other than the controller ended the run.',
-    fix: 'Run `storyctl finish NAME -n NS --force-terminal`: it keeps a set finishedAt (else now) and recomputes duration (§9.3).',
-    docs: 'CONTROLLER.md §3, §8, §9, §11',
+    fix: 'Run `storyctl finish NAME -n NS --force-terminal`: it keeps a set finishedAt (else now) and recomputes duration.',
+    docs: 'docs/rules/SR205.md',
+    evidence:
+      "the phase, `startedAt`, `finishedAt` and `duration` as written, and the duration they imply; when finishedAt is missing on a run nobody canceled, that the controller's cleanup is blocked for ever.",
+    upstream: [
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'pkg/runs/status/storyrun.go',
+        version: 'v0.1.5–v0.1.12',
+        behaviour: 'terminal transitions set `finishedAt` and `duration`',
+      },
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/storyrun_controller.go',
+        version: 'v0.1.12',
+        behaviour:
+          '`handleTerminalStoryRun` requeues a terminal run without `finishedAt` ("StoryRun finished but FinishedAt not recorded yet") before its child TTL, cleanup and retention delete',
+      },
+    ],
     family: 'storyrun',
     repair: { blocksRepair: true },
   },

@@ -1,4 +1,4 @@
-// SR304: canceled runs that the operator never cleans up (CONTROLLER.md §6; research/bobrapet.md B3).
+// SR304: canceled runs that the operator never cleans up (see docs/rules/SR304.md).
 import { formatGoDuration } from '../../contract/duration.js';
 import { storyRunRetention } from '../../contract/retention.js';
 import { isTerminal } from '../../contract/phases.js';
@@ -17,12 +17,30 @@ export const sr304: ClusterRule = {
     summary:
       'Canceled StoryRuns of a Story (and their StepRuns) outlive the retention the operator applies to every other run.',
     rationale:
-      'The controller checks spec.cancelRequested before the terminal branch, and returns from the cancel branch for good ' +
-      '(CONTROLLER.md §6): a canceled run never reaches handleTerminalStoryRun, so its terminal StepRuns are never cleaned ' +
+      'The controller checks spec.cancelRequested before the terminal branch, and returns from the cancel branch for good: ' +
+      'a canceled run never reaches handleTerminalStoryRun, so its terminal StepRuns are never cleaned ' +
       'up and the retention delete (storyRunRetentionSeconds, 24 h by default) never comes. Every room end is a cancel, ' +
       'so on a realtime Story they pile up in etcd for ever. Reported per Story once one is older than that retention.',
     fix: 'Remove them with `storyctl prune --canceled --older-than 24h -n NS` (plan, dry run, confirm, the same safety as finish).',
-    docs: 'CONTROLLER.md §6, §11',
+    docs: 'docs/rules/SR304.md',
+    evidence:
+      "per Story: how many canceled terminal runs it has and how many are older than the retention (the Story's `storyRunRetentionSeconds` or the operator's 24 h) and where that retention comes from; the oldest run, its `finishedAt` and age; the StepRuns they still hold.",
+    upstream: [
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/storyrun_controller.go',
+        version: 'v0.1.5–v0.1.12',
+        behaviour:
+          '`Reconcile` takes the cancel branch before the terminal one and returns from it: a canceled run never reaches `handleTerminalStoryRun`, whose child cleanup and retention delete every other run gets',
+      },
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/storyrun_controller.go',
+        version: 'v0.1.12',
+        behaviour:
+          "`resolveRetentionSettings`: the Story's `policy.execution.job.storyRunRetentionSeconds`, else the operator's `storyrun.retention-seconds` (86400)",
+      },
+    ],
     family: 'storyrun',
   },
   requires: ['storyRuns'],

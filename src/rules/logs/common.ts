@@ -20,23 +20,15 @@ export interface ProcessRef {
   subject: Subject;
 }
 
-export function isJs(ev: LogEvent): boolean {
-  return ev.format === 'pino' || ev.format === 'pino-pretty';
-}
-
-export function isPython(ev: LogEvent): boolean {
-  return ev.format === 'python-json' || ev.format === 'python-text';
-}
-
 /** JS: hostname+pid; Python: job id, else pid (per file, pids repeat across pods). */
 export function agentProcess(ev: LogEvent): ProcessRef | undefined {
-  if (isJs(ev)) {
+  if (ev.family === 'livekit-js') {
     if (ev.pid === undefined)
       return { key: `js:${ev.file}`, subject: { kind: 'AgentProcess', name: ev.file } };
     const name = ev.hostname !== undefined ? `${ev.hostname}/${ev.pid}` : String(ev.pid);
     return { key: `js:${name}`, subject: { kind: 'AgentProcess', name } };
   }
-  if (isPython(ev)) {
+  if (ev.family === 'livekit-python') {
     if (ev.jobId !== undefined)
       return { key: `py:job:${ev.jobId}`, subject: { kind: 'AgentProcess', name: ev.jobId } };
     if (ev.pid !== undefined)
@@ -59,7 +51,7 @@ export function isForcedClose(ev: LogEvent): boolean {
 }
 
 export function isCloseDone(ev: LogEvent): boolean {
-  if (isJs(ev)) return ev.message.startsWith(CLOSE_DONE_JS);
+  if (ev.family === 'livekit-js') return ev.message.startsWith(CLOSE_DONE_JS);
   return (
     ev.message === CLOSE_DONE_PY ||
     ev.message.startsWith(PROCESS_EXITING) ||
@@ -73,7 +65,10 @@ export function isCloseTimeout(ev: LogEvent): boolean {
 
 /** An STT error frame: the JS error line, or the Python retry warning that carries it. */
 export function isSttError(ev: LogEvent): boolean {
-  return ev.message.startsWith(STT_ERROR_JS) || (isPython(ev) && ev.message.startsWith(STT_RETRY));
+  return (
+    ev.message.startsWith(STT_ERROR_JS) ||
+    (ev.family === 'livekit-python' && ev.message.startsWith(STT_RETRY))
+  );
 }
 
 export function isSttRetry(ev: LogEvent): boolean {
@@ -85,12 +80,12 @@ export function retryAttempt(ev: LogEvent): number | undefined {
   const a = ev.fields.attempt;
   const n = typeof a === 'number' ? a : typeof a === 'string' && /^\d+$/.test(a) ? Number(a) : undefined;
   if (n === undefined) return undefined;
-  return isPython(ev) ? n + 1 : n;
+  return ev.family === 'livekit-python' ? n + 1 : n;
 }
 
 /** The orphan's tell: code 2007 / `session closed due to agent inactivity`, anywhere in the payload. */
 export function is2007(ev: LogEvent): boolean {
-  if (!isSttError(ev) && !(isPython(ev) && ev.message.includes(STT_ERROR_PY))) return false;
+  if (!isSttError(ev) && !(ev.family === 'livekit-python' && ev.message.includes(STT_ERROR_PY))) return false;
   if (ev.message.includes(INACTIVITY) || /\b(status_code|code)\s*[=:]\s*"?2007\b/.test(ev.message))
     return true;
   const text = JSON.stringify(ev.fields);

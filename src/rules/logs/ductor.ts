@@ -30,7 +30,7 @@ export type LifetimeEvent =
 
 /** Lifetime markers. A start logs both `Logging initialized` and `PID lock acquired`: only the first opens it. */
 export function lifetimeEvent(ev: LogEvent): LifetimeEvent | undefined {
-  if (ev.format !== 'ductor') return undefined;
+  if (ev.family !== 'ductor') return undefined;
   const m = ev.message;
   if (m.startsWith('Logging initialized') || m.startsWith('PID lock acquired')) return { kind: 'start' };
   if (m.startsWith('Stale PID file found')) return { kind: 'stale' };
@@ -42,12 +42,12 @@ export function lifetimeEvent(ev: LogEvent): LifetimeEvent | undefined {
 }
 
 export function isTurnOpen(ev: LogEvent): boolean {
-  return ev.format === 'ductor' && TURN_OPEN.some((p) => ev.message.startsWith(p));
+  return ev.family === 'ductor' && TURN_OPEN.some((p) => ev.message.startsWith(p));
 }
 
 export function isTurnClose(ev: LogEvent): boolean {
   return (
-    ev.format === 'ductor' &&
+    ev.family === 'ductor' &&
     TURN_CLOSE.some((p) =>
       p === 'by user'
         ? / (aborted|interrupted) by user/.test(ev.message) || ev.message.endsWith(p)
@@ -71,7 +71,7 @@ export class Lifetimes {
   see(ev: LogEvent): LifetimeEvent | undefined {
     const le = lifetimeEvent(ev);
     if (!le) {
-      if (ev.format === 'ductor') this.fresh = false;
+      if (ev.family === 'ductor') this.fresh = false;
       return undefined;
     }
     if (le.kind === 'start') {

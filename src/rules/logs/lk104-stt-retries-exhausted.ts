@@ -3,7 +3,6 @@ import type { LogEvent } from '../../model/log-event.js';
 import type { LogRule, FindingDraft } from '../types.js';
 import {
   agentProcess,
-  isJs,
   iso,
   isSttError,
   isSttRetry,
@@ -38,7 +37,28 @@ export const lk104: LogRule = {
     rationale:
       'The STT plugin retries a failed stream maxRetry times (3 by default); after that the session has no transcription and the caller talks to an agent that cannot hear.',
     fix: 'Check the inference STT errors in the evidence (quota, auth, region); raise connect options maxRetry only if the failures are transient.',
-    docs: 'LOG-FORMATS.md section 4 (STT retry, retries exhausted)',
+    docs: 'docs/rules/LK104.md',
+    evidence: 'the retry warnings (`failed to recognize speech`) with their attempts, and the last error.',
+    upstream: [
+      {
+        repo: 'livekit/agents-js',
+        file: 'agents/src/stt/stt.ts',
+        version: '1.4.0–1.7.0',
+        behaviour: '`SpeechStream.mainTask` retries `maxRetry` (3) times and then gives up without a warning',
+      },
+      {
+        repo: 'livekit/agents-js',
+        file: 'agents/src/types.ts',
+        version: '1.4.0–1.7.0',
+        behaviour: '`DEFAULT_API_CONNECT_OPTIONS`: `maxRetry: 3`, `retryIntervalMs: 2000`',
+      },
+      {
+        repo: 'livekit/agents',
+        file: 'livekit-agents/livekit/agents/stt/stt.py',
+        version: '1.3.1–1.6.10',
+        behaviour: 'the Python retry loop and its warning',
+      },
+    ],
     family: 'livekit',
   },
   needles: [STT_ERROR_JS, STT_RETRY],
@@ -80,7 +100,8 @@ export const lk104: LogRule = {
         if (retry) s.maxAttempt = Math.max(s.maxAttempt, retryAttempt(ev) ?? 0);
         // JS logs the error and then the retry warning, so errors > maxRetry + 1... the 4th error
         // without a retry after it; Python logs one warning per failed attempt.
-        if (isJs(ev) && s.errors > STT_MAX_RETRY) report(s, `${s.errors} errors in one stream`);
+        if (ev.family === 'livekit-js' && s.errors > STT_MAX_RETRY)
+          report(s, `${s.errors} errors in one stream`);
         else if (s.maxAttempt >= STT_MAX_RETRY)
           report(s, `retry attempt ${s.maxAttempt} of ${STT_MAX_RETRY}`);
       },

@@ -42,6 +42,8 @@ export function classify(error: unknown): Failure {
       code &&
       (code.includes('CERT') ||
         code.startsWith('ERR_TLS') ||
+        // A client certificate or key that is not PEM (or does not match) fails in OpenSSL.
+        code.startsWith('ERR_OSSL') ||
         code.includes('SELF_SIGNED') ||
         code.includes('UNABLE_TO'))
     ) {

@@ -7,7 +7,7 @@ import { CustomObjectsApi, Watch, type KubeConfig } from '@kubernetes/client-nod
 import type { ObjectKind } from '../../model/world.js';
 import { ApiCaller, defaultPolicy, HttpStatusError } from './caller.js';
 import { forbiddenReason } from './index.js';
-import { PAGE_SIZE } from './list.js';
+import { listWithVersion, type ListScope } from './list.js';
 import { RESOURCES, type ApiResource } from './resources.js';
 
 export interface KubeObject {
@@ -45,6 +45,12 @@ export interface WatchOptions {
    * dashboard, or a test of the 410 path). A version the server no longer has leads to a relist.
    */
   resumeFrom?: Partial<Record<ObjectKind, string>>;
+  /**
+   * Applied to every object as it arrives, listed or watched, before it is kept or emitted: a
+   * long-running caller drops what it never reads (metadata.managedFields) before a list of
+   * thousands accumulates.
+   */
+  transform?: (object: KubeObject) => KubeObject;
   /** Backoff bounds for reconnects (ms); tests shorten them. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
@@ -93,39 +99,13 @@ export function watchCluster(options: WatchOptions, emit: (event: WatchEvent) =>
   const api = options.kc.makeApiClient(CustomObjectsApi);
 
   async function list(kind: ObjectKind): Promise<{ items: KubeObject[]; resourceVersion: string }> {
-    const r = RESOURCES[kind];
-    // A fresh caller per list: its first-answer budget applies to this list, not to the session.
+    // A fresh caller per list: its budget applies to this list, not to the whole session.
     const caller = new ApiCaller(options.server, defaultPolicy(options.timeoutSeconds));
-    const items: KubeObject[] = [];
-    let token: string | undefined;
-    let resourceVersion = '';
-    do {
-      const page = (await caller.call(`list ${r.plural}`, (opts) => {
-        const q: {
-          group: string;
-          version: string;
-          plural: string;
-          limit: number;
-          _continue?: string;
-          labelSelector?: string;
-        } = {
-          group: r.group,
-          version: r.version,
-          plural: r.plural,
-          limit: PAGE_SIZE,
-        };
-        if (token) q._continue = token;
-        if (kind === 'storyRuns' && options.selector) q.labelSelector = options.selector;
-        if (!r.namespaced) return api.listClusterCustomObject(q, opts);
-        if (options.namespace === undefined) return api.listCustomObjectForAllNamespaces(q, opts);
-        return api.listNamespacedCustomObject({ ...q, namespace: options.namespace }, opts);
-      })) as { items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } };
-      // Every page of one paged list is served from the first page's snapshot.
-      if (!resourceVersion) resourceVersion = page.metadata?.resourceVersion ?? '';
-      items.push(...(page.items ?? []).filter((o) => typeof o?.metadata?.name === 'string'));
-      token = page.metadata?.continue || undefined;
-    } while (token);
-    return { items, resourceVersion };
+    const scope: ListScope = { namespace: options.namespace };
+    if (kind === 'storyRuns' && options.selector) scope.labelSelector = options.selector;
+    // The same paging (and its checks of what the server answered) as the scan.
+    const listed = await listWithVersion<KubeObject>(caller, api, RESOURCES[kind], scope);
+    return options.transform ? { ...listed, items: listed.items.map(options.transform) } : listed;
   }
 
   /** One watch connection; resolves with the last resourceVersion when the server ends it. */
@@ -150,11 +130,12 @@ export function watchCluster(options: WatchOptions, emit: (event: WatchEvent) =>
           query,
           (type: string, object: unknown) => {
             if (stopped) return;
-            const obj = object as KubeObject & { code?: number; message?: string };
+            const raw = object as KubeObject & { code?: number; message?: string };
             if (type === 'ERROR') {
-              if (obj.code === 410) gone = true;
+              if (raw.code === 410) gone = true;
               return;
             }
+            const obj = options.transform && raw?.metadata ? options.transform(raw) : raw;
             if (obj?.metadata?.resourceVersion) rv = obj.metadata.resourceVersion;
             if (type === 'ADDED' || type === 'MODIFIED') emit({ type: 'upsert', kind, object: obj });
             else if (type === 'DELETED') emit({ type: 'delete', kind, object: obj });

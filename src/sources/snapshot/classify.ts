@@ -19,6 +19,11 @@ export interface ClassifiedObject {
   object: BobrapetObject;
   /** 1-based line of the object in its file. */
   line: number;
+  /**
+   * 1-based line of its `metadata.name`, where a finding about it points. Computed on demand: for
+   * JSON it costs a YAML parse of the file, which only a finding should pay for.
+   */
+  nameLine(): number;
 }
 
 export interface Classification {
@@ -113,7 +118,9 @@ function visit(
   checkMetadata(value['metadata'], known, file, line());
   // Keep the object as the server printed it; only fill in what a typed list left implicit.
   const object = { ...value, apiVersion, kind } as unknown as BobrapetObject;
-  out.objects.push({ object, line: line() });
+  const at = line();
+  const namePath = [...path, 'metadata', 'name'];
+  out.objects.push({ object, line: at, nameLine: () => doc.lineOf(namePath) });
 }
 
 /** Enough shape for the model to rely on: a name, and string maps where Kubernetes has them. */

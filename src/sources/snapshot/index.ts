@@ -3,7 +3,7 @@
 import { releaseFromDeployment, type OperatorRelease } from '../../contract/operator-release.js';
 import { inputError } from '../../model/errors.js';
 import type { BobrapetObject, ObjectSet } from '../../model/kube.js';
-import type { SourceInfo } from '../../model/report.js';
+import type { Location, ScopeCounts, SourceInfo, SourceScope, Subject } from '../../model/report.js';
 import { classifyDocuments } from './classify.js';
 import { parseSnapshotText } from './parse.js';
 import { snapshotTexts, type ReadOptions } from './read.js';
@@ -16,6 +16,8 @@ export interface SnapshotResult {
   objects: ObjectSet;
   /** One entry per file read (directories are expanded), in reading order. */
   sources: SourceInfo[];
+  /** Where an object was read: its file and the line of its `metadata.name` (the copy that won). */
+  locate(subject: Subject): Location | undefined;
   /** The release of a controller Deployment captured with the objects, when its image names one. */
   operator?: OperatorRelease;
   /** A captured controller Deployment whose image names no release (`:latest`), and why. */
@@ -32,6 +34,7 @@ export async function readSnapshots(
   options: ReadOptions = {},
 ): Promise<SnapshotResult> {
   const byKey = new Map<string, BobrapetObject>();
+  const where = new Map<string, { file: string; line: () => number }>();
   const sources: SourceInfo[] = [];
   const found: { release?: OperatorRelease; unreadable?: string } = {};
   for await (const { name, text, format } of snapshotTexts(paths, options)) {
@@ -40,18 +43,46 @@ export async function readSnapshots(
     // would report a healthy cluster.
     if (docs.length === 0) throw inputError(`${name}: empty snapshot (no YAML or JSON document in it)`, name);
     const { objects, ignored, controllers } = classifyDocuments(docs, name);
-    for (const { object } of objects) byKey.set(objectIdentity(object), object);
+    for (const { object, nameLine } of objects) {
+      const id = objectIdentity(object);
+      byKey.set(id, object);
+      where.set(id, { file: name, line: nameLine });
+    }
     for (const d of controllers ?? []) {
       const r = releaseFromDeployment(d, `snapshot ${name}`);
       if (r && 'release' in r) found.release = r.release;
       else if (r) found.unreadable = r.unreadable;
     }
-    sources.push({ type: 'snapshot', name, objects: objects.length, ignoredObjects: ignored });
+    sources.push({
+      type: 'snapshot',
+      name,
+      objects: objects.length,
+      ignoredObjects: ignored,
+      scope: snapshotScope(objects.map((o) => o.object)),
+    });
   }
-  const result: SnapshotResult = { objects: toObjectSet(byKey.values()), sources };
+  const locate = (s: Subject): Location | undefined => {
+    const hit = where.get(`${s.kind}/${s.kind === 'Transport' ? '' : (s.namespace ?? 'default')}/${s.name}`);
+    return hit ? { file: hit.file, line: hit.line() } : undefined;
+  };
+  const result: SnapshotResult = { objects: toObjectSet(byKey.values()), sources, locate };
   if (found.release) result.operator = found.release;
   else if (found.unreadable) result.operatorUnreadable = found.unreadable;
   return result;
+}
+
+/** What one file holds: the namespaces its objects are in and how many of each kind. */
+function snapshotScope(objects: readonly BobrapetObject[]): SourceScope {
+  const counts: ScopeCounts = { storyRuns: 0, stepRuns: 0, stories: 0, transports: 0 };
+  const namespaces = new Set<string>();
+  for (const o of objects) {
+    if (o.kind === 'StoryRun') counts.storyRuns++;
+    else if (o.kind === 'StepRun') counts.stepRuns++;
+    else if (o.kind === 'Story') counts.stories++;
+    else counts.transports++;
+    if (o.kind !== 'Transport') namespaces.add(o.metadata.namespace ?? 'default');
+  }
+  return { namespaces: [...namespaces].sort(), counts };
 }
 
 function objectIdentity(o: BobrapetObject): string {

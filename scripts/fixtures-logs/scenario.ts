@@ -1,0 +1,179 @@
+// From a capture and its expectation to the scenario folders: the plain capture, its collector variants
+// (each a sibling folder `<scenario>--<variant>` so linting one folder never reads a capture twice),
+// README.md and expected.json.
+import type { Capture } from './capture.js';
+import {
+  criBytes,
+  gzip,
+  kubectlPrefix,
+  kubectlPrefixTimestamps,
+  kubectlTimestamps,
+  plain,
+  stern,
+} from './capture.js';
+import { ROOT, type Expected, type ExpectedFinding, type Scenario } from './model.js';
+
+export type Variant =
+  | 'kubectl-prefix'
+  | 'kubectl-timestamps'
+  | 'kubectl-prefix-timestamps'
+  | 'stern'
+  | 'cri'
+  | 'cri-512'
+  | 'gzip';
+
+const VARIANT_TEXT: Record<Variant, string> = {
+  'kubectl-prefix': '`kubectl logs --prefix`: `[pod/<pod>/<container>] ` before every line',
+  'kubectl-timestamps':
+    "`kubectl logs --timestamps`: the runtime's RFC3339Nano time (Go's format: trailing zeros dropped) and a space before every line",
+  'kubectl-prefix-timestamps':
+    '`kubectl logs --prefix --timestamps`: the prefix, then the time, then the line',
+  stern: "stern's default template `<pod> <container> <message>`, not on a TTY (no colour)",
+  cri: 'the CRI log file on the node (`/var/log/pods/.../<container>/0.log`): `<RFC3339Nano> <stdout|stderr> F <line>`',
+  'cri-512':
+    "the CRI log file with containerd's `max_container_log_line_size = 512` (the default is 16384; lowered so the " +
+    'fixture stays small): every line longer than 512 bytes is written as `P` parts of 512 bytes and a final `F` part, ' +
+    'cut on bytes, to be joined by the reader',
+  gzip: 'the plain capture gzipped (`gzip -9`, mtime 0, no name), named `.gz`',
+};
+
+export interface ScenarioSpec {
+  dir: string;
+  title: string;
+  shows: string;
+  upstream: string[];
+  generatedWith: string;
+  capture: Capture;
+  /** File name of the plain capture (`.jsonl` or `.txt`: `*.log` is gitignored). */
+  captureName: string;
+  /** Extra capture files (a second pod's stream) are not used: one capture per scenario. */
+  expected: Pick<Expected, 'findings' | 'notEvaluated'> &
+    Partial<Pick<Expected, 'unrecognisedInputs' | 'exitCode'>>;
+  variants?: readonly Variant[];
+  /** Where a collector changes the outcome (a dateless format dated by `--timestamps`). */
+  variantExpected?: Pick<Expected, 'findings' | 'notEvaluated'> | undefined;
+  /** `now` override; default: 30 s after the last record, to the second. */
+  now?: string;
+}
+
+function nowAfter(c: Capture): string {
+  return new Date(Math.ceil((c.lastTime() + 30_000) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function describe(f: ExpectedFinding): string {
+  if (!f.subject) return `\`${f.ruleId}\` (no subject: attributed to the input)`;
+  const s = f.subject;
+  return `\`${f.ruleId}\` for ${s.kind} \`${s.namespace ? `${s.namespace}/` : ''}${s.name}\``;
+}
+
+export function expectedFor(spec: ScenarioSpec, inputs: string[], variant?: Variant): Expected {
+  const base =
+    variant && spec.variantExpected ? { ...spec.expected, ...spec.variantExpected } : spec.expected;
+  const e: Expected = {
+    now: spec.now ?? nowAfter(spec.capture),
+    inputs,
+    findings: base.findings,
+    notEvaluated: base.notEvaluated,
+    formats: Object.fromEntries(Object.entries(spec.capture.formats()).filter(([k]) => k !== 'unknown')),
+  };
+  if (spec.expected.unrecognisedInputs) e.unrecognisedInputs = inputs;
+  if (spec.expected.exitCode !== undefined) e.exitCode = spec.expected.exitCode;
+  return e;
+}
+
+function readme(spec: ScenarioSpec, expected: Expected, variant?: Variant): string {
+  const lines = [`# ${spec.title}${variant ? ` (${variant})` : ''}`, ''];
+  if (variant) {
+    const base = spec.dir.split('/').pop();
+    lines.push(
+      `The records of [\`../${base}\`](../${base}/README.md), as ${VARIANT_TEXT[variant]}.`,
+      '',
+      'About the records:',
+      '',
+    );
+  }
+  lines.push(spec.shows, '', '## Expected (RULES.md as corrected by the upstream research)', '');
+  lines.push(
+    `Lint: \`node bin/storyctl.js lint ${expected.inputs.map((i) => `${ROOT}/${spec.dir}${variant ? `--${variant}` : ''}/${i}`).join(' ')} -o json --now ${expected.now}\``,
+    '',
+  );
+  if (expected.findings.length === 0) lines.push('- findings: none');
+  else for (const f of expected.findings) lines.push(`- finding: ${describe(f)}`);
+  for (const n of expected.notEvaluated) lines.push(`- not evaluated: ${describe(n)}`);
+  if (expected.unrecognisedInputs)
+    lines.push(
+      `- a warning that ${expected.unrecognisedInputs.map((i) => `\`${i}\``).join(', ')} holds no record in a known format`,
+    );
+  if (expected.exitCode !== undefined) lines.push(`- exit code ${expected.exitCode}`);
+  const fmts = Object.entries(expected.formats)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  lines.push(`- records per format (docs/log-sources.md ids): ${fmts}`);
+  lines.push('', '## Upstream', '', ...spec.upstream.map((u) => `- ${u}`), '');
+  lines.push(
+    '## How it was made',
+    '',
+    `Generated by \`npm run fixtures:logs\`: ${spec.generatedWith} Do not edit by hand; \`npm run fixtures:logs -- --check\` fails on drift.`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+function variantFile(spec: ScenarioSpec, v: Variant): { name: string; data: string | Buffer } {
+  const c = spec.capture;
+  const stem = spec.captureName.replace(/\.(jsonl|txt)$/, '');
+  switch (v) {
+    case 'kubectl-prefix':
+      return { name: `${stem}.kubectl-prefix.txt`, data: kubectlPrefix(c) };
+    case 'kubectl-timestamps':
+      return { name: `${stem}.kubectl-timestamps.txt`, data: kubectlTimestamps(c) };
+    case 'kubectl-prefix-timestamps':
+      return { name: `${stem}.kubectl-prefix-timestamps.txt`, data: kubectlPrefixTimestamps(c) };
+    case 'stern':
+      return { name: `${stem}.stern.txt`, data: stern(c) };
+    case 'cri':
+      return { name: `${stem}.cri.txt`, data: criBytes(c) };
+    case 'cri-512':
+      return { name: `${stem}.cri-512.txt`, data: criBytes(c, 512) };
+    case 'gzip':
+      return { name: `${spec.captureName}.gz`, data: gzip(plain(c)) };
+  }
+}
+
+/** The plain scenario and one sibling per collector variant. */
+export function variantsOf(spec: ScenarioSpec): Scenario[] {
+  const out: Scenario[] = [];
+  const e0 = expectedFor(spec, [spec.captureName]);
+  out.push({
+    dir: spec.dir,
+    title: spec.title,
+    shows: spec.shows,
+    upstream: spec.upstream,
+    generatedWith: spec.generatedWith,
+    files: [
+      { name: spec.captureName, data: plain(spec.capture) },
+      { name: 'README.md', data: readme(spec, e0) },
+      { name: 'expected.json', data: `${JSON.stringify(e0, null, 2)}\n` },
+    ],
+    expected: e0,
+    capture: spec.capture,
+  });
+  for (const v of spec.variants ?? []) {
+    const f = variantFile(spec, v);
+    const e = expectedFor(spec, [f.name], v);
+    out.push({
+      dir: `${spec.dir}--${v}`,
+      title: `${spec.title} (${v})`,
+      shows: spec.shows,
+      upstream: spec.upstream,
+      generatedWith: spec.generatedWith,
+      files: [
+        f,
+        { name: 'README.md', data: readme(spec, e, v) },
+        { name: 'expected.json', data: `${JSON.stringify(e, null, 2)}\n` },
+      ],
+      expected: e,
+    });
+  }
+  return out;
+}
