@@ -152,12 +152,6 @@ export async function loadCluster(options: LoadClusterOptions = {}): Promise<Clu
     return steps;
   }
 
-  // Beside the lists, never instead of them: a failed read only leaves the release unknown.
-  const detected = options.detectOperator
-    ? detectOperatorRelease(cfg.kc, caller).catch((error: unknown) => ({
-        note: `cannot read the controller Deployment: ${error instanceof Error ? error.message : String(error)}`,
-      }))
-    : undefined;
   const settled = await Promise.allSettled([
     runsAndSteps,
     list<Story>('stories', { namespace }),
@@ -193,7 +187,13 @@ export async function loadCluster(options: LoadClusterOptions = {}): Promise<Clu
     stories.push(...(await fetchForeignStories(caller, api, pair[0], stories)));
   const objects: ObjectSet = { storyRuns: pair[0], stepRuns: pair[1], stories, transports };
   const count = objects.storyRuns.length + objects.stepRuns.length + stories.length + transports.length;
-  const release: { release?: OperatorRelease; note?: string } = detected ? await detected : {};
+  // After the lists, never instead of them: a failed read only leaves the release unknown, and a
+  // failing connection (an exec plugin, a silent server) is reported by the lists, as without it.
+  const release: { release?: OperatorRelease; note?: string } = options.detectOperator
+    ? await detectOperatorRelease(cfg.kc, caller).catch((error: unknown) => ({
+        note: `cannot read the controller Deployment: ${error instanceof Error ? error.message : String(error)}`,
+      }))
+    : {};
   const scope: SourceScope = {
     context: cfg.context,
     namespaces: namespace === undefined ? 'all' : [namespace],
