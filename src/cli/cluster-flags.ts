@@ -3,6 +3,7 @@
 // options of the cluster source as they are: a flag the user did not give stays undefined and the
 // source applies its own default (the context's namespace, KUBECONFIG, 15 s).
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { canonicalVersion, type OperatorRelease } from '../contract/operator-release.js';
 import type { KubeConfigOptions, LoadClusterOptions } from '../sources/cluster/index.js';
 import type { CliIO } from './io.js';
 import { collect, durationOption } from './options.js';
@@ -24,6 +25,8 @@ export interface ClusterFlags {
   v?: number | undefined;
   /** Seconds; 0 means no timeout (see REQUEST_TIMEOUT_ZERO). */
   requestTimeout: number;
+  /** `--operator-version`: the Bobrapet release, canonical (`v0.1.11`), instead of reading it from the cluster. */
+  operatorVersion?: string | undefined;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 15;
@@ -48,6 +51,25 @@ export const contextOption = (): Option => new Option('--context <name>', 'kubec
 export const kubeconfigOption = (): Option =>
   new Option('--kubeconfig <file>', 'kubeconfig file (KUBECONFIG is honoured)');
 
+/** `v0.1.11`, `0.1.11`: what the release tags and the Helm chart's appVersion look like. */
+export function parseOperatorVersion(value: string): string {
+  const v = canonicalVersion(value);
+  if (!v)
+    throw new InvalidArgumentError(`expected a Bobrapet release such as v0.1.11 or 0.1.12, got "${value}"`);
+  return v;
+}
+
+export const operatorVersionOption = (): Option =>
+  new Option(
+    '--operator-version <version>',
+    "the Bobrapet operator release (e.g. v0.1.11): for snapshots, or when the controller Deployment's image cannot be read",
+  ).argParser(parseOperatorVersion);
+
+/** The release --operator-version names, as the rules take it. */
+export function releaseFromFlag(flags: Pick<ClusterFlags, 'operatorVersion'>): OperatorRelease | undefined {
+  return flags.operatorVersion ? { version: flags.operatorVersion, source: 'flag' } : undefined;
+}
+
 /** kubectl's `-v=6` spelling too: commander hands a short option's `=6` over as the value. */
 export function parseVerbosity(value: string): number {
   const text = value.replace(/^=/, '').trim();
@@ -61,7 +83,7 @@ export function addClusterFlags(cmd: Command, notes: ClusterFlagNotes = {}): Com
     .addOption(namespaceOption())
     .addOption(new Option('-A, --all-namespaces', notes.allNamespaces ?? 'every namespace'))
     .addOption(new Option('-l, --selector <selector>', notes.selector ?? 'label selector for StoryRuns'));
-  return addConnectionFlags(cmd, notes);
+  return addConnectionFlags(cmd, notes).addOption(operatorVersionOption());
 }
 
 /** kubectl's connection flags: which kubeconfig, context, cluster, user, credentials, timeout, -v. */

@@ -8,6 +8,7 @@ import { withExamples } from './examples.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerFinish } from './commands/finish.js';
 import { registerLint } from './commands/lint.js';
+import { registerPrune } from './commands/prune.js';
 import { registerRules } from './commands/rules.js';
 import { registerServe } from './commands/serve.js';
 import { registerWatch } from './commands/watch.js';
@@ -61,6 +62,7 @@ export function buildProgram(io: CliIO, result: CommandResult): Command {
   registerDoctor(program, io, result);
   registerFinish(program, io, result);
   registerLint(program, io, result);
+  registerPrune(program, io, result);
   registerRules(program, io, result);
   registerWatch(program, io, result);
   registerConfig(program, io, result);

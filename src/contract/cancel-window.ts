@@ -1,8 +1,17 @@
-// CONTROLLER.md section 7: how the controller resolves how long a canceled run may wait for its
-// StepRuns before deleting them. Later steps override earlier ones; realtime Stories take the
-// largest transport drainTimeoutSeconds, which replaces the operator and Story policy values.
+// CONTROLLER.md section 7 (as research/bobrapet.md B4 corrects it): how the v0.1.12 controller
+// resolves how long a canceled run may wait for its StepRuns before deleting them. Later steps
+// override earlier ones; realtime Stories take the largest transport drainTimeoutSeconds that the
+// controller's typed decode yields (a string, a fraction or a type error anywhere is no drain),
+// which replaces the operator and Story policy values. Releases before v0.1.12 have no window.
 import type { Story, StoryTransportEntry, Transport } from '../model/kube.js';
 import { parseGoDuration } from './duration.js';
+import {
+  decodeStreamingSettings,
+  deepMerge,
+  drainKeyOf,
+  isJsonObject,
+  settingsWithStreaming,
+} from './transport-settings.js';
 
 export const BUILTIN_CANCEL_WINDOW_SECONDS = 30;
 export const OPERATOR_DEFAULT_GRACEFUL_SHUTDOWN_SECONDS = 20;
@@ -28,11 +37,21 @@ export type WindowSource =
       path: string;
     };
 
+export interface IgnoredDrain {
+  /** The Story's transport entry name. */
+  entry: string;
+  transport: string;
+  /** Why the controller finds no drain there although one is written. */
+  reason: string;
+}
+
 export interface CancelWindow {
   seconds: number;
   source: WindowSource;
   /** Transports named by the Story that were not found (they count as no base). */
   missingTransports: string[];
+  /** Drains written somewhere that the controller's typed decode does not take (B4); absent when none. */
+  ignoredDrains?: IgnoredDrain[];
 }
 
 export interface WindowOptions {
@@ -65,16 +84,22 @@ export function resolveCancelWindow(
   if (!isRealtimeStory(story)) return result;
 
   const missing: string[] = [];
+  const ignored: IgnoredDrain[] = [];
   let best: { seconds: number; source: WindowSource } | undefined;
   for (const entry of story?.spec?.transports ?? []) {
-    const transport = transports.get(entry.transportRef);
-    if (!transport && entry.transportRef && !missing.includes(entry.transportRef))
-      missing.push(entry.transportRef);
+    const ref = typeof entry.transportRef === 'string' ? entry.transportRef.trim() : '';
+    const transport = ref ? transports.get(ref) : undefined;
+    if (!transport && ref && !missing.includes(ref)) missing.push(ref);
     const drain = entryDrain(entry, transport);
-    if (drain && (!best || drain.seconds > best.seconds)) best = drain;
+    if (drain.kind === 'ignored') ignored.push({ entry: entry.name, transport: ref, reason: drain.reason });
+    // Only a drain larger than the one so far counts, starting at 0 (so never 0 or less).
+    if (drain.kind === 'drain' && (!best || drain.seconds > best.seconds))
+      best = { seconds: drain.seconds, source: drain.source };
   }
-  result = { ...result, missingTransports: missing };
-  return best ? { ...best, missingTransports: missing } : result;
+  const extra = ignored.length > 0 ? { ignoredDrains: ignored } : {};
+  return best
+    ? { ...best, missingTransports: missing, ...extra }
+    : { ...result, missingTransports: missing, ...extra };
 }
 
 interface Layer {
@@ -84,24 +109,26 @@ interface Layer {
   value: unknown;
 }
 
-/** The drain value of one Story transport entry after the controller's deep merge, with its origin. */
-export function entryDrain(
-  entry: StoryTransportEntry,
-  transport: Transport | undefined,
-): { seconds: number; source: WindowSource } | undefined {
-  const t = entry.transportRef;
+export type EntryDrain =
+  | { kind: 'drain'; seconds: number; source: WindowSource }
+  /** A drain is written but the controller takes none from this entry. */
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'none' };
+
+/**
+ * The drain of one Story transport entry as the controller resolves it (B4): the Transport's
+ * defaultSettings under its streaming block, under the Story entry's settings under its streaming
+ * block, deep-merged (the Story wins), then decoded into the typed settings. The winning value's
+ * origin is found again among the layers, for a path a human can go and edit.
+ */
+export function entryDrain(entry: StoryTransportEntry, transport: Transport | undefined): EntryDrain {
+  const t = typeof entry.transportRef === 'string' ? entry.transportRef.trim() : '';
   const layers: Layer[] = [
     {
-      origin: 'Transport',
-      field: 'settings',
-      path: `Transport ${t} spec.defaultSettings.lifecycle.drainTimeoutSeconds`,
-      value: transport?.spec?.defaultSettings,
-    },
-    {
-      origin: 'Transport',
+      origin: 'Story',
       field: 'streaming',
-      path: `Transport ${t} spec.streaming.lifecycle.drainTimeoutSeconds`,
-      value: transport?.spec?.streaming,
+      path: `Story transports[${entry.name}].streaming.lifecycle.drainTimeoutSeconds`,
+      value: entry.streaming,
     },
     {
       origin: 'Story',
@@ -110,50 +137,51 @@ export function entryDrain(
       value: entry.settings,
     },
     {
-      origin: 'Story',
+      origin: 'Transport',
       field: 'streaming',
-      path: `Story transports[${entry.name}].streaming.lifecycle.drainTimeoutSeconds`,
-      value: entry.streaming,
+      path: `Transport ${t} spec.streaming.lifecycle.drainTimeoutSeconds`,
+      value: transport?.spec?.streaming,
+    },
+    {
+      origin: 'Transport',
+      field: 'settings',
+      path: `Transport ${t} spec.defaultSettings.lifecycle.drainTimeoutSeconds`,
+      value: transport?.spec?.defaultSettings,
     },
   ];
-  // A deep merge lets the last layer that sets the key win; if a later layer replaces
-  // `lifecycle` with a non-object, the key is gone again.
-  let winner: { layer: Layer; value: unknown } | undefined;
-  for (const layer of layers) {
-    if (!isObject(layer.value) || !('lifecycle' in layer.value)) continue;
-    const lifecycle = layer.value['lifecycle'];
-    if (!isObject(lifecycle)) {
-      winner = undefined;
-      continue;
-    }
-    if ('drainTimeoutSeconds' in lifecycle && lifecycle['drainTimeoutSeconds'] !== undefined) {
-      winner = { layer, value: lifecycle['drainTimeoutSeconds'] };
-    }
-  }
-  if (!winner) return undefined;
-  const seconds = toSeconds(winner.value);
-  if (seconds === undefined || seconds <= 0) return undefined;
+  const written = layers.filter((l) => drainKeyOf(l.value).present);
+  const ignored = (reason: string): EntryDrain =>
+    written.length > 0 ? { kind: 'ignored', reason } : { kind: 'none' };
+
+  const storySide = settingsWithStreaming(entry.settings, entry.streaming);
+  // A Story side the controller cannot read drops the whole entry, Transport defaults included.
+  if (!storySide.ok) return ignored(`the Story entry cannot be read as settings (${storySide.error})`);
+  // A Transport side it cannot read only drops the base.
+  const base = transport
+    ? settingsWithStreaming(transport.spec?.defaultSettings, transport.spec?.streaming)
+    : undefined;
+  const merged = deepMerge(base?.ok ? base.value : undefined, storySide.value);
+  if (merged === undefined || Object.keys(merged).length === 0) return ignored('nothing to decode');
+  const decoded = decodeStreamingSettings(merged);
+  if (!decoded.ok) return ignored(`the merged settings do not decode: ${decoded.error}`);
+  const lifecycle = decoded.value['lifecycle'];
+  const seconds = isJsonObject(lifecycle) ? lifecycle['drainTimeoutSeconds'] : undefined;
+  if (typeof seconds !== 'number') return ignored('no drainTimeoutSeconds survives the merge');
+  if (seconds <= 0) return ignored(`drainTimeoutSeconds is ${seconds}: not > 0, so no drain`);
+  const usable = base?.ok === false ? written.filter((l) => l.origin === 'Story') : written;
+  const winner = usable.find((l) => drainKeyOf(l.value).value === seconds) ?? usable[0];
   return {
+    kind: 'drain',
     seconds,
     source: {
       kind: 'transport-drain',
       transport: t,
       entry: entry.name,
-      origin: winner.layer.origin,
-      field: winner.layer.field,
-      path: winner.layer.path,
+      origin: winner?.origin ?? 'Story',
+      field: winner?.field ?? 'settings',
+      path: winner?.path ?? `Story transports[${entry.name}]`,
     },
   };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function toSeconds(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && /^\d+$/.test(v.trim())) return Number(v);
-  return undefined;
 }
 
 /** One line for humans: `2m0s from transport drain (Transport livekit-webrtc spec.streaming…)`. */

@@ -13,17 +13,26 @@ export interface ObjectMeta {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   finalizers?: string[];
-  ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }[];
-  /** Who last wrote which fields: how storyctl recognises its own earlier status write. */
+  ownerReferences?: {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+    blockOwnerDeletion?: boolean;
+  }[];
+  /** Who last wrote which fields: who set spec.cancelRequested and when; storyctl's own earlier status write. */
   managedFields?: ManagedFieldsEntry[];
 }
 
+/** metav1.ManagedFieldsEntry: who last wrote which fields, and when (second precision). */
 export interface ManagedFieldsEntry {
   manager?: string;
-  operation?: string;
+  operation?: 'Update' | 'Apply' | string;
   apiVersion?: string;
   time?: string;
   fieldsType?: string;
+  /** `{"f:spec": {"f:cancelRequested": {}}}` and so on. */
   fieldsV1?: Record<string, unknown>;
   /** Kubernetes 1.22 and later; before, a status write shows as `f:status` in fieldsV1. */
   subresource?: string;
@@ -150,6 +159,10 @@ export const ANNOTATIONS = {
 
 export const LABELS = {
   storyRun: 'bubustack.io/storyrun',
+  storyName: 'bubustack.io/story-name',
+  queue: 'bubustack.io/queue',
+  queuePriority: 'bubustack.io/queue-priority',
+  parentStoryRun: 'bubustack.io/parent-storyrun',
 } as const;
 
 export const FINALIZERS = {

@@ -8,6 +8,8 @@ import {
   type WindowConfidence,
   type WindowOptions,
 } from '../contract/cancel-window.js';
+import { cancelRequestOf, type CancelRequest } from '../contract/cancel-request.js';
+import { ASSUMED_RELEASE, NEWEST_KNOWN_RELEASE, type OperatorRelease } from '../contract/operator-release.js';
 import { storyRunLabelValue } from '../contract/label.js';
 import { classifyPhase, type PhaseClass } from '../contract/phases.js';
 import { parseTime } from '../contract/time.js';
@@ -34,6 +36,8 @@ export interface RunView {
   cancelRequested: boolean;
   /** Epoch ms of `storyrun.bubustack.io/graceful-cancel-observed-at`, when present and valid. */
   cancelObservedAt: number | undefined;
+  /** Who set spec.cancelRequested and when, from managedFields (dates a cancel without the annotation). */
+  cancelRequest: CancelRequest | undefined;
   steps: StepRun[];
   story: Story | undefined;
   window: CancelWindow;
@@ -58,10 +62,41 @@ export interface World {
   transports: Map<string, Transport>;
   /** Kinds that could not be read (forbidden, say), with why: rules needing them are not evaluated. */
   unavailable: Partial<Record<ObjectKind, string>>;
+  /** The operator release the rules assume (detected, --operator-version, inferred, or the newest). */
+  operator: OperatorRelease;
 }
 
 export interface WorldOptions extends WindowOptions {
   unavailable?: Partial<Record<ObjectKind, string>>;
+  /** Detected or given; without it the objects themselves are asked (inferRelease). */
+  operator?: OperatorRelease | undefined;
+  /** Why the release could not be read from the cluster, kept in the evidence of an assumed one. */
+  operatorNote?: string | undefined;
+}
+
+/** The release the rules assume: given, else inferred from the objects, with why it was not read. */
+export function resolveRelease(runs: readonly StoryRun[], options: WorldOptions): OperatorRelease {
+  if (options.operator) return options.operator;
+  const inferred = inferRelease(runs);
+  if (inferred.source !== 'assumed' || !options.operatorNote) return inferred;
+  return {
+    ...inferred,
+    detail: `${options.operatorNote}; assuming ${NEWEST_KNOWN_RELEASE}, the newest release storyctl knows (pass --operator-version)`,
+  };
+}
+
+/**
+ * What the objects alone say about the release: only v0.1.12+ writes graceful-cancel-observed-at,
+ * so one canceled run carrying it proves at least that release (research/bobrapet.md B9).
+ */
+export function inferRelease(runs: readonly StoryRun[]): OperatorRelease {
+  const marked = runs.find((r) => r.metadata.annotations?.[ANNOTATIONS.cancelObservedAt] !== undefined);
+  if (!marked) return ASSUMED_RELEASE;
+  return {
+    version: NEWEST_KNOWN_RELEASE,
+    source: 'observed-at-annotation',
+    detail: `at least v0.1.12: StoryRun ${objectKey(marked.metadata.namespace, marked.metadata.name)} carries ${ANNOTATIONS.cancelObservedAt}`,
+  };
 }
 
 export function objectKey(namespace: string | undefined, name: string): string {
@@ -97,6 +132,7 @@ export function buildWorld(objects: ObjectSet, options: WorldOptions = {}): Worl
       phaseClass: classifyPhase(run.status?.phase),
       cancelRequested: run.spec?.cancelRequested === true,
       cancelObservedAt: parseTime(run.metadata.annotations?.[ANNOTATIONS.cancelObservedAt]),
+      cancelRequest: cancelRequestOf(run),
       steps: [],
       story,
       window: resolveCancelWindow(story, transports, windowOptions),
@@ -144,5 +180,6 @@ export function buildWorld(objects: ObjectSet, options: WorldOptions = {}): Worl
     storiesByKey,
     transports,
     unavailable: options.unavailable ?? {},
+    operator: resolveRelease(objects.storyRuns, options),
   };
 }

@@ -5,6 +5,12 @@
 // deletions, then a read-back with the doctor's rules. Whatever goes wrong with one run is that
 // run's result: a batch always reaches its end.
 import { PatchStrategy, setHeaderOptions, type ConfigurationOptions } from '@kubernetes/client-node';
+import {
+  ASSUMED_RELEASE,
+  explainCancelRefusal,
+  isSpecImmutableRefusal,
+  type OperatorRelease,
+} from '../contract/operator-release.js';
 import type { StepRun, StoryRun } from '../model/kube.js';
 import { StoryctlError } from '../model/errors.js';
 import { HttpStatusError } from '../sources/cluster/index.js';
@@ -35,6 +41,10 @@ export interface ApplyOptions {
   stopBudgetSeconds: number;
   /** Awaited: progress output, and tests that act between two steps of a repair. */
   onEvent?: (event: ApplyEvent) => void | Promise<void>;
+  /** The operator release, to explain its webhook refusing the cancel request. */
+  operator?: OperatorRelease | undefined;
+  /** Asked only when a refusal needs explaining and `operator` is not given (one read, off the happy path). */
+  detectOperator?: () => Promise<OperatorRelease | undefined>;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 6;
@@ -148,7 +158,11 @@ async function attemptRun(
       });
       break;
     } catch (error) {
-      if (!(error instanceof Conflict)) return result('failed', failureMessage(error), attempts, plan);
+      if (!(error instanceof Conflict)) {
+        const refusal = error instanceof HttpStatusError && isSpecImmutableRefusal(error.message);
+        const release = options.operator ?? (refusal ? await options.detectOperator?.() : undefined);
+        return result('failed', failureMessage(error, release), attempts, plan);
+      }
       await options.onEvent?.({
         type: 'conflict',
         namespace: plan.namespace,
@@ -196,6 +210,20 @@ async function attemptRun(
     );
   if (plan.mode === 'request-cancel')
     return result('applied', 'spec.cancelRequested set: the controller stops the run now', attempts, plan);
+  if (plan.mode === 'prune') {
+    // Gone, or held by its finalizer until the controller's deletion pass lets it go.
+    const left = await readRun(client, plan.namespace, plan.name);
+    const deleted = `${plan.stepRunDeletions.length} StepRun(s) deleted`;
+    if (!left) return result('applied', `StoryRun deleted; ${deleted}`, attempts, plan);
+    if (left.run.metadata.deletionTimestamp)
+      return result(
+        'applied',
+        `StoryRun being deleted (its finalizer is the controller's); ${deleted}`,
+        attempts,
+        plan,
+      );
+    return result('failed', 'the delete was accepted but the StoryRun is still there', attempts, plan);
+  }
 
   let after: RunAndSteps | undefined;
   try {
@@ -210,7 +238,12 @@ async function attemptRun(
   }
   if (!after) return result('failed', 'the StoryRun disappeared before the read-back', attempts, plan);
   const remaining = blockingFindings(
-    findingsForRun({ ...after, now: options.now(), stopBudgetSeconds: options.stopBudgetSeconds }),
+    findingsForRun({
+      ...after,
+      now: options.now(),
+      stopBudgetSeconds: options.stopBudgetSeconds,
+      operator: options.operator,
+    }),
     options.keepSteps ? { keepSteps: true } : {},
   );
   const r = result(
@@ -330,6 +363,32 @@ async function execute(
     }
     await record({ write: 'delete-steprun', name: step.name });
   }
+  if (plan.runDeletion) {
+    try {
+      await guard(() =>
+        client.caller.call(`delete storyrun ${namespace}/${name}`, (o) =>
+          client.custom.deleteNamespacedCustomObject(
+            {
+              ...RUNS_API,
+              plural: 'storyruns',
+              namespace,
+              name,
+              body: {
+                propagationPolicy: plan.runDeletion?.propagationPolicy ?? 'Background',
+                ...(options.serverDryRun ? { dryRun: ['All'] } : {}),
+                // A run that changed since the plan (a redrive, say) is re-planned, not deleted.
+                ...(resourceVersion ? { preconditions: { resourceVersion } } : {}),
+              },
+            },
+            o,
+          ),
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof HttpStatusError && error.code === 404)) throw error;
+    }
+    await record({ write: 'delete-storyrun', name });
+  }
 }
 
 /** The one merge patch on the StoryRun itself: the spec intent, the audit annotations, or both. */
@@ -382,7 +441,10 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function failureMessage(error: unknown): string {
+function failureMessage(error: unknown, operator: OperatorRelease | undefined): string {
+  // The StoryRun webhook of releases before v0.1.11 refuses the cancel request itself (403).
+  if (error instanceof HttpStatusError && isSpecImmutableRefusal(error.message))
+    return `${explainCancelRefusal(operator ?? ASSUMED_RELEASE)} (server: ${error.message}; HTTP ${error.code})`;
   if (error instanceof HttpStatusError) {
     const hint = error.code === 403 ? ' (permission denied by the server)' : '';
     return `the API server refused a write: ${error.message} (HTTP ${error.code})${hint}`;

@@ -2,6 +2,7 @@
 // consistent. Pure. What the run must look like comes from src/contract/terminal-state.ts (the same
 // facts the doctor's consistency rules compare against); this module only turns the difference into
 // the plan's own fields, which src/repair/plan.ts spreads into the RunPlan as they are.
+import { storyRunLabelValue } from '../contract/label.js';
 import { classifyPhase } from '../contract/phases.js';
 import {
   CANCELED_MESSAGE,
@@ -11,7 +12,7 @@ import {
   openStepStates,
 } from '../contract/terminal-state.js';
 import { formatKubeTime, parseTime } from '../contract/time.js';
-import type { Condition, StepRun, StepState, StoryRun } from '../model/kube.js';
+import { LABELS, type Condition, type StepRun, type StepState, type StoryRun } from '../model/kube.js';
 import type { FieldChange, RunPlan, StepRunAction } from './run-plan.js';
 
 const FINISH_CONDITIONS = ['Ready', 'Progressing', 'Degraded'] as const;
@@ -30,6 +31,7 @@ export type ForceTerminalFields = Pick<
   | 'stepRunDeletions'
   | 'stuckDeleting'
   | 'unknownPhaseStepRuns'
+  | 'notes'
 >;
 
 export interface FinishPlan extends ForceTerminalFields {
@@ -143,7 +145,20 @@ export function planFinish(
     };
   }
 
-  const becomesFinished = cls === 'non-terminal';
+  // §9.2 as the source has it (research/bobrapet.md B3): the cancel branch comes before the
+  // terminal branch, and its only guard is `phase != Finished`. A Succeeded, Failed, Timeout, ...
+  // run that already has cancelRequested is rewritten to Finished by the next reconcile (the
+  // StepRun deletions below trigger exactly that one), so the repair writes that state itself.
+  const rewrittenByController =
+    cls === 'terminal' && run.spec?.cancelRequested === true && previousPhase !== 'Finished';
+  const becomesFinished = cls === 'non-terminal' || rewrittenByController;
+  const notes: string[] = [];
+  if (rewrittenByController)
+    notes.push(
+      `spec.cancelRequested is already true on this ${previousPhase} run: the controller checks it before the terminal ` +
+        `branch and rewrites the run to Finished / "${CANCELED_MESSAGE}" on its next reconcile (finishedAt and ` +
+        `duration kept), so the repair writes that state itself; the old phase is kept in the previous-phase audit annotation`,
+    );
   // Setting spec.cancelRequested (9.1) is a spec change, so the server bumps metadata.generation by
   // one before the status is written: observedGeneration must name that generation, as the
   // controller's next pass would (section 8), not the one that was read.
@@ -177,6 +192,7 @@ export function planFinish(
   // 9.5 step states (only the entries that change go into the merge patch).
   const stepPatch: Record<string, StepState> = {};
   const runForEnd: StoryRun = becomesFinished ? { ...run, status: { ...status, phase: 'Finished' } } : run;
+  const label = storyRunLabelValue(run.metadata.name);
   const nextStates: Record<string, StepState> = { ...(status.stepStates ?? {}) };
   for (const check of openStepStates(runForEnd, steps, finalPhase, finishedAt)) {
     if (!check.expected) continue;
@@ -216,9 +232,18 @@ export function planFinish(
     if (s.metadata.resourceVersion) action.resourceVersion = s.metadata.resourceVersion;
     const c = classifyPhase(s.status?.phase);
     if (c === 'terminal') continue;
+    const unlabelled = s.metadata.labels?.[LABELS.storyRun] !== label;
+    if (unlabelled) action.unlabelled = true;
     if (c === 'unknown') unknownPhaseStepRuns.push(action);
     else if (s.metadata.deletionTimestamp) stuckDeleting.push(action);
-    else if (!options.keepSteps) stepRunDeletions.push(action);
+    else if (!options.keepSteps) {
+      stepRunDeletions.push(action);
+      if (unlabelled)
+        notes.push(
+          `StepRun ${s.metadata.name} belongs to the run by storyRunRef or owner but lacks the label ${LABELS.storyRun}=${label}: ` +
+            'the controller lists StepRuns by that label only and would never delete it, so storyctl deletes it too',
+        );
+    }
   }
 
   const specPatch = setsIntent ? { spec: { cancelRequested: true as const } } : undefined;
@@ -243,6 +268,7 @@ export function planFinish(
     stuckDeleting,
     unknownPhaseStepRuns,
   };
+  if (notes.length > 0) plan.notes = notes;
   if (specPatch) plan.specPatch = specPatch;
   if (statusChanged) plan.statusPatch = { status: patch };
   return plan;

@@ -10,10 +10,19 @@ import { objectKey } from '../model/world.js';
 import { findingsOfRun } from '../rules/evaluate.js';
 import { auditForRepair, lateAudit } from './audit.js';
 import { planFinish } from './plan-force-terminal.js';
-import type { PlanAction, Permission, PlanFinding, RepairMode, Resume, RunPlan } from './run-plan.js';
+import type {
+  FinishMode,
+  PlanAction,
+  Permission,
+  PlanFinding,
+  RepairMode,
+  Resume,
+  RunPlan,
+} from './run-plan.js';
 
 export type {
   FieldChange,
+  FinishMode,
   PlanAction,
   Permission,
   PlanFinding,
@@ -39,7 +48,7 @@ export interface PlanInput {
   findings?: readonly Finding[];
   /** Epoch ms. */
   now: number;
-  mode: RepairMode;
+  mode: FinishMode;
   /** The kubeconfig user, for `finished-by`. */
   user?: string | undefined;
   reason?: string | undefined;
@@ -148,7 +157,7 @@ function refuse(plan: RunPlan, reason: string): RunPlan {
   return out;
 }
 
-function permission(
+export function permission(
   verb: Permission['verb'],
   resource: Permission['resource'],
   namespace: string,
@@ -162,6 +171,7 @@ export function permissionsFor(plan: RunPlan): Permission[] {
   if (plan.statusPatch)
     out.push({ ...permission('patch', 'storyruns', plan.namespace), subresource: 'status' });
   if (plan.stepRunDeletions.length > 0) out.push(permission('delete', 'stepruns', plan.namespace));
+  if (plan.runDeletion) out.push(permission('delete', 'storyruns', plan.namespace));
   return out;
 }
 

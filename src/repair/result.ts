@@ -6,7 +6,7 @@ export type Outcome = 'applied' | 'no-op' | 'refused' | 'conflict' | 'failed' | 
 
 export interface WriteRecord {
   /** `spec+annotations` is one merge patch carrying the intent and the audit together. */
-  write: 'spec' | 'annotations' | 'spec+annotations' | 'status' | 'delete-steprun';
+  write: 'spec' | 'annotations' | 'spec+annotations' | 'status' | 'delete-steprun' | 'delete-storyrun';
   name: string;
 }
 

@@ -2,7 +2,9 @@
 // the applier and the reporters. `finish --dry-run -o json` prints these objects as they are.
 
 /** `force-terminal` writes the §9 terminal state; `request-cancel` only sets the controller's knob. */
-export type RepairMode = 'force-terminal' | 'request-cancel';
+export type FinishMode = 'force-terminal' | 'request-cancel';
+/** `prune` deletes canceled runs the operator never cleans up, with their terminal StepRuns. */
+export type RepairMode = FinishMode | 'prune';
 export type PlanAction = 'repair' | 'no-op' | 'refused';
 
 export interface FieldChange {
@@ -16,6 +18,8 @@ export interface StepRunAction {
   namespace: string;
   phase: string | undefined;
   resourceVersion?: string;
+  /** Joined by storyRunRef or owner but without the run's label: the controller never finds it (§9.7). */
+  unlabelled?: true;
 }
 
 export interface Permission {
@@ -40,6 +44,8 @@ export interface RunPlan {
   action: PlanAction;
   /** Why the run is refused or needs nothing. */
   reason?: string;
+  /** Why the plan writes what it writes where the controller's own behaviour decides it (§9.2, §9.7). */
+  notes?: string[];
   previousPhase: string;
   finalPhase: string;
   /** What doctor reported about this run when the plan was made (rules/evaluate.ts: its own, its StepRuns', its Story's). */
@@ -55,6 +61,8 @@ export interface RunPlan {
    */
   annotations?: Record<string, string>;
   stepRunDeletions: StepRunAction[];
+  /** `prune`: the StoryRun itself is deleted last (background propagation, resourceVersion precondition). */
+  runDeletion?: { propagationPolicy: 'Background' };
   /** StepRuns stuck in deletion: reported, never stripped of finalizers. */
   stuckDeleting: StepRunAction[];
   /** StepRuns with a phase storyctl does not know: left alone and reported. */

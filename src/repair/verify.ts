@@ -1,5 +1,6 @@
 // The read-back: the doctor's own cluster rules, run on one re-read run and its StepRuns. A repair
 // is only done when the rules that describe an inconsistent run no longer fire for it.
+import type { OperatorRelease } from '../contract/operator-release.js';
 import type { ObjectSet, StepRun, Story, StoryRun, Transport } from '../model/kube.js';
 import type { Finding } from '../model/report.js';
 import { buildWorld } from '../model/world.js';
@@ -14,6 +15,8 @@ export interface RunFindingsInput {
   transports?: readonly Transport[];
   now: number;
   stopBudgetSeconds: number;
+  /** The operator release the rules assume (detected or --operator-version). */
+  operator?: OperatorRelease | undefined;
 }
 
 /** Every cluster finding that belongs to this run (rules/evaluate.ts: its own, its StepRuns', its Story's). */
@@ -24,7 +27,7 @@ export function findingsForRun(input: RunFindingsInput): Finding[] {
     stories: input.story ? [input.story] : [],
     transports: [...(input.transports ?? [])],
   };
-  const world = buildWorld(objects);
+  const world = buildWorld(objects, { operator: input.operator });
   const result = runClusterRules(clusterRules, world, {
     now: input.now,
     stopBudgetSeconds: input.stopBudgetSeconds,

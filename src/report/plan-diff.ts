@@ -36,13 +36,18 @@ function rawPlanDiffLines(plan: RunPlan): string[] {
   for (const [key, value] of Object.entries(plan.annotations ?? {}))
     lines.push(`+ metadata.annotations["${key}"]: ${value}`);
   for (const s of plan.stepRunDeletions)
-    lines.push(`x StepRun ${s.name} (${s.phase || 'no phase'}): delete, propagation Background`);
+    lines.push(
+      `x StepRun ${s.name} (${s.phase || 'no phase'}${s.unlabelled ? ', unlabelled' : ''}): delete, propagation Background`,
+    );
+  if (plan.runDeletion)
+    lines.push(`x StoryRun ${plan.name} (${plan.previousPhase}): delete, propagation Background`);
   for (const s of plan.stuckDeleting)
     lines.push(
       `! StepRun ${s.name} (${s.phase || 'no phase'}) is stuck in deletion: reported, finalizers left alone`,
     );
   for (const s of plan.unknownPhaseStepRuns)
     lines.push(`! StepRun ${s.name} has phase "${s.phase ?? ''}", unknown to storyctl: left alone`);
+  for (const n of plan.notes ?? []) lines.push(`  why: ${n}`);
   return lines;
 }
 

@@ -3,6 +3,7 @@
 import { sr101 } from './cluster/sr101-stalled-graceful-cancel.js';
 import { sr102 } from './cluster/sr102-cancel-window-inherits-drain.js';
 import { sr103 } from './cluster/sr103-slow-cancel-finish.js';
+import { sr104 } from './cluster/sr104-cancel-request-refused.js';
 import { sr201 } from './cluster/sr201-terminal-run-live-step-states.js';
 import { sr202 } from './cluster/sr202-step-state-drift.js';
 import { sr203 } from './cluster/sr203-step-state-without-steprun.js';
@@ -11,6 +12,7 @@ import { sr205 } from './cluster/sr205-terminal-without-finish-time.js';
 import { sr301 } from './cluster/sr301-live-steprun-under-terminal-run.js';
 import { sr302 } from './cluster/sr302-orphaned-steprun.js';
 import { sr303 } from './cluster/sr303-stuck-finalizer.js';
+import { sr304 } from './cluster/sr304-canceled-runs-accumulate.js';
 import { br101 } from './logs/br101-cancel-waited-full-window.js';
 import { br102 } from './logs/br102-steprun-cleanup-stuck.js';
 import { dt101 } from './logs/dt101-turn-stranded-by-restart.js';
@@ -35,6 +37,7 @@ export const allRules: readonly Rule[] = [
   sr101,
   sr102,
   sr103,
+  sr104,
   sr201,
   sr202,
   sr203,
@@ -43,6 +46,7 @@ export const allRules: readonly Rule[] = [
   sr301,
   sr302,
   sr303,
+  sr304,
   lk101,
   lk102,
   lk103,

@@ -5,6 +5,7 @@
 // `finished-by: storyctl-serve`, the read-back). Only while this replica leads: leadership is asked
 // again before each run and before its writes, so losing the Lease stops repairs at once.
 import { prepareFinish } from '../cli/finish/prepare.js';
+import type { OperatorRelease } from '../contract/operator-release.js';
 import type { StoryRun } from '../model/kube.js';
 import { parseTime } from '../contract/time.js';
 import { formatGoDuration } from '../contract/duration.js';
@@ -28,6 +29,8 @@ export interface AutoRepairOptions {
   log: Logger;
   clock: () => number;
   stopBudgetSeconds: number;
+  /** `--operator-version`, for the rules on the fresh read and the refusal the applier explains. */
+  operator?: OperatorRelease | undefined;
   graceMs: number;
   maxPerHour: number;
   dryRun: boolean;
@@ -155,6 +158,7 @@ export class AutoRepairer {
           user: FINISHED_BY,
           reason: `storyctl serve --auto-finish: ${c.rule} for ${lasted}`,
           checkPermissions: true,
+          operator: this.o.operator,
         },
       );
     } catch (error) {
@@ -189,6 +193,7 @@ export class AutoRepairer {
         now: this.o.clock,
         stopBudgetSeconds: this.o.stopBudgetSeconds,
         serverDryRun: this.o.dryRun,
+        operator: this.o.operator,
       });
       return done(resultOf(r.outcome), r.message, { writes: r.writes.length, attempts: r.attempts });
     } catch (error) {

@@ -2,6 +2,7 @@
 // then the findings filter. The filter is the seam for the config file's suppressions (the CI
 // issue): serve passes what it is given and reports only the findings the filter keeps, so a
 // suppressed finding is neither a metric, nor an Event, nor a repair. Pure: no IO, no clock.
+import type { OperatorRelease } from '../contract/operator-release.js';
 import type { ObjectSet } from '../model/kube.js';
 import type { Finding, NotEvaluated } from '../model/report.js';
 import { stepRunsOfSelectedRuns } from '../model/selection.js';
@@ -27,6 +28,8 @@ export interface EvaluateOptions {
   unavailable?: Partial<Record<ObjectKind, string>>;
   /** With `-l`: StepRuns of runs outside the selection are left out (no false orphans). */
   selected?: boolean;
+  /** The operator release the rules assume (--operator-version); else the objects are asked. */
+  operator?: OperatorRelease | undefined;
 }
 
 export interface Evaluation {
@@ -40,7 +43,10 @@ export function evaluate(objects: ObjectSet, options: EvaluateOptions): Evaluati
   const set = options.selected
     ? { ...objects, stepRuns: stepRunsOfSelectedRuns(objects.storyRuns, objects.stepRuns) }
     : objects;
-  const world = buildWorld(set, options.unavailable ? { unavailable: options.unavailable } : {});
+  const world = buildWorld(set, {
+    ...(options.unavailable ? { unavailable: options.unavailable } : {}),
+    operator: options.operator,
+  });
   const result = runClusterRules(options.rules, world, {
     now: options.now,
     stopBudgetSeconds: options.stopBudgetSeconds,

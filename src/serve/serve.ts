@@ -3,6 +3,7 @@
 // (debounced) and a timer (SR101 and SR303 depend on the clock, not on changes) re-run the cluster
 // rules; the result goes to the metrics, and on the leader to Events and auto-repair. This module
 // wires those parts and owns the timers and the shutdown; each part is its own file.
+import type { OperatorRelease } from '../contract/operator-release.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AuthorizationV1Api } from '@kubernetes/client-node';
@@ -52,6 +53,8 @@ export interface ServeOptions {
   events: boolean;
   eventSeriesIntervalMs: number;
   rules: readonly ClusterRule[];
+  /** `--operator-version`: the release the rules and repairs assume; else the objects are asked. */
+  operator?: OperatorRelease | undefined;
   /** The seam for the config file's suppressions (see evaluate.ts). */
   filter: FindingsFilter;
   log: Logger;
@@ -176,6 +179,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
           log,
           clock,
           stopBudgetSeconds: o.stopBudgetSeconds,
+          operator: o.operator,
           graceMs: o.autoFinish.graceMs,
           maxPerHour: o.autoFinish.maxPerHour,
           dryRun: o.autoFinish.dryRun,
@@ -223,6 +227,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
       stopBudgetSeconds: o.stopBudgetSeconds,
       unavailable,
       selected: o.selector !== undefined,
+      operator: o.operator,
     });
     lastEnd = performance.now();
     lastDurationMs = lastEnd - t0;

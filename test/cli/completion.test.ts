@@ -121,6 +121,7 @@ describe('completionSpec', () => {
       'finish --output',
       'lint --output',
       'lint --fail-on',
+      'prune --output',
       'rules --output',
       'version --output',
     ]);
@@ -179,7 +180,7 @@ describe('bash completion, run in bash', () => {
       ruleIds.filter((id) => id.startsWith('LK1')),
     );
     expect(await complete('storyctl watch --stop')).toEqual(['--stop-budget']);
-    expect(await complete('storyctl explain SR30')).toEqual(['SR301', 'SR302', 'SR303']);
+    expect(await complete('storyctl explain SR30')).toEqual(['SR301', 'SR302', 'SR303', 'SR304']);
     expect(await complete('storyctl completion ')).toEqual(['bash', 'zsh', 'fish']);
     // A flag's value is not the command: `-o json` before more flags still completes doctor's flags.
     expect(await complete('storyctl doctor -o json --sel')).toEqual(['--selector']);

@@ -70,7 +70,7 @@ describe('writeFileAtomic', () => {
     const chunks: Buffer[] = [];
     const read = new Promise<string>((resolve, reject) => {
       createReadStream(fifo)
-        .on('data', (c: Buffer) => chunks.push(c))
+        .on('data', (c: string | Buffer) => chunks.push(typeof c === 'string' ? Buffer.from(c) : c))
         .on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
         .on('error', reject);
     });

@@ -12,6 +12,7 @@ import { describePermission, planRun, type RunPlan } from '../../src/repair/plan
 import { makeKubeConfig } from '../../src/sources/cluster/index.js';
 import { runCli } from '../support/cli.js';
 import { ControllerSim } from '../support/controller-sim.js';
+import { expectControllerKeeps } from '../support/stability.js';
 import { mergePatch, RUNS, type KubeClients } from '../support/kube-clients.js';
 import { createSeedScenario, requestCancel } from '../support/scenario.js';
 import { cluster, clients, useCluster, useNamespace } from './use-cluster.js';
@@ -125,6 +126,7 @@ describe.skipIf(!useCluster())('applier safety (real apiserver)', () => {
       'race-egress',
       'race-ingress',
     ]);
+    await expectControllerKeeps(new ControllerSim(k), ns, 'race', { now: NOW + 5000 });
   });
 
   it('gives up after a bounded number of conflicts and overwrites nothing', async () => {
@@ -166,6 +168,7 @@ describe.skipIf(!useCluster())('applier safety (real apiserver)', () => {
     expect(result.message).toMatch(/re-read after a conflict: it no longer needs repair/);
     expect(result.writes).toEqual([]);
     expect((await getRun(k, ns, 'fixed')).metadata.resourceVersion).toBe(rv);
+    await expectControllerKeeps(new ControllerSim(k), ns, 'fixed', { now: NOW + 5000 });
   });
 
   it('resumes a run interrupted by a conflict after its audit write: the audit trail keeps the original phase', async () => {
@@ -198,6 +201,7 @@ describe.skipIf(!useCluster())('applier safety (real apiserver)', () => {
     expect(run.metadata.annotations?.['storyctl.bubustack.io/previous-phase']).toBe('Running');
     expect(run.metadata.annotations?.['example.com/note']).toBe('between annotations and status');
     expect(run.status?.stepStates?.['agent']).toMatchObject({ phase: 'Canceled', message: CANCELED_MESSAGE });
+    await expectControllerKeeps(new ControllerSim(k), ns, 'half', { now: NOW + 5000 });
   });
 
   it('Ctrl-C in a batch finishes the run in hand, starts no other, and a second pass picks up the rest', async () => {
@@ -225,6 +229,7 @@ describe.skipIf(!useCluster())('applier safety (real apiserver)', () => {
     expect(second.interrupted).toBe(false);
     expect(second.results.map((r) => r.outcome)).toEqual(['no-op', 'applied', 'applied']);
     expect((await getRun(k, ns, 'ctrlc-1')).metadata.resourceVersion).toBe(rv1);
+    for (const n of names) await expectControllerKeeps(new ControllerSim(k), ns, n, { now: NOW + 5000 });
   });
 
   it('checks exactly the permissions a plan needs and refuses before any write when one is missing', async () => {

@@ -18,6 +18,7 @@ import { clusterRules } from '../../src/rules/index.js';
 import { loadCluster, makeKubeConfig } from '../../src/sources/cluster/index.js';
 import { BIN, runBin, runCli } from '../support/cli.js';
 import { ControllerSim } from '../support/controller-sim.js';
+import { expectControllerKeeps } from '../support/stability.js';
 import { RUNS, type KubeClients } from '../support/kube-clients.js';
 import {
   createRun,
@@ -26,6 +27,7 @@ import {
   createStory,
   requestCancel,
   SEED_STEPS,
+  SEED_STORY,
 } from '../support/scenario.js';
 import { makeRun, makeStep, makeStory } from '../support/objects.js';
 import { cluster, clients, findingsOf, liveDoctor, useCluster, useNamespace } from './use-cluster.js';
@@ -144,6 +146,7 @@ describe.skipIf(!useCluster())('finish --force-terminal (real apiserver)', () =>
     expect(afterSim.status?.phase).toBe('Finished');
     expect(afterSim.status?.finishedAt).toBe(nowIso);
     expect(afterSim.metadata.resourceVersion).toBe(run.metadata.resourceVersion);
+    await expectControllerKeeps(sim, ns, 'call-1', { now: now + 15_000 });
     const doctor = await liveDoctor({ namespace: ns, now: now + 10_000 });
     for (const id of ['SR101', 'SR201', 'SR202', 'SR203', 'SR204', 'SR205', 'SR301'])
       expect(findingsOf(doctor, id, 'call-1')).toEqual([]);
@@ -155,6 +158,80 @@ describe.skipIf(!useCluster())('finish --force-terminal (real apiserver)', () =>
     expect(again.code).toBe(0);
     expect((JSON.parse(again.stdout) as JsonOut).results?.[0]?.outcome).toBe('no-op');
     expect((await getRun(k, ns, 'call-1')).metadata.resourceVersion).toBe(afterSim.metadata.resourceVersion);
+  });
+
+  it('rewrites a Succeeded run that already has cancelRequested to Finished itself, as the controller would, and the controller keeps it', async () => {
+    const k = clients('admin');
+    await createStory(
+      k,
+      makeStory({
+        namespace: ns,
+        name: 'report',
+        pattern: 'batch',
+        steps: ['render', 'mail'],
+        transports: [],
+      }),
+    );
+    const created = await createRun(k, makeRun({ namespace: ns, name: 'report-1', story: 'report' }), {
+      phase: 'Succeeded',
+      message: 'all steps succeeded',
+      startedAt: '2026-04-22T17:00:00Z',
+      finishedAt: '2026-04-22T17:04:10Z',
+      duration: '4m10s',
+      stepStates: {
+        render: { phase: 'Succeeded', startedAt: '2026-04-22T17:00:00Z', finishedAt: '2026-04-22T17:03:00Z' },
+        mail: { phase: 'Running', startedAt: '2026-04-22T17:03:00Z' },
+      },
+      stepsComplete: 1,
+      stepsFailed: 0,
+      stepsSkipped: 0,
+    });
+    await createStep(k, makeStep(created, 'mail', { story: 'report' }), { phase: 'Running' });
+    // Someone asked to stop it after it ended (a late room end, a script).
+    await requestCancel(k, ns, 'report-1');
+    const now = Date.parse('2026-04-22T18:00:00Z');
+    const out = await finish(['report-1', '-n', ns, '--force-terminal', '--yes', '-o', 'json'], { now });
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    const doc = JSON.parse(out.stdout) as { runs: RunPlan[]; results: { outcome: string }[] };
+    expect(doc.runs[0]).toMatchObject({ previousPhase: 'Succeeded', finalPhase: 'Finished' });
+    expect(doc.runs[0]?.notes?.[0]).toMatch(/rewrites the run to Finished/);
+    expect(doc.results[0]?.outcome).toBe('applied');
+    const run = await getRun(k, ns, 'report-1');
+    expect(run.status).toMatchObject({
+      phase: 'Finished',
+      message: CANCELED_MESSAGE,
+      finishedAt: '2026-04-22T17:04:10Z',
+      duration: '4m10s',
+    });
+    expect(run.status?.stepStates?.['mail']).toMatchObject({ phase: 'Canceled', message: CANCELED_MESSAGE });
+    expect(run.metadata.annotations?.['storyctl.bubustack.io/previous-phase']).toBe('Succeeded');
+    // The StepRun deletion triggers exactly the reconcile that would have rewritten a kept Succeeded.
+    const passes = await expectControllerKeeps(new ControllerSim(k), ns, 'report-1', { now: now + 5000 });
+    expect(passes.map((p) => [p.branch, p.action])).toContainEqual(['cancel', 'finished']);
+  });
+
+  it('deletes an unlabelled StepRun of the run too (the controller never finds it) and says so', async () => {
+    const k = clients('admin');
+    await stalledSeed(k, ns, 'call-unlabelled');
+    const run = await getRun(k, ns, 'call-unlabelled');
+    await createStep(
+      k,
+      makeStep(run, 'recorder', { links: ['ref', 'owner'], finalizers: [], story: SEED_STORY }),
+      { phase: 'Running' },
+    );
+    const now = CANCEL_AT + 60_000;
+    const out = await finish(['call-unlabelled', '-n', ns, '--force-terminal', '--yes', '-o', 'json'], {
+      now,
+    });
+    expect(out.code).toBe(0);
+    const plan = (JSON.parse(out.stdout) as { runs: RunPlan[] }).runs[0]!;
+    expect(plan.stepRunDeletions.find((d) => d.name === 'call-unlabelled-recorder')).toMatchObject({
+      unlabelled: true,
+    });
+    expect(plan.notes).toContainEqual(expect.stringMatching(/call-unlabelled-recorder .* lacks the label/));
+    expect((await steps(k, ns)).some((s) => s.metadata.name === 'call-unlabelled-recorder')).toBe(false);
+    await expectControllerKeeps(new ControllerSim(k), ns, 'call-unlabelled', { now: now + 5000 });
   });
 
   it('names the window rules for a named run when it may read the Story and Transports, and leaves them out when not', async () => {
@@ -207,6 +284,7 @@ describe.skipIf(!useCluster())('finish --force-terminal (real apiserver)', () =>
         finishedAt: broken.status?.finishedAt,
       });
     expect(run.metadata.annotations?.['storyctl.bubustack.io/previous-phase']).toBe('Finished');
+    await expectControllerKeeps(new ControllerSim(k), ns, 'call-89', { now: end + 3_600_000 });
     const doctor = await liveDoctor({ namespace: ns, now: end + 3_700_000 });
     expect(findingsOf(doctor, 'SR201', 'call-89')).toEqual([]);
   });
@@ -261,10 +339,13 @@ describe.skipIf(!useCluster())('finish --force-terminal (real apiserver)', () =>
     expect(run.status?.stepStates?.['transform']?.phase).toBe('Failed');
     expect([run.status?.stepsComplete, run.status?.stepsFailed]).toEqual([1, 1]);
     expect((await steps(k, ns)).some((s) => s.metadata.name === 'nightly-1-load')).toBe(false);
-    // Without a cancel request the controller leaves the run alone, so it cannot rewrite it to Finished.
-    expect(
-      (await new ControllerSim(k).reconcile(ns, 'nightly-1', Date.parse('2026-04-22T09:01:00Z'))).action,
-    ).toBe('ignored');
+    // Without a cancel request the run takes the terminal branch, never the cancel branch, so the
+    // controller cannot rewrite it to Finished: it cleans up after the child TTL and keeps the repair.
+    const passes = await expectControllerKeeps(new ControllerSim(k), ns, 'nightly-1', {
+      now: Date.parse('2026-04-22T09:01:00Z'),
+    });
+    expect(passes.map((p) => p.branch)).toEqual(['terminal', 'terminal', 'terminal']);
+    expect(passes.at(-1)?.action).toBe('retained');
   });
 
   it('writes nothing for --dry-run (client or server), without --yes off a TTY, or for a read-only user', async () => {
@@ -457,6 +538,7 @@ describe.skipIf(!useCluster())('finish on a terminal (real apiserver)', () => {
     expect(yes.code).toBe(0);
     expect(yes.screen).toMatch(/call-tty\s*│\s*applied/);
     expect((await getRun(k, ns, 'call-tty')).status?.phase).toBe('Finished');
+    await expectControllerKeeps(new ControllerSim(k), ns, 'call-tty', { now: now + 5000 });
   });
 
   it('sets the intent first on a run nobody asked to stop, so the controller agrees instead of fighting', async () => {
@@ -480,6 +562,7 @@ describe.skipIf(!useCluster())('finish on a terminal (real apiserver)', () => {
     expect((await sim.reconcile(ns, 'call-live', now + 2000)).action).toBe('finished');
     const after = await getRun(k, ns, 'call-live');
     expect(after.status).toEqual(repaired.status);
+    await expectControllerKeeps(sim, ns, 'call-live', { now: now + 3000 });
     const doctor = await liveDoctor({ namespace: ns, now: now + 3000 });
     for (const id of ['SR101', 'SR201', 'SR204', 'SR205', 'SR301'])
       expect(findingsOf(doctor, id, 'call-live')).toEqual([]);
@@ -519,6 +602,8 @@ describe.skipIf(!useCluster())('finish --all-stalled (real apiserver)', () => {
     expect(second.stdout).toMatch(/call-c\s*│\s*applied/);
     expect(second.stdout).toMatch(/1 run\(s\): 1 applied/);
     expect((await getRun(k, ns, 'call-c')).status?.phase).toBe('Finished');
+    for (const name of ['call-a', 'call-b', 'call-c'])
+      await expectControllerKeeps(new ControllerSim(k), ns, name, { now: now + 5000 });
   });
 });
 
@@ -569,5 +654,7 @@ describe.skipIf(!useCluster())('finish interrupted with Ctrl-C (built binary, re
       Array(names.length - applied).fill('applied'),
     );
     expect(await phases()).toEqual(names.map(() => 'Finished'));
+    for (const name of names)
+      await expectControllerKeeps(new ControllerSim(k), ns, name, { now: Date.now(), passes: 2 });
   });
 });

@@ -464,6 +464,15 @@ describe.skipIf(!useCluster())('storyctl version (real apiserver)', () => {
     });
   });
 
+  // The apiserver is shared: a controller Deployment left behind is the release every later doctor reads.
+  afterAll(async () => {
+    if (!useCluster()) return;
+    await clients('admin')
+      .kc.makeApiClient(AppsV1Api)
+      .deleteNamespacedDeployment({ namespace: 'bobrapet-system', name: 'bobrapet-controller-manager' })
+      .catch(() => undefined);
+  });
+
   it('prints the client version, the CRDs served versions and the operator image release', async () => {
     const r = await runBin(['version', '--kubeconfig', admin()]);
     expect(r.stderr).toBe('');

@@ -34,7 +34,10 @@ describe.skipIf(!useCluster())('seed scenario through the live path', () => {
     await requestCancel(k, ns, 'call-4711');
     const first = await sim.reconcile(ns, 'call-4711', cancelAt);
     expect(first.action).toBe('waiting');
-    expect(first.window?.seconds).toBe(SEED_DRAIN_SECONDS);
+    expect(first.windowSeconds).toBe(SEED_DRAIN_SECONDS);
+    // Before the window ends the requeue is the jittered delay of the shipped config, [2 s, 3 s).
+    expect(first.requeueAfterMs).toBeGreaterThanOrEqual(2000);
+    expect(first.requeueAfterMs).toBeLessThan(3000);
     expect(first.annotated).toHaveLength(SEED_STEPS.length);
     const run = await sim.getRun(ns, 'call-4711');
     expect(run?.metadata.annotations?.[ANNOTATIONS.cancelObservedAt]).toBe('2026-04-22T18:05:00Z');
@@ -70,13 +73,28 @@ describe.skipIf(!useCluster())('seed scenario through the live path', () => {
     expect(findingsOf(after, 'SR103', 'call-4711')).toHaveLength(1);
   });
 
-  it('is not fooled by a run whose cancel the controller has not observed yet', async () => {
+  it('dates a cancel the controller has not observed yet from the managedFields entry that set it', async () => {
     const k = clients('admin');
     await createSeedScenario(k, ns, 'call-4712', Date.parse('2026-04-22T18:00:00Z'));
     await requestCancel(k, ns, 'call-4712');
-    const r = await liveDoctor({ namespace: ns, now: Date.parse('2026-04-22T19:00:00Z') });
-    expect(findingsOf(r, 'SR101', 'call-4712')).toEqual([]);
-    expect(r.notEvaluated.some((n) => n.ruleId === 'SR101' && n.subject?.name === 'call-4712')).toBe(true);
+    const run = await new ControllerSim(k).getRun(ns, 'call-4712');
+    const entry = run?.metadata.managedFields?.find((m) =>
+      JSON.stringify(m.fieldsV1 ?? {}).includes('f:cancelRequested'),
+    );
+    expect(entry?.time).toBeDefined();
+    // The apiserver stamps managedFields with its own clock: evaluate an hour after that.
+    const r = await liveDoctor({ namespace: ns, now: Date.parse(entry!.time!) + 3_600_000 });
+    const f = findingsOf(r, 'SR101', 'call-4712');
+    expect(f).toHaveLength(1);
+    expect(f[0]?.evidence).toMatchObject({
+      cancelObservedAt: entry?.time,
+      cancelObservedAtSource: 'managedFields',
+      cancelRequestedBy: entry?.manager,
+      elapsedSeconds: 3600,
+      operatorRelease: 'v0.1.12',
+    });
+    expect(String(f[0]?.evidence['cancelTimeNote'])).toMatch(/graceful-cancel-observed-at is not set/);
+    expect(r.notEvaluated.some((n) => n.ruleId === 'SR101' && n.subject?.name === 'call-4712')).toBe(false);
   });
 });
 
@@ -100,7 +118,10 @@ describe.skipIf(!useCluster())('controller simulator', () => {
       stepsFailed: 0,
       stepsSkipped: 0,
     });
-    expect((await sim.reconcile(ns, 'succeeded', Date.parse('2026-04-22T18:02:00Z'))).action).toBe('ignored');
+    // Not canceled: the terminal branch, which keeps the children for the batch child TTL (3600 s).
+    expect((await sim.reconcile(ns, 'succeeded', Date.parse('2026-04-22T18:02:00Z'))).action).toBe(
+      'keeping-children',
+    );
     await requestCancel(k, ns, 'succeeded');
     expect((await sim.reconcile(ns, 'succeeded', Date.parse('2026-04-22T18:03:00Z'))).action).toBe(
       'finished',

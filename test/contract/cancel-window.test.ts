@@ -243,3 +243,95 @@ describe('cancel window resolution (CONTROLLER.md §7)', () => {
     );
   });
 });
+
+describe("the controller's typed decode of drainTimeoutSeconds (research/bobrapet.md B4)", () => {
+  const storyWith = (settings: unknown) =>
+    makeStory({
+      pattern: 'realtime',
+      transports: [{ ...entry(), settings: settings as Record<string, unknown> }],
+    });
+  const noBase = transports();
+
+  it.each([
+    [120, 120],
+    [90.0, 90], // integral floats round-trip through map[string]any as 90
+    [9e1, 90],
+  ])('takes %j as %d s', (value, seconds) => {
+    const w = resolveCancelWindow(storyWith({ lifecycle: { drainTimeoutSeconds: value } }), noBase);
+    expect(w.seconds).toBe(seconds);
+    expect(w.source.kind).toBe('transport-drain');
+    expect(w.ignoredDrains).toBeUndefined();
+  });
+
+  it.each([['90'], [1.5], [2147483648], [true], [[90]]])(
+    'finds no drain in %j (a decode error): the operator value stands and the drain is listed as ignored',
+    (value) => {
+      const w = resolveCancelWindow(storyWith({ lifecycle: { drainTimeoutSeconds: value } }), noBase);
+      expect(w.seconds).toBe(20);
+      expect(w.source).toEqual({ kind: 'operator' });
+      expect(w.ignoredDrains).toEqual([
+        { entry: 'realtime-audio', transport: TRANSPORT, reason: expect.stringMatching(/do not decode/) },
+      ]);
+    },
+  );
+
+  it('lets a mistyped field elsewhere in the merged blob kill the drain of that entry', () => {
+    const w = resolveCancelWindow(
+      storyWith({ lifecycle: { drainTimeoutSeconds: 60 }, delivery: { ordering: 7 } }),
+      noBase,
+    );
+    expect(w.source).toEqual({ kind: 'operator' });
+    expect(w.ignoredDrains?.[0]?.reason).toMatch(/delivery\.ordering/);
+  });
+
+  it('masks a mistyped key the streaming defaults overwrite (routing.maxDownstreams, lanes)', () => {
+    const w = resolveCancelWindow(
+      storyWith({ lifecycle: { drainTimeoutSeconds: 60 }, routing: { maxDownstreams: 'x' }, lanes: {} }),
+      noBase,
+    );
+    expect(w.seconds).toBe(60);
+  });
+
+  it('lets a Story 0 or negative override a positive Transport value, leaving no drain', () => {
+    for (const v of [0, -5]) {
+      const w = resolveCancelWindow(
+        storyWith({ lifecycle: { drainTimeoutSeconds: v } }),
+        transports(makeTransport(TRANSPORT, { streaming: drain(120) })),
+      );
+      expect(w.source).toEqual({ kind: 'operator' });
+      expect(w.ignoredDrains?.[0]?.reason).toMatch(/not > 0/);
+    }
+  });
+
+  it('lets null replace the lower value (no drain)', () => {
+    const w = resolveCancelWindow(
+      storyWith({ lifecycle: null }),
+      transports(makeTransport(TRANSPORT, { streaming: drain(120) })),
+    );
+    expect(w.source).toEqual({ kind: 'operator' });
+  });
+
+  it('matches keys case-insensitively (Lifecycle, DrainTimeoutSeconds)', () => {
+    const w = resolveCancelWindow(storyWith({ Lifecycle: { DrainTimeoutSeconds: 45 } }), noBase);
+    expect(w).toMatchObject({ seconds: 45, source: { origin: 'Story', field: 'settings' } });
+  });
+
+  it('drops the whole entry, Transport defaults included, when the Story settings are not an object', () => {
+    const w = resolveCancelWindow(
+      storyWith(['not', 'an', 'object']),
+      transports(makeTransport(TRANSPORT, { streaming: drain(120) })),
+    );
+    expect(w.source).toEqual({ kind: 'operator' });
+    expect(w.ignoredDrains?.[0]?.reason).toMatch(/cannot be read/);
+  });
+
+  it('drops only the base when a Transport defaultSettings is not an object', () => {
+    const t = makeTransport(TRANSPORT, { streaming: drain(120) });
+    (t.spec as Record<string, unknown>)['defaultSettings'] = 'oops';
+    expect(resolveCancelWindow(makeStory({ pattern: 'realtime' }), transports(t)).source).toEqual({
+      kind: 'operator',
+    });
+    const w = resolveCancelWindow(storyWith(drain(30)), transports(t));
+    expect(w).toMatchObject({ seconds: 30, source: { origin: 'Story' } });
+  });
+});

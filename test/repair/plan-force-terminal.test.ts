@@ -387,6 +387,89 @@ describe('planFinish (CONTROLLER.md §9)', () => {
     expect(plan.stepRunDeletions).toEqual([]);
   });
 
+  it.each(['Succeeded', 'Failed', 'Timeout', 'Aborted'])(
+    'plans a %s run that already has cancelRequested as the controller converges it: Finished, times kept, says why',
+    (phase) => {
+      const run = makeRun({
+        phase,
+        message: `run ${phase}`,
+        cancelRequested: true,
+        finishedAt: FINISHED_AT,
+        duration: SEED_DURATION,
+        stepStates: { 'livekit-bridge': 'Succeeded', 'voice-agent': 'Running' },
+        stepsComplete: 1,
+        conditions: [
+          cond('Ready', phase === 'Succeeded' ? 'True' : 'False', phase, FINISHED_AT),
+          cond('Progressing', 'False', phase, FINISHED_AT),
+          cond('Degraded', phase === 'Succeeded' ? 'False' : 'True', phase, FINISHED_AT),
+        ],
+      });
+      const plan = planFinish(run, [makeStep(SEED_RUN, 'voice-agent')], NOW);
+      expect(plan.specPatch).toBeUndefined();
+      expect(plan.previousPhase).toBe(phase);
+      expect(plan.finalPhase).toBe('Finished');
+      const s = plan.nextStatus;
+      expect([s.phase, s.message]).toEqual(['Finished', CANCELED_MESSAGE]);
+      // Kept, as the controller keeps them when finishedAt is already set (research/bobrapet.md B3).
+      expect([s.finishedAt, s.duration]).toEqual([FINISHED_AT, SEED_DURATION]);
+      expect(s.conditions?.map((c) => [c.type, c.status, c.reason, c.message, c.observedGeneration])).toEqual(
+        [
+          ['Ready', 'False', 'Canceled', CANCELED_MESSAGE, 2],
+          ['Progressing', 'False', 'Canceled', CANCELED_MESSAGE, 2],
+          ['Degraded', 'False', 'Canceled', CANCELED_MESSAGE, 2],
+        ],
+      );
+      // lastTransitionTime moves only where the status changed.
+      expect(s.conditions?.find((c) => c.type === 'Progressing')?.lastTransitionTime).toBe(FINISHED_AT);
+      expect(
+        s.conditions?.find((c) => c.type === (phase === 'Succeeded' ? 'Ready' : 'Degraded'))
+          ?.lastTransitionTime,
+      ).toBe(NOW);
+      expect(s.stepStates?.['voice-agent']).toMatchObject({ phase: 'Canceled', message: CANCELED_MESSAGE });
+      expect(s.stepStates?.['livekit-bridge']?.phase).toBe('Succeeded');
+      expect(plan.notes?.[0]).toMatch(
+        new RegExp(
+          `cancelRequested is already true on this ${phase} run: the controller .* rewrites the run to Finished`,
+        ),
+      );
+      expect(plan.stepRunDeletions.map((d) => d.name)).toEqual([`${SEED_RUN}-voice-agent`]);
+      expect(validateRunStatus(s)).toEqual([]);
+    },
+  );
+
+  it('keeps a Finished run Finished (the controller guard is phase != Finished) and a terminal run without cancelRequested as it is', () => {
+    expect(planFinish(finishedSeed(), [], NOW).notes).toBeUndefined();
+    const failed = makeRun({
+      phase: 'Failed',
+      finishedAt: FINISHED_AT,
+      duration: SEED_DURATION,
+      stepStates: {},
+    });
+    const plan = planFinish(failed, [], NOW);
+    expect(plan.finalPhase).toBe('Failed');
+    expect(plan.notes).toBeUndefined();
+  });
+
+  it('deletes StepRuns joined by storyRunRef or owner but missing the label, and says they were unlabelled', () => {
+    const { run } = stalledSeed();
+    const steps = [
+      makeStep(SEED_RUN, 'livekit-bridge'),
+      makeStep(SEED_RUN, 'voice-agent', { links: ['ref', 'owner'] }),
+    ];
+    const plan = planFinish(run, steps, NOW);
+    expect(plan.stepRunDeletions.map((d) => [d.name, d.unlabelled])).toEqual([
+      [`${SEED_RUN}-livekit-bridge`, undefined],
+      [`${SEED_RUN}-voice-agent`, true],
+    ]);
+    expect(plan.notes).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `StepRun ${SEED_RUN}-voice-agent belongs to the run by storyRunRef or owner but lacks the label bubustack.io/storyrun=`,
+        ),
+      ),
+    ]);
+  });
+
   it('refuses a run in a phase it does not know', () => {
     const run = makeRun({ phase: 'Hibernating', cancelRequested: true });
     const plan = planFinish(run, [makeStep(SEED_RUN, 'voice-agent')], NOW);

@@ -23,6 +23,7 @@ import {
   makeRun,
   makeStep,
 } from '../support/objects.js';
+import { planDiffLines } from '../../src/report/plan-diff.js';
 
 const NOW = Date.parse('2026-04-22T18:20:00Z');
 const NOW_ISO = '2026-04-22T18:20:00Z';
@@ -50,6 +51,27 @@ const finished89 = () =>
   });
 
 describe('planRun --force-terminal', () => {
+  it('rewrites a Succeeded run that has cancelRequested to Finished, keeps Succeeded in the audit trail, and says why in the plan and its diff', () => {
+    const run = makeRun({
+      phase: 'Succeeded',
+      cancelRequested: true,
+      finishedAt: FINISHED_AT,
+      duration: SEED_DURATION,
+      stepStates: { 'livekit-bridge': 'Succeeded', 'voice-agent': 'Succeeded' },
+      stepsComplete: 2,
+    });
+    const plan = planRun(input({ run }));
+    expect(plan.action).toBe('repair');
+    expect([plan.previousPhase, plan.finalPhase]).toEqual(['Succeeded', 'Finished']);
+    expect(plan.annotations?.[AUDIT_ANNOTATIONS.previousPhase]).toBe('Succeeded');
+    expect(plan.statusPatch?.status).toMatchObject({ phase: 'Finished', message: CANCELED_MESSAGE });
+    expect(plan.statusPatch?.status).not.toHaveProperty('finishedAt');
+    expect(plan.notes?.[0]).toMatch(/rewrites the run to Finished/);
+    expect(planDiffLines(plan)).toContainEqual(
+      expect.stringMatching(/^ {2}why: spec\.cancelRequested is already true on this Succeeded run/),
+    );
+  });
+
   it('plans the stalled seed cancel: status, audit trail, StepRun deletions, and exactly three permissions', () => {
     const plan = planRun(input({ run: stalled(), steps: liveSteps(), reason: 'INC-4711 call hung up' }));
     expect(plan.action).toBe('repair');

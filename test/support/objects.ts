@@ -10,6 +10,7 @@ import {
   FINALIZERS,
   LABELS,
   type Condition,
+  type ManagedFieldsEntry,
   type StepRun,
   type StepState,
   type Story,
@@ -65,13 +66,38 @@ export interface RunOptions {
   resourceVersion?: string;
   deletionTimestamp?: string;
   finalizers?: string[];
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  /**
+   * Who set spec.cancelRequested and when, as the apiserver records it in managedFields (a
+   * v0.1.11-style cancel has this and no observed-at annotation). Needs cancelRequested.
+   */
+  cancelRequestedBy?: { manager: string; time: string };
   /** The whole status as given, instead of the one built from the fields above. */
   status?: NonNullable<StoryRun['status']>;
 }
 
+/** The scheduling labels the controller puts on every StoryRun and StepRun (queue `default`, priority 0). */
+export const QUEUE_LABELS: Readonly<Record<string, string>> = {
+  [LABELS.queue]: 'default',
+  [LABELS.queuePriority]: '0',
+};
+
+/** The managedFields entry an Update that set spec.cancelRequested leaves (kubectl patch, the SDK). */
+export function cancelManagedFields(manager: string, time: string): ManagedFieldsEntry {
+  return {
+    manager,
+    operation: 'Update',
+    apiVersion: 'runs.bubustack.io/v1alpha1',
+    time,
+    fieldsType: 'FieldsV1',
+    fieldsV1: { 'f:spec': { 'f:cancelRequested': {} } },
+  };
+}
+
 export function makeRun(o: RunOptions = {}): StoryRun {
   const name = o.name ?? SEED_RUN;
-  const annotations: Record<string, string> = {};
+  const annotations: Record<string, string> = { ...(o.annotations ?? {}) };
   if (o.cancelObservedAt) annotations[ANNOTATIONS.cancelObservedAt] = o.cancelObservedAt;
   const run: StoryRun = {
     apiVersion: 'runs.bubustack.io/v1alpha1',
@@ -83,12 +109,15 @@ export function makeRun(o: RunOptions = {}): StoryRun {
       resourceVersion: o.resourceVersion ?? '4711',
       generation: o.generation ?? (o.cancelRequested ? 2 : 1),
       creationTimestamp: o.creationTimestamp ?? '2026-04-22T18:13:18Z',
+      labels: { ...QUEUE_LABELS, ...(o.labels ?? {}) },
       annotations,
       finalizers: o.finalizers ?? [FINALIZERS.storyRun],
     },
     spec: {},
     status: {},
   };
+  if (o.cancelRequestedBy)
+    run.metadata.managedFields = [cancelManagedFields(o.cancelRequestedBy.manager, o.cancelRequestedBy.time)];
   if (o.deletionTimestamp) run.metadata.deletionTimestamp = o.deletionTimestamp;
   const spec = run.spec as NonNullable<StoryRun['spec']>;
   if (o.story !== null) spec.storyRef = { name: o.story ?? STORY };
@@ -140,6 +169,9 @@ export interface StepOptions {
   finalizers?: string[];
   finishedAt?: string;
   lastFailureMsg?: string;
+  /** The Story named by the `bubustack.io/story-name` label (default: the seed's). */
+  story?: string;
+  retries?: number;
 }
 
 /**
@@ -160,12 +192,17 @@ export function makeStep(run: string | StoryRun, stepId: string, o: StepOptions 
       namespace,
       uid: `uid-${runName}-${stepId}`,
       resourceVersion: '5000',
-      labels: links.includes('label') ? { [LABELS.storyRun]: storyRunLabelValue(runName) } : {},
+      // step_executor.go: the run label, the Story's name, the scheduling labels.
+      labels: {
+        ...(links.includes('label') ? { [LABELS.storyRun]: storyRunLabelValue(runName) } : {}),
+        [LABELS.storyName]: o.story ?? STORY,
+        ...QUEUE_LABELS,
+      },
       finalizers: o.finalizers ?? [FINALIZERS.stepRun],
     },
     spec: { stepId },
-    // The CRD requires status.retries whenever status is written.
-    status: { phase: o.phase ?? 'Running', startedAt: o.startedAt ?? STARTED_AT, retries: 0 },
+    // `retries` has no omitempty: the operator always writes it, and the CRD requires it.
+    status: { phase: o.phase ?? 'Running', startedAt: o.startedAt ?? STARTED_AT, retries: o.retries ?? 0 },
   };
   if (links.includes('ref')) (step.spec as NonNullable<StepRun['spec']>).storyRunRef = { name: runName };
   if (links.includes('owner') && ownerUid !== undefined) {
@@ -175,7 +212,9 @@ export function makeStep(run: string | StoryRun, stepId: string, o: StepOptions 
         kind: 'StoryRun',
         name: runName,
         uid: ownerUid,
+        // controllerutil.SetControllerReference
         controller: true,
+        blockOwnerDeletion: true,
       },
     ];
   }
@@ -272,7 +311,7 @@ export function seedScenario(o: SeedOptions = {}): Seed {
     transport: makeTransport(TRANSPORT, { streaming: drain(DRAIN_SECONDS) }),
     story,
     run,
-    steps: steps.map((s) => makeStep(run, s, { startedAt })),
+    steps: steps.map((s) => makeStep(run, s, { startedAt, story: story.metadata.name })),
   };
 }
 
@@ -318,6 +357,8 @@ export function forCreate<T extends StoryRun | StepRun | Story | Transport>(obj:
     generation: _generation,
     creationTimestamp: _creationTimestamp,
     deletionTimestamp: _deletionTimestamp,
+    // A create that names managedFields would set them: the server records its own.
+    managedFields: _managedFields,
     ...metadata
   } = obj.metadata;
   const { status: _status, ...rest } = obj as T & { status?: unknown };

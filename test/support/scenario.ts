@@ -112,7 +112,7 @@ export async function createSeedScenario(
   // Built again from the created run: the StepRuns' ownerReference carries its real uid.
   for (const id of SEED_STEPS)
     steps.push(
-      await createStep(k, makeStep(run, id, { startedAt: started }), {
+      await createStep(k, makeStep(run, id, { startedAt: started, story: SEED_STORY }), {
         phase: 'Running',
         startedAt: started,
       }),

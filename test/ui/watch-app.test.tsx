@@ -7,7 +7,8 @@ import type { ConnectionEvent, ObjectEvent } from '../../src/report/ui/dashboard
 import { WatchApp, type PlannedFinish, type WatchAppProps } from '../../src/report/ui/WatchApp.js';
 import { NOW, objects, sceneRun as run } from './world-fixture.js';
 
-const tick = (ms = 30): Promise<void> => new Promise((r) => setTimeout(r, ms));
+// 60 ms, not 30: on a shared 2-core machine a render of the details can take longer than 30 ms.
+const tick = (ms = 60): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Wait until `ready` holds (at most 2 s): a loaded machine may take longer than one tick. */
 async function until(ready: () => boolean): Promise<void> {
@@ -126,7 +127,8 @@ describe('WatchApp', () => {
     await until(() => (t.app.lastFrame() ?? '').includes('StoryRun voice/call-2b91 ·'));
     expect(t.app.lastFrame()).toContain('StoryRun voice/call-2b91 · story voice-agent · phase Finished');
     t.app.stdin.write('f');
-    await until(() => (t.app.lastFrame() ?? '').includes('[y/N]'));
+    // The plan effect runs after the details render; on a loaded machine that takes more than a tick.
+    await until(() => t.planned.length > 0 && (t.app.lastFrame() ?? '').includes('[y/N]'));
     await tick();
     expect(t.planned).toEqual(['voice/call-2b91']);
     expect(t.app.lastFrame()).toContain('Apply these changes? [y/N]');

@@ -17,7 +17,13 @@ import { runClusterRules } from '../../rules/engine.js';
 import { withOwningRuns } from '../../rules/evaluate.js';
 import { clusterRules, logRules } from '../../rules/index.js';
 import type { Rule } from '../../rules/types.js';
-import { addClusterFlags, loadClusterOptions, startRequestLog, type ClusterFlags } from '../cluster-flags.js';
+import {
+  addClusterFlags,
+  loadClusterOptions,
+  releaseFromFlag,
+  startRequestLog,
+  type ClusterFlags,
+} from '../cluster-flags.js';
 import type { CommandResult } from '../command-result.js';
 import { withExamples } from '../examples.js';
 import { addReportOptions, emitReport, selectRules } from '../common.js';
@@ -133,6 +139,10 @@ export async function runDoctor(
   let locate: ((subject: Subject) => Location | undefined) | undefined;
   let unavailable: Partial<Record<ObjectKind, string>> = {};
   const sources: SourceInfo[] = [];
+  // The release the rules assume: --operator-version, else the controller Deployment (live) or one
+  // captured with the snapshot, else what the objects show (rules' evidence names which).
+  let operator = releaseFromFlag(flags);
+  let operatorNote: string | undefined;
   try {
     if (flags.snapshot && flags.snapshot.length > 0) {
       const { readSnapshots } = await import('../../sources/snapshot/index.js');
@@ -140,6 +150,8 @@ export async function runDoctor(
       objects = snap.objects;
       locate = snap.locate;
       sources.push(...snap.sources);
+      operator ??= snap.operator;
+      operatorNote = snap.operatorUnreadable ?? 'a snapshot holds no controller Deployment';
     } else {
       const { loadCluster } = await import('../../sources/cluster/index.js');
       const stopLog = await startRequestLog(flags, io);
@@ -148,8 +160,11 @@ export async function runDoctor(
         onProgress: (p) => progress.objects(p.kind, p.listed),
         // The --request-timeout budget covers the whole command, Node start-up included.
         deadlineFrom: performance.timeOrigin,
+        detectOperator: operator === undefined,
       }).finally(stopLog);
       objects = live.objects;
+      operator ??= live.operator;
+      operatorNote = live.operatorNote;
       unavailable = live.unavailable;
       sources.push(live.source);
     }
@@ -157,7 +172,7 @@ export async function runDoctor(
     progress.done();
   }
 
-  const worldOptions: Parameters<typeof buildWorld>[1] = { unavailable };
+  const worldOptions: Parameters<typeof buildWorld>[1] = { unavailable, operator, operatorNote };
   if (thresholds.operatorGracefulTimeout.from.kind !== 'default')
     worldOptions.operatorDefaultSeconds = thresholds.operatorGracefulTimeout.value;
   const world = buildWorld(objects, worldOptions);

@@ -10,7 +10,9 @@ import { unwrittenOutcome, unwrittenResult, type RunResult } from '../../repair/
 import { inertLine, inertText } from '../../report/escape.js';
 import { planSummary, renderPlanDiff, renderResultsTable } from '../../report/plan-diff.js';
 import { makeKubeConfig } from '../../sources/cluster/kubeconfig.js';
-import { connectionOptions, loadClusterOptions } from '../cluster-flags.js';
+import type { OperatorRelease } from '../../contract/operator-release.js';
+import { detectOperatorRelease } from '../../sources/cluster/operator-release.js';
+import { connectionOptions, loadClusterOptions, releaseFromFlag } from '../cluster-flags.js';
 import { EXIT, exitCodeForRepair, exitInterrupted } from '../exit.js';
 import { confirm, confirmUncanceled } from '../finish/confirm.js';
 import { isUncanceledLive, prepareFinish, type FinishScope } from '../finish/prepare.js';
@@ -53,6 +55,11 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
   const color = useColor(io, flags.color);
   const json = flags.output === 'json';
   const progress = showProgress(io, false);
+  // The release decides what a refused cancel request means: --operator-version, else the controller
+  // Deployment, read only when a refusal needs explaining (no extra request on the happy path).
+  const operator = releaseFromFlag(flags);
+  const detectOperator = async (): Promise<OperatorRelease | undefined> =>
+    (await detectOperatorRelease(cfg.kc, client.caller).catch(() => ({ release: undefined }))).release;
 
   const scope: FinishScope = flags.allStalled
     ? { kind: 'all-stalled', load: loadClusterOptions(flags, io.env), maxChanges: flags.maxChanges }
@@ -70,6 +77,7 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
       reason: flags.reason,
       keepSteps: flags.keepSteps === true,
       checkPermissions: dryRun !== 'client',
+      operator,
     },
   );
   const toWrite = plans.filter((p) => p.action === 'repair');
@@ -171,6 +179,8 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
       keepSteps: flags.keepSteps === true,
       now: () => io.now(),
       stopBudgetSeconds: flags.stopBudget,
+      operator,
+      detectOperator,
       signal: controller.signal,
       onEvent: (e) => {
         if (e.type === 'done' && progress)

@@ -5,7 +5,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { formatGoDuration } from '../../contract/duration.js';
 import { StoryctlError } from '../../model/errors.js';
 import { clusterRules, findRuleMeta } from '../../rules/index.js';
-import { addClusterFlags, kubeConfigOptions, type ClusterFlags } from '../cluster-flags.js';
+import { addClusterFlags, kubeConfigOptions, releaseFromFlag, type ClusterFlags } from '../cluster-flags.js';
 import type { CommandResult } from '../command-result.js';
 import { EXIT } from '../exit.js';
 import { withExamples } from '../examples.js';
@@ -208,6 +208,7 @@ export async function runServe(
     events: flags.events,
     eventSeriesIntervalMs: flags.eventSeriesInterval * 1000,
     rules: clusterRules,
+    operator: releaseFromFlag(flags),
     // The config file's suppressions (the CI issue) plug in here.
     filter: keepAll,
     log,

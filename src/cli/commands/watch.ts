@@ -7,7 +7,14 @@ import type { ResolvedKubeConfig } from '../../sources/cluster/kubeconfig.js';
 import { clusterRules } from '../../rules/index.js';
 import type { RunRow } from '../../report/ui/dashboard-state.js';
 import type { PlannedFinish } from '../../report/ui/WatchApp.js';
-import { addClusterFlags, connectionOptions, startRequestLog, type ClusterFlags } from '../cluster-flags.js';
+import type { OperatorRelease } from '../../contract/operator-release.js';
+import {
+  addClusterFlags,
+  connectionOptions,
+  releaseFromFlag,
+  startRequestLog,
+  type ClusterFlags,
+} from '../cluster-flags.js';
 import type { CommandResult } from '../command-result.js';
 import { withExamples } from '../examples.js';
 import { EXIT } from '../exit.js';
@@ -76,7 +83,8 @@ export async function runWatch(flags: WatchFlags, io: CliIO): Promise<number> {
     selector: flags.selector,
     timeoutSeconds: flags.requestTimeout,
   };
-  const finisher = await loadFinisher(cfg, flags, io);
+  const operator = await watchRelease(cfg, flags);
+  const finisher = await loadFinisher(cfg, flags, io, operator);
 
   let code: number = EXIT.ok;
   const app = render(
@@ -89,6 +97,7 @@ export async function runWatch(flags: WatchFlags, io: CliIO): Promise<number> {
         return () => handle.stop();
       },
       rules: clusterRules,
+      operator,
       stopBudgetSeconds: flags.stopBudget,
       selected: Boolean(flags.selector),
       clock: io.now,
@@ -113,6 +122,21 @@ export async function runWatch(flags: WatchFlags, io: CliIO): Promise<number> {
 
 type Finisher = (row: RunRow) => Promise<PlannedFinish>;
 
+/** --operator-version, else the controller Deployment's image, read once; unknown leaves it to the objects. */
+async function watchRelease(
+  cfg: ResolvedKubeConfig,
+  flags: WatchFlags,
+): Promise<OperatorRelease | undefined> {
+  const given = releaseFromFlag(flags);
+  if (given) return given;
+  const [{ ApiCaller, defaultPolicy }, { detectOperatorRelease }] = await Promise.all([
+    import('../../sources/cluster/caller.js'),
+    import('../../sources/cluster/operator-release.js'),
+  ]);
+  const caller = new ApiCaller(cfg.server, defaultPolicy(flags.requestTimeout), `context ${cfg.context}`);
+  return (await detectOperatorRelease(cfg.kc, caller).catch(() => ({ release: undefined }))).release;
+}
+
 /** One line under the diff: what the writes are, so "y" is an informed answer. */
 export function planSummary(plan: RunPlan): string {
   const parts: string[] = [];
@@ -129,7 +153,12 @@ export function planSummary(plan: RunPlan): string {
  * is shown in the dialog instead of a question), then the repair's applier, which re-plans on
  * conflicts and reads the run back.
  */
-export async function loadFinisher(cfg: ResolvedKubeConfig, flags: WatchFlags, io: CliIO): Promise<Finisher> {
+export async function loadFinisher(
+  cfg: ResolvedKubeConfig,
+  flags: WatchFlags,
+  io: CliIO,
+  operator?: OperatorRelease,
+): Promise<Finisher> {
   const [
     { makeRepairClient },
     { prepareFinish, isUncanceledLive },
@@ -158,6 +187,7 @@ export async function loadFinisher(cfg: ResolvedKubeConfig, flags: WatchFlags, i
         stopBudgetSeconds: flags.stopBudget,
         user: client.user,
         checkPermissions: true,
+        operator,
       },
     );
     const first = prepared.plans[0];
@@ -207,6 +237,7 @@ export async function loadFinisher(cfg: ResolvedKubeConfig, flags: WatchFlags, i
           replan: prepared.replan,
           now: io.now,
           stopBudgetSeconds: flags.stopBudget,
+          operator,
         });
         return {
           ok: r.outcome === 'applied' || r.outcome === 'no-op',

@@ -2,6 +2,7 @@
 // `finish --all-stalled` and watch's `f` key: a fresh read of each run, its Story and the Transports
 // that Story binds (the cancel window, so SR101–SR103, depends on them), the doctor's cluster rules
 // on that read, the plan, and the RBAC preflight. Reads only: the writes are src/repair/apply.ts.
+import type { OperatorRelease } from '../../contract/operator-release.js';
 import { isTerminal } from '../../contract/phases.js';
 import { StoryctlError } from '../../model/errors.js';
 import type { StepRun, Story, StoryRun, Transport } from '../../model/kube.js';
@@ -10,7 +11,7 @@ import { buildWorld, objectKey } from '../../model/world.js';
 import { missingPermissions, type Replan } from '../../repair/apply.js';
 import type { RepairClient } from '../../repair/client.js';
 import { neededPermissions, planRun, type PlanInput } from '../../repair/plan.js';
-import type { Permission, RepairMode, Resume, RunPlan } from '../../repair/run-plan.js';
+import type { FinishMode, Permission, Resume, RunPlan } from '../../repair/run-plan.js';
 import { findingsForRun, selectsForFinish } from '../../repair/verify.js';
 import { runClusterRules } from '../../rules/engine.js';
 import { findingsByRun } from '../../rules/evaluate.js';
@@ -47,7 +48,7 @@ export type FinishScope =
     };
 
 export interface FinishSettings {
-  mode: RepairMode;
+  mode: FinishMode;
   /** The clock: read once for the plans, again for each re-plan. */
   clock: () => number;
   stopBudgetSeconds: number;
@@ -57,6 +58,8 @@ export interface FinishSettings {
   keepSteps?: boolean;
   /** Ask the server which writes the user lacks (off for a client-side dry run, which never writes). */
   checkPermissions: boolean;
+  /** The operator release the rules assume (detected or --operator-version). */
+  operator?: OperatorRelease | undefined;
 }
 
 export interface FinishTarget extends RunAndSteps {
@@ -124,7 +127,7 @@ export async function prepareFinish(
     const first = byKey.get(keyOf(run));
     const at = settings.clock();
     const context = first?.windowKnown ? { story: first.story, transports: first.transports } : undefined;
-    const findings = runFindings({ run, steps }, context, settings.stopBudgetSeconds, at);
+    const findings = runFindings({ run, steps }, context, settings, at);
     return planTarget({ run, steps, story: first?.story, findings }, settings, at, resume);
   };
   return { targets, plans, missing, skipped: wanted.skipped, gone, alreadyTerminal, replan };
@@ -174,7 +177,7 @@ async function stalledRuns(
   now: number,
 ): Promise<{ runs: RunRef[]; skipped: number }> {
   const live = await loadCluster(scope.load);
-  const world = buildWorld(live.objects, { unavailable: live.unavailable });
+  const world = buildWorld(live.objects, { unavailable: live.unavailable, operator: settings.operator });
   const { findings } = runClusterRules(clusterRules, world, {
     now,
     stopBudgetSeconds: settings.stopBudgetSeconds,
@@ -206,7 +209,7 @@ async function readTarget(
     story: context?.story,
     transports: context?.transports ?? [],
     windowKnown: context !== undefined,
-    findings: runFindings(found, context, settings.stopBudgetSeconds, now),
+    findings: runFindings(found, context, settings, now),
   };
 }
 
@@ -217,10 +220,11 @@ async function readTarget(
 function runFindings(
   fresh: RunAndSteps,
   context: RunContext | undefined,
-  stopBudgetSeconds: number,
+  settings: Pick<FinishSettings, 'stopBudgetSeconds' | 'operator'>,
   now: number,
 ): Finding[] {
-  return findingsForRun({ ...fresh, ...(context ?? {}), now, stopBudgetSeconds }).filter(
+  const { stopBudgetSeconds, operator } = settings;
+  return findingsForRun({ ...fresh, ...(context ?? {}), now, stopBudgetSeconds, operator }).filter(
     (f) => context !== undefined || findRuleMeta(f.ruleId)?.needsWindow !== true,
   );
 }

@@ -43,6 +43,8 @@ export interface WatchAppProps {
   readonly onQuit: (code: number) => void;
   readonly color: boolean;
   readonly tickMs?: number;
+  /** The operator release the rules assume. */
+  readonly operator?: EvaluateOptions['operator'];
 }
 
 interface DialogData {
@@ -93,8 +95,9 @@ export function WatchApp(props: WatchAppProps) {
         rules: props.rules,
         unavailable,
         selected: props.selected,
+        operator: props.operator,
       }),
-    [objects, now, unavailable, props.stopBudgetSeconds, props.rules, props.selected],
+    [objects, now, unavailable, props.stopBudgetSeconds, props.rules, props.selected, props.operator],
   );
   const state = ui.current;
   const rows = useMemo(() => filterRows(evaluation.rows, state.filter), [evaluation, state.filter]);

@@ -1,6 +1,7 @@
 // The dashboard's state as plain data: the objects a watch has delivered, and the rows the table
 // shows, re-derived from them on every tick (the clock moves stalled cancels along without a
 // refetch). Pure: no IO, no React; the ink components only render what these functions return.
+import type { OperatorRelease } from '../../contract/operator-release.js';
 import { isPastStopBudget } from '../../contract/budget.js';
 import { describeWindowSource } from '../../contract/cancel-window.js';
 import { parseTime } from '../../contract/time.js';
@@ -100,6 +101,8 @@ export interface EvaluateOptions {
   rules: readonly ClusterRule[];
   unavailable?: Partial<Record<ObjectKind, string>>;
   operatorDefaultSeconds?: number;
+  /** The operator release the rules assume (watch reads it once at start, or --operator-version). */
+  operator?: OperatorRelease | undefined;
   /** With `-l`, StepRuns of runs outside the selection are not ours to judge (no false orphans). */
   selected?: boolean;
 }
@@ -108,7 +111,7 @@ export function evaluate(objects: Objects, options: EvaluateOptions): Evaluation
   const set = toObjectSet(objects);
   // With -l, StepRuns of runs outside the selection are not ours to judge (no false orphans).
   if (options.selected) set.stepRuns = stepRunsOfSelectedRuns(set.storyRuns, set.stepRuns);
-  const worldOptions: Parameters<typeof buildWorld>[1] = {};
+  const worldOptions: Parameters<typeof buildWorld>[1] = { operator: options.operator };
   if (options.unavailable) worldOptions.unavailable = options.unavailable;
   if (options.operatorDefaultSeconds !== undefined)
     worldOptions.operatorDefaultSeconds = options.operatorDefaultSeconds;

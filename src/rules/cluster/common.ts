@@ -52,6 +52,8 @@ export function windowEvidence(v: RunView, world: World): Evidence {
     windowSourceDetail: v.window.source,
   };
   if (v.window.missingTransports.length > 0) e['missingTransports'] = v.window.missingTransports;
+  // Drains written but not decodable by the controller: why a configured drain is not the window.
+  if (v.window.ignoredDrains) e['ignoredDrains'] = v.window.ignoredDrains;
   if (!v.story && v.run.spec?.storyRef?.name) e['storyFound'] = false;
   if (v.windowConfidence.kind !== 'known') {
     e['windowCertainty'] = v.windowConfidence.kind;

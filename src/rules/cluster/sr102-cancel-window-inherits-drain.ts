@@ -2,6 +2,7 @@
 import { DEFAULT_STOP_BUDGET_SECONDS } from '../../contract/budget.js';
 import { isRealtimeStory, resolveCancelWindow } from '../../contract/cancel-window.js';
 import { formatGoDuration } from '../../contract/duration.js';
+import { hasCancelWindow, releaseEvidence } from '../../contract/operator-release.js';
 import { objectKey } from '../../model/world.js';
 import type { ClusterRule, FindingDraft } from '../types.js';
 import { durationEvidence, storySubject } from './common.js';
@@ -18,13 +19,15 @@ export const sr102: ClusterRule = {
       'For realtime Stories the controller takes the largest lifecycle.drainTimeoutSeconds of the Story transports as the ' +
       'graceful-cancel window, replacing the operator default and the Story policy. That knob bounds ' +
       'the drain before a transport upgrade cutover, not the end of a call, yet every room end goes through the cancel ' +
-      `path: each call then waits the whole drain before it stops (SR101, SR103). Flagged when the window exceeds the stop budget (default ${DEFAULT_STOP_BUDGET_SECONDS} s).`,
+      `path: each call then waits the whole drain before it stops (SR101, SR103). Flagged when the window exceeds the stop budget (default ${DEFAULT_STOP_BUDGET_SECONDS} s). ` +
+      'Only a drain the controller decodes counts: a string ("90"), a fraction (1.5) or a type error elsewhere in the ' +
+      'merged settings gives no drain at all. Releases before v0.1.12 have no cancel window, so the drain does not apply there.',
     fix:
       "Lower drainTimeoutSeconds to the stop budget or less where it is set, or override it for this Story in the Story's " +
       'transports[].streaming.lifecycle.drainTimeoutSeconds (the Story wins the merge; 0 disables it), so room ends stop promptly.',
     docs: 'docs/rules/SR102.md',
     evidence:
-      'the Story and its transport entry; the Transport whose `lifecycle.drainTimeoutSeconds` won the merge, the layer it came from (Transport defaults or streaming, Story settings or streaming) and the path to edit; the window against the stop budget; the live runs it affects.',
+      'the Story and its transport entry; the Transport whose `lifecycle.drainTimeoutSeconds` won the merge, the layer it came from (Transport defaults or streaming, Story settings or streaming) and the path to edit; the window against the stop budget; the operator release assumed (nothing is flagged before v0.1.12, which has no window); the live runs it affects.',
     upstream: [
       {
         repo: 'bubustack/bobrapet',
@@ -53,6 +56,8 @@ export const sr102: ClusterRule = {
   requires: ['stories', 'transports'],
   check(world, ctx) {
     const findings: FindingDraft[] = [];
+    // Before v0.1.12 there is no window to inherit anything.
+    if (!hasCancelWindow(world.operator)) return { findings, notEvaluated: [] };
     for (const story of world.stories) {
       if (!isRealtimeStory(story)) continue;
       // Only the drain matters here, and a drain replaces the operator value, so no operator setting is needed.
@@ -93,6 +98,7 @@ export const sr102: ClusterRule = {
           ...durationEvidence('window', window.seconds),
           ...durationEvidence('budget', ctx.stopBudgetSeconds),
           ...(window.missingTransports.length > 0 ? { missingTransports: window.missingTransports } : {}),
+          ...releaseEvidence(world.operator),
           ...(world.unavailable.storyRuns === undefined
             ? { affectedRuns: affected }
             : { affectedRunsNote: `StoryRuns could not be read: ${world.unavailable.storyRuns}` }),

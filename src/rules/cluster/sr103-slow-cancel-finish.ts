@@ -2,6 +2,7 @@
 import { isPastStopBudget, REQUEUE_SLACK_SECONDS } from '../../contract/budget.js';
 import { describeWindowSource } from '../../contract/cancel-window.js';
 import { formatGoDuration } from '../../contract/duration.js';
+import { hasCancelWindow, releaseEvidence } from '../../contract/operator-release.js';
 import { parseTime } from '../../contract/time.js';
 import { ANNOTATIONS } from '../../model/kube.js';
 import type { ClusterRule, FindingDraft, NotEvaluatedDraft } from '../types.js';
@@ -45,18 +46,27 @@ export const sr103: ClusterRule = {
       const annotation = v.run.metadata.annotations?.[ANNOTATIONS.cancelObservedAt];
       const finishedAtText = v.run.status?.finishedAt;
       const finishedAt = parseTime(finishedAtText);
-      if (v.cancelObservedAt === undefined || !annotation || finishedAt === undefined || !finishedAtText) {
+      // Without the annotation (≤ v0.1.11) the cancel is dated from managedFields instead.
+      const request = v.cancelRequest;
+      const start =
+        v.cancelObservedAt !== undefined && annotation
+          ? { at: v.cancelObservedAt, text: annotation, source: 'annotation' }
+          : request
+            ? { at: request.at, text: request.time, source: 'managedFields' }
+            : undefined;
+      if (start === undefined || finishedAt === undefined || !finishedAtText) {
         notEvaluated.push({
           subject: runSubject(v),
-          reason: `canceled run without ${v.cancelObservedAt === undefined ? `a valid ${ANNOTATIONS.cancelObservedAt}` : 'a valid status.finishedAt'}: the wait cannot be measured`,
+          reason: `canceled run without ${start === undefined ? `a valid ${ANNOTATIONS.cancelObservedAt} or a managedFields entry for spec.cancelRequested` : 'a valid status.finishedAt'}: the wait cannot be measured`,
         });
         continue;
       }
-      const wait = (finishedAt - v.cancelObservedAt) / 1000;
+      const wait = (finishedAt - start.at) / 1000;
       if (!isPastStopBudget(wait, ctx.stopBudgetSeconds)) continue;
+      const windowed = hasCancelWindow(world.operator);
       // The finish comes one requeue (5–7.5 s) after the window expires, and finishedAt has second precision.
       const matchesWindow =
-        wait >= v.window.seconds - 1 && wait <= v.window.seconds + REQUEUE_SLACK_SECONDS + 1;
+        windowed && wait >= v.window.seconds - 1 && wait <= v.window.seconds + REQUEUE_SLACK_SECONDS + 1;
       const waitText = formatGoDuration(Math.round(wait));
       findings.push({
         subject: runSubject(v),
@@ -68,14 +78,15 @@ export const sr103: ClusterRule = {
               : `: it waited out its cancel window, ${windowPhrase(v)}`
             : ''),
         evidence: {
-          cancelObservedAt: annotation,
+          cancelObservedAt: start.text,
+          ...(start.source === 'managedFields' ? { cancelObservedAtSource: 'managedFields' } : {}),
           finishedAt: finishedAtText,
           ...durationEvidence('wait', wait),
           ...durationEvidence('budget', ctx.stopBudgetSeconds),
-          ...windowEvidence(v, world),
+          ...(windowed ? windowEvidence(v, world) : releaseEvidence(world.operator)),
           matchesWindow,
         },
-        anchor: annotation,
+        anchor: start.text,
       });
     }
     return { findings, notEvaluated };

@@ -1,5 +1,6 @@
 // SR203: a live step state whose StepRun is gone (CONTROLLER.md §6 steps 3 and 6).
 import { classifyPhase } from '../../contract/phases.js';
+import { queuedKind } from '../../contract/queued.js';
 import { stepRunPhaseByStep } from '../../contract/terminal-state.js';
 import { ANNOTATIONS } from '../../model/kube.js';
 import type { ClusterRule, FindingDraft, NotEvaluatedDraft } from '../types.js';
@@ -16,7 +17,10 @@ export const sr203: ClusterRule = {
       'At the end of the cancel window the controller deletes the remaining StepRuns but never ' +
       're-syncs stepStates, so the states keep saying Running for work that no longer exists. Nothing will ' +
       'ever move those states; when the run finishes they become the SR201 contradiction. Checked only on runs whose ' +
-      'StepRuns are visible (some listed) or that are canceled, so a run whose steps were not created yet is not blamed.',
+      'StepRuns are visible (some listed) or that are canceled, so a run whose steps were not created yet is not blamed. ' +
+      'A step the DAG holds back (Pending, with startedAt and "Queued due to story concurrency limit (…)" or its ' +
+      'queue, global, priority and scheduling variants) has no StepRun yet by design, and a run that is itself being ' +
+      'deleted loses its StepRuns through its own finalizer: neither is reported.',
     fix:
       'On a canceled run, `storyctl finish NAME -n NS --force-terminal` closes the states. Otherwise find out who ' +
       'deleted the StepRun (events, controller logs).',
@@ -41,6 +45,8 @@ export const sr203: ClusterRule = {
     for (const v of knownPhaseRuns(world, notEvaluated)) {
       // Terminal runs: SR201 already reports each open state and whether its StepRun exists.
       if (v.phaseClass !== 'non-terminal') continue;
+      // Its finalizer is deleting the StepRuns: states without them are expected (§11).
+      if (v.run.metadata.deletionTimestamp) continue;
       if (v.steps.length === 0 && !v.cancelRequested) continue;
       const byStep = stepRunPhaseByStep(v.steps);
       const missing: { step: string; phase: string }[] = [];
@@ -48,6 +54,8 @@ export const sr203: ClusterRule = {
         if (classifyPhase(state.phase) !== 'non-terminal' || byStep.has(step)) continue;
         // A sub-Story step runs as a child StoryRun, not a StepRun.
         if (state.subStoryRunName) continue;
+        // Held back by a concurrency limit: it gets its StepRun when a slot frees up.
+        if (queuedKind(state) !== undefined) continue;
         // A Pending step that never started may simply not have its StepRun yet (the DAG has not reached it).
         if (!v.cancelRequested && (state.phase === 'Pending' || state.phase === '') && !state.startedAt)
           continue;

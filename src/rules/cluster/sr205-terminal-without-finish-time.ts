@@ -12,18 +12,28 @@ export const sr205: ClusterRule = {
     summary:
       'A terminal StoryRun has no finishedAt, or a duration that disagrees with finishedAt − startedAt by more than 1 s.',
     rationale:
-      'The controller sets finishedAt when a run ends and duration as finishedAt − startedAt rounded to the second ' +
-      '. A terminal run without them breaks TTL clean-up, billing and dashboards that measure calls; ' +
-      'a wrong duration usually means a writer other than the controller ended the run.',
+      'The controller sets finishedAt when a run ends and duration as finishedAt − startedAt rounded to the second. ' +
+      "A terminal run without finishedAt is never cleaned up: the controller's terminal branch " +
+      'waits for finishedAt for ever ("StoryRun finished but FinishedAt not recorded yet", requeued without end), ' +
+      'so its StepRuns and child runs stay and the retention delete never comes. It also breaks billing and dashboards ' +
+      'that measure calls; a wrong duration usually means a writer other than the controller ended the run.',
     fix: 'Run `storyctl finish NAME -n NS --force-terminal`: it keeps a set finishedAt (else now) and recomputes duration.',
     docs: 'docs/rules/SR205.md',
-    evidence: 'the phase, `startedAt`, `finishedAt` and `duration` as written, and the duration they imply.',
+    evidence:
+      "the phase, `startedAt`, `finishedAt` and `duration` as written, and the duration they imply; when finishedAt is missing on a run nobody canceled, that the controller's cleanup is blocked for ever.",
     upstream: [
       {
         repo: 'bubustack/bobrapet',
         file: 'pkg/runs/status/storyrun.go',
         version: 'v0.1.5–v0.1.12',
         behaviour: 'terminal transitions set `finishedAt` and `duration`',
+      },
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/storyrun_controller.go',
+        version: 'v0.1.12',
+        behaviour:
+          '`handleTerminalStoryRun` requeues a terminal run without `finishedAt` ("StoryRun finished but FinishedAt not recorded yet") before its child TTL, cleanup and retention delete',
       },
     ],
     family: 'storyrun',
@@ -38,10 +48,13 @@ export const sr205: ClusterRule = {
       const problems = finishTimeProblems(v.run);
       if (problems.length === 0) continue;
       const st = v.run.status ?? {};
+      const noFinish = problems.some((p) => p.field === 'finishedAt');
+      // A canceled run never reaches the terminal branch (its cleanup never comes either way).
+      const blocksCleanup = noFinish && !v.cancelRequested;
       const text = problems
         .map((p) =>
           p.field === 'finishedAt'
-            ? 'finishedAt is not set'
+            ? `finishedAt is not set${blocksCleanup ? ": the controller's cleanup waits for it for ever (StepRuns, child runs and the retention delete never come)" : ''}`
             : `duration is ${p.found ?? 'not set'}, expected ${p.expected}`,
         )
         .join('; ');
@@ -53,6 +66,12 @@ export const sr205: ClusterRule = {
           ...(st.startedAt ? { startedAt: st.startedAt } : {}),
           ...(st.finishedAt ? { finishedAt: st.finishedAt } : {}),
           ...(st.duration ? { duration: st.duration } : {}),
+          ...(blocksCleanup
+            ? {
+                cleanup:
+                  'blocked for ever: handleTerminalStoryRun requeues until finishedAt is set, and nothing else sets it',
+              }
+            : {}),
           problems: problems.map((p) => ({
             field: p.field,
             found: p.found ?? null,

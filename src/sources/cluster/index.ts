@@ -13,6 +13,8 @@ import { makeKubeConfig, type KubeConfigOptions } from './kubeconfig.js';
 import { listAll, type ListScope } from './list.js';
 import { RESOURCES, resourceName, type ApiResource } from './resources.js';
 import { belongsTo, stepRunQueries } from './step-batches.js';
+import { detectOperatorRelease } from './operator-release.js';
+import type { OperatorRelease } from '../../contract/operator-release.js';
 
 export { makeKubeConfig, type KubeConfigOptions, type ResolvedKubeConfig } from './kubeconfig.js';
 export { ApiCaller, defaultPolicy, HttpStatusError, type CallPolicy, type RetryEvent } from './caller.js';
@@ -33,6 +35,8 @@ export interface LoadClusterOptions extends KubeConfigOptions {
   onRetry?: (event: RetryEvent) => void;
   /** Page size (default 500); tests use small pages to exercise continue tokens. */
   pageSize?: number;
+  /** Also read the operator's release from its controller Deployment (doctor; off for finish's scan). */
+  detectOperator?: boolean;
 }
 
 export type Unavailable = Partial<Record<ObjectKind, string>>;
@@ -44,6 +48,10 @@ export interface ClusterLoad {
   context: string;
   namespace: string | undefined;
   user: string | undefined;
+  /** With detectOperator: the release the controller Deployment's image names. */
+  operator?: OperatorRelease;
+  /** With detectOperator: why no release was read (forbidden, not found, a :latest image). */
+  operatorNote?: string;
 }
 
 /** Concurrent StepRun label queries with a selector; more would only queue on the server. */
@@ -179,6 +187,13 @@ export async function loadCluster(options: LoadClusterOptions = {}): Promise<Clu
     stories.push(...(await fetchForeignStories(caller, api, pair[0], stories)));
   const objects: ObjectSet = { storyRuns: pair[0], stepRuns: pair[1], stories, transports };
   const count = objects.storyRuns.length + objects.stepRuns.length + stories.length + transports.length;
+  // After the lists, never instead of them: a failed read only leaves the release unknown, and a
+  // failing connection (an exec plugin, a silent server) is reported by the lists, as without it.
+  const release: { release?: OperatorRelease; note?: string } = options.detectOperator
+    ? await detectOperatorRelease(cfg.kc, caller).catch((error: unknown) => ({
+        note: `cannot read the controller Deployment: ${error instanceof Error ? error.message : String(error)}`,
+      }))
+    : {};
   const scope: SourceScope = {
     context: cfg.context,
     namespaces: namespace === undefined ? 'all' : [namespace],
@@ -193,6 +208,8 @@ export async function loadCluster(options: LoadClusterOptions = {}): Promise<Clu
   const unreadable = (Object.keys(RESOURCES) as ObjectKind[]).filter((k) => unavailable[k] !== undefined);
   if (unreadable.length > 0) scope.unreadable = unreadable;
   return {
+    ...(release.release ? { operator: release.release } : {}),
+    ...(release.note ? { operatorNote: release.note } : {}),
     objects,
     unavailable,
     source: { type: 'cluster', name: `${cfg.context} (${cfg.server})`, objects: count, scope },

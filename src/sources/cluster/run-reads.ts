@@ -28,7 +28,10 @@ const api = (kind: keyof typeof RESOURCES): { group: string; version: string; pl
   return { group: r.group, version: r.version, plural: r.plural };
 };
 
-/** The run and its StepRuns as the controller finds them (by label), or undefined when the run is gone. */
+/**
+ * The run and its StepRuns (by label as the controller finds them, plus unlabelled ones that name
+ * it by storyRunRef or owner), or undefined when the run is gone.
+ */
 export async function readRun(
   client: RunReader,
   namespace: string,
@@ -43,18 +46,26 @@ export async function readRun(
     if (isHttpStatus(error, 404)) return undefined;
     throw error;
   }
-  const list = (await client.caller.call(`list stepruns of ${namespace}/${name}`, (options) =>
-    client.custom.listNamespacedCustomObject(
-      {
-        ...api('stepRuns'),
-        namespace,
-        labelSelector: `${LABELS.storyRun}=${storyRunLabelValue(name)}`,
-      },
-      options,
-    ),
-  )) as { items?: StepRun[] };
+  const listSteps = async (what: string, labelSelector: string): Promise<StepRun[]> =>
+    (
+      (await client.caller.call(what, (options) =>
+        client.custom.listNamespacedCustomObject({ ...api('stepRuns'), namespace, labelSelector }, options),
+      )) as { items?: StepRun[] }
+    ).items ?? [];
+  const labelled = await listSteps(
+    `list stepruns of ${namespace}/${name}`,
+    `${LABELS.storyRun}=${storyRunLabelValue(name)}`,
+  );
+  // The controller finds a run's StepRuns by the label only; one that lacks it but names the run
+  // by storyRunRef or owner is still the run's, and the repair must see it too (§9.7).
+  const unlabelled = await listSteps(`list unlabelled stepruns in ${namespace}`, `!${LABELS.storyRun}`);
   // The same join doctor uses, so a label shared by two runs does not hand one run the other's steps.
-  const world = buildWorld({ storyRuns: [run], stepRuns: list.items ?? [], stories: [], transports: [] });
+  const world = buildWorld({
+    storyRuns: [run],
+    stepRuns: [...labelled, ...unlabelled],
+    stories: [],
+    transports: [],
+  });
   return { run, steps: world.runs[0]?.steps ?? [] };
 }
 

@@ -1,6 +1,7 @@
 // Documents → the Bobrapet objects storyctl reads. Objects are recognized by apiVersion group and
 // kind (CONTROLLER.md section 1); any version is accepted and kept in `apiVersion`, so a newer
 // operator's objects still load. Anything else is counted and ignored. Pure.
+import { controllerImage, type DeploymentLike } from '../../contract/operator-release.js';
 import { inputError } from '../../model/errors.js';
 import { GROUPS, type BobrapetObject } from '../../model/kube.js';
 import type { NodePath, ParsedDocument } from './parse.js';
@@ -27,6 +28,8 @@ export interface ClassifiedObject {
 
 export interface Classification {
   objects: ClassifiedObject[];
+  /** The operator's controller Deployments (`kubectl get deploy -n bobrapet-system`): its image names the release. */
+  controllers?: DeploymentLike[];
   /** Objects of other kinds or groups (a List itself is not counted, its items are). */
   ignored: number;
 }
@@ -99,6 +102,15 @@ function visit(
     return;
   }
   const known = knownKind(apiVersion, kind);
+  if (
+    !known &&
+    kind === 'Deployment' &&
+    apiGroup(apiVersion) === 'apps' &&
+    controllerImage(value as DeploymentLike)
+  ) {
+    (out.controllers ??= []).push(value as DeploymentLike);
+    return;
+  }
   if (!known) {
     out.ignored += 1;
     return;

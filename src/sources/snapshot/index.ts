@@ -1,5 +1,6 @@
 // `--snapshot FILE|DIR|-`: what `kubectl get storyruns,stepruns,stories,transports -A -o yaml|json`
 // printed, read into the ObjectSet the model is built from.
+import { releaseFromDeployment, type OperatorRelease } from '../../contract/operator-release.js';
 import { inputError } from '../../model/errors.js';
 import type { BobrapetObject, ObjectSet } from '../../model/kube.js';
 import type { Location, ScopeCounts, SourceInfo, SourceScope, Subject } from '../../model/report.js';
@@ -17,6 +18,10 @@ export interface SnapshotResult {
   sources: SourceInfo[];
   /** Where an object was read: its file and the line of its `metadata.name` (the copy that won). */
   locate(subject: Subject): Location | undefined;
+  /** The release of a controller Deployment captured with the objects, when its image names one. */
+  operator?: OperatorRelease;
+  /** A captured controller Deployment whose image names no release (`:latest`), and why. */
+  operatorUnreadable?: string;
 }
 
 /**
@@ -31,16 +36,22 @@ export async function readSnapshots(
   const byKey = new Map<string, BobrapetObject>();
   const where = new Map<string, { file: string; line: () => number }>();
   const sources: SourceInfo[] = [];
+  const found: { release?: OperatorRelease; unreadable?: string } = {};
   for await (const { name, text, format } of snapshotTexts(paths, options)) {
     const docs = parseSnapshotText(text, name, format);
     // An empty capture is what a failed `kubectl get ... > file` leaves; reading it as "no runs"
     // would report a healthy cluster.
     if (docs.length === 0) throw inputError(`${name}: empty snapshot (no YAML or JSON document in it)`, name);
-    const { objects, ignored } = classifyDocuments(docs, name);
+    const { objects, ignored, controllers } = classifyDocuments(docs, name);
     for (const { object, nameLine } of objects) {
       const id = objectIdentity(object);
       byKey.set(id, object);
       where.set(id, { file: name, line: nameLine });
+    }
+    for (const d of controllers ?? []) {
+      const r = releaseFromDeployment(d, `snapshot ${name}`);
+      if (r && 'release' in r) found.release = r.release;
+      else if (r) found.unreadable = r.unreadable;
     }
     sources.push({
       type: 'snapshot',
@@ -54,7 +65,10 @@ export async function readSnapshots(
     const hit = where.get(`${s.kind}/${s.kind === 'Transport' ? '' : (s.namespace ?? 'default')}/${s.name}`);
     return hit ? { file: hit.file, line: hit.line() } : undefined;
   };
-  return { objects: toObjectSet(byKey.values()), sources, locate };
+  const result: SnapshotResult = { objects: toObjectSet(byKey.values()), sources, locate };
+  if (found.release) result.operator = found.release;
+  else if (found.unreadable) result.operatorUnreadable = found.unreadable;
+  return result;
 }
 
 /** What one file holds: the namespaces its objects are in and how many of each kind. */

@@ -6,6 +6,8 @@ const catalog = [
   { id: 'SR101', name: 'stalled-graceful-cancel', severity: 'error' },
   { id: 'SR102', name: 'cancel-window-inherits-drain', severity: 'warning' },
   { id: 'SR103', name: 'slow-cancel-finish', severity: 'warning' },
+  // Issue 12: the next free IDs of the SR1xx (cancel path) and SR3xx (leftovers) ranges.
+  { id: 'SR104', name: 'cancel-request-refused', severity: 'warning' },
   { id: 'SR201', name: 'terminal-run-live-step-states', severity: 'error' },
   { id: 'SR202', name: 'step-state-drift', severity: 'warning' },
   { id: 'SR203', name: 'step-state-without-steprun', severity: 'warning' },
@@ -14,6 +16,7 @@ const catalog = [
   { id: 'SR301', name: 'live-steprun-under-terminal-run', severity: 'error' },
   { id: 'SR302', name: 'orphaned-steprun', severity: 'warning' },
   { id: 'SR303', name: 'stuck-finalizer', severity: 'error' },
+  { id: 'SR304', name: 'canceled-runs-accumulate', severity: 'info' },
 ];
 
 describe('cluster rule list', () => {

@@ -201,4 +201,94 @@ describe('SR101 stalled-graceful-cancel', () => {
       storyFound: false,
     });
   });
+
+  describe('releases without the observed-at annotation (≤ v0.1.11)', () => {
+    const v0111 = { version: 'v0.1.11', source: 'flag' as const };
+    const kubectlCancel = () =>
+      makeRun({
+        phase: 'Running',
+        cancelRequested: true,
+        cancelRequestedBy: { manager: 'kubectl-patch', time: '2026-04-22T18:13:32Z' },
+      });
+
+    it('dates the cancel from the managedFields entry that set spec.cancelRequested, and names who set it', () => {
+      const world = seedWorld([kubectlCancel()], liveSteps(), { operator: v0111 });
+      const out = runRule(sr101, world, ctx('2026-04-22T18:20:00Z'));
+      expect(out.notEvaluated).toEqual([]);
+      const f = out.findings[0]!;
+      expect(f.evidence).toMatchObject({
+        cancelObservedAt: '2026-04-22T18:13:32Z',
+        cancelObservedAtSource: 'managedFields',
+        cancelRequestedAt: '2026-04-22T18:13:32Z',
+        cancelRequestedBy: 'kubectl-patch',
+        cancelRequestedByKind: 'kubectl',
+        elapsedSeconds: 388,
+        operatorRelease: 'v0.1.11',
+        operatorReleaseSource: 'flag',
+      });
+      expect(String(f.evidence['cancelTimeNote'])).toMatch(/a kubectl user.*at least this old/);
+      // No window in this release: none is shown, and the evidence says why the run never ends.
+      expect(f.evidence['windowSeconds']).toBeUndefined();
+      expect(f.evidence['windowEndsAt']).toBeUndefined();
+      expect(String(f.evidence['cancelWindow'])).toMatch(/no cancel window and never deletes StepRuns/);
+      expect(f.message).toMatch(/at least 6m28s ago/);
+      expect(f.message).toMatch(/v0\.1\.11 has no cancel window: it never ends a realtime cancel by itself/);
+    });
+
+    it('names the SDK or another client as "other"', () => {
+      const run = makeRun({
+        phase: 'Running',
+        cancelRequested: true,
+        cancelRequestedBy: { manager: 'livekit-webhook', time: '2026-04-22T18:13:32Z' },
+      });
+      const f = runRule(sr101, seedWorld([run], [], { operator: v0111 }), ctx(FINISHED_AT)).findings[0]!;
+      expect(f.evidence).toMatchObject({
+        cancelRequestedBy: 'livekit-webhook',
+        cancelRequestedByKind: 'other',
+      });
+    });
+
+    it('uses managedFields on v0.1.12 too while the controller has not written the annotation, and assumes v0.1.12 when told nothing', () => {
+      const f = runRule(sr101, seedWorld([kubectlCancel()], liveSteps()), ctx('2026-04-22T18:20:00Z'))
+        .findings[0]!;
+      expect(f.evidence).toMatchObject({
+        cancelObservedAtSource: 'managedFields',
+        operatorRelease: 'v0.1.12',
+        operatorReleaseSource: 'assumed',
+        windowSeconds: 120,
+      });
+      expect(String(f.evidence['cancelTimeNote'])).toMatch(/graceful-cancel-observed-at is not set/);
+    });
+
+    it('infers at least v0.1.12 from a run that carries the observed-at annotation', () => {
+      const f = runRule(sr101, seedWorld([stalled()], liveSteps()), ctx('2026-04-22T18:14:30Z')).findings[0]!;
+      expect(f.evidence).toMatchObject({
+        operatorRelease: 'v0.1.12',
+        operatorReleaseSource: 'observed-at-annotation',
+      });
+    });
+
+    it('prefers --assume-cancel-at over managedFields, and the annotation over both', () => {
+      const assumed = runRule(
+        sr101,
+        seedWorld([kubectlCancel()], liveSteps(), { operator: v0111 }),
+        ctx('2026-04-22T18:20:00Z', { assumeCancelAt: '2026-04-22T18:15:00Z' }),
+      ).findings[0]!;
+      expect(assumed.evidence).toMatchObject({
+        cancelObservedAtSource: 'assumed (--assume-cancel-at)',
+        elapsedSeconds: 300,
+      });
+      const both = makeRun({
+        phase: 'Running',
+        cancelRequested: true,
+        cancelObservedAt: CANCEL_AT,
+        cancelRequestedBy: { manager: 'kubectl-patch', time: '2026-04-22T18:10:00Z' },
+      });
+      expect(
+        runRule(sr101, seedWorld([both], liveSteps()), ctx('2026-04-22T18:20:00Z')).findings[0]?.evidence[
+          'cancelObservedAtSource'
+        ],
+      ).toBe('annotation');
+    });
+  });
 });

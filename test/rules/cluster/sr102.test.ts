@@ -140,4 +140,38 @@ describe('SR102 cancel-window-inherits-drain', () => {
     expect(out.findings).toEqual([]);
     expect(out.notEvaluated).toEqual([{ ruleId: 'SR102', reason: expect.stringMatching(/forbidden/) }]);
   });
+
+  it.each([
+    ['"90"', '90'],
+    ['1.5', 1.5],
+    ['300 out of int32', 3e9],
+  ])('does not fire for a mistyped drain the controller cannot decode (%s)', (_what, value) => {
+    const world = makeWorld({
+      stories: [makeStory({ pattern: 'realtime' })],
+      transports: [makeTransport(TRANSPORT, { streaming: { lifecycle: { drainTimeoutSeconds: value } } })],
+    });
+    expect(runRule(sr102, world, ctx(NOW)).findings).toEqual([]);
+  });
+
+  it('fires for an integral float (90.0 round-trips as 90)', () => {
+    const world = makeWorld({
+      stories: [makeStory({ pattern: 'realtime' })],
+      transports: [makeTransport(TRANSPORT, { streaming: { lifecycle: { drainTimeoutSeconds: 90.0 } } })],
+    });
+    expect(runRule(sr102, world, ctx(NOW)).findings[0]?.evidence).toMatchObject({
+      windowSeconds: 90,
+      operatorRelease: 'v0.1.12',
+    });
+  });
+
+  it('does not fire on a release without a cancel window (≤ v0.1.11)', () => {
+    const world = makeWorld(
+      {
+        stories: [makeStory({ pattern: 'realtime' })],
+        transports: [makeTransport(TRANSPORT, { streaming: drain(120) })],
+      },
+      { operator: { version: 'v0.1.11', source: 'deployment-image' } },
+    );
+    expect(runRule(sr102, world, ctx(NOW))).toEqual({ findings: [], notEvaluated: [] });
+  });
 });

@@ -89,4 +89,23 @@ describe('SR103 slow-cancel-finish', () => {
     expect(out.findings).toEqual([]);
     expect(out.notEvaluated[0]?.reason).toMatch(/graceful-cancel-observed-at/);
   });
+
+  it('measures a v0.1.11-style cancel (no annotation) from managedFields, without a window to match', () => {
+    const run = makeRun({
+      phase: 'Finished',
+      cancelRequested: true,
+      cancelRequestedBy: { manager: 'livekit-webhook', time: '2026-04-22T18:13:32Z' },
+      finishedAt: '2026-04-22T18:20:00Z',
+      stepStates: {},
+    });
+    const world = seedWorld([run], [], { operator: { version: 'v0.1.11', source: 'flag' } });
+    const f = runRule(sr103, world, ctx('2026-04-22T18:30:00Z')).findings[0]!;
+    expect(f.evidence).toMatchObject({
+      cancelObservedAt: '2026-04-22T18:13:32Z',
+      cancelObservedAtSource: 'managedFields',
+      waitSeconds: 388,
+      matchesWindow: false,
+      operatorRelease: 'v0.1.11',
+    });
+  });
 });

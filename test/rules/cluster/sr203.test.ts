@@ -92,4 +92,53 @@ describe('SR203 step-state-without-steprun', () => {
     ];
     expect(runRule(sr203, seedWorld([run], steps), ctx(NOW)).findings).toEqual([]);
   });
+
+  it.each([
+    'Queued due to story concurrency limit (2 running, limit 2)',
+    'Queued due to queue concurrency limit (5 running, limit 5)',
+    'Queued due to global concurrency limit (50 running, limit 50)',
+    'Queued due to higher-priority work',
+    'Queued due to scheduling limits',
+  ])('leaves alone a step the DAG queued: Pending, startedAt, %j', (message) => {
+    const run = makeRun({
+      phase: 'Running',
+      stepStates: {
+        'livekit-bridge': 'Running',
+        'voice-agent': { phase: 'Pending', message, startedAt: STARTED_AT },
+      },
+    });
+    const world = seedWorld([run], [makeStep(SEED_RUN, 'livekit-bridge')]);
+    expect(runRule(sr203, world, ctx(NOW)).findings).toEqual([]);
+    // Canceled while it waited: still no StepRun was ever made for it.
+    const canceled = makeRun({
+      ...{ phase: 'Running', cancelRequested: true, cancelObservedAt: CANCEL_AT },
+      stepStates: run.status!.stepStates!,
+    });
+    expect(
+      runRule(sr203, seedWorld([canceled], [makeStep(SEED_RUN, 'livekit-bridge')]), ctx(NOW)).findings,
+    ).toEqual([]);
+  });
+
+  it('still fires for a Pending step with startedAt and any other message', () => {
+    const run = makeRun({
+      phase: 'Running',
+      stepStates: {
+        'livekit-bridge': 'Running',
+        'voice-agent': { phase: 'Pending', message: 'Waiting for dependencies', startedAt: STARTED_AT },
+      },
+    });
+    expect(
+      runRule(sr203, seedWorld([run], [makeStep(SEED_RUN, 'livekit-bridge')]), ctx(NOW)).findings,
+    ).toHaveLength(1);
+  });
+
+  it('leaves alone a run that is itself being deleted (its finalizer removes the StepRuns)', () => {
+    const run = makeRun({
+      phase: 'Running',
+      cancelRequested: true,
+      cancelObservedAt: CANCEL_AT,
+      deletionTimestamp: '2026-04-22T18:15:00Z',
+    });
+    expect(runRule(sr203, seedWorld([run]), ctx(NOW)).findings).toEqual([]);
+  });
 });

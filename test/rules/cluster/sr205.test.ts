@@ -27,10 +27,20 @@ describe('SR205 terminal-without-finish-time', () => {
     expect(f.evidence).toEqual({
       phase: 'Canceled',
       startedAt: STARTED_AT,
+      cleanup:
+        'blocked for ever: handleTerminalStoryRun requeues until finishedAt is set, and nothing else sets it',
       problems: [{ field: 'finishedAt', found: null, expected: 'set' }],
     });
     expect(f.fix).toBe(`storyctl finish ${SEED_RUN} -n ${NS} --force-terminal`);
-    expect(f.message).toMatch(/finishedAt is not set/);
+    expect(f.message).toMatch(/finishedAt is not set: the controller's cleanup waits for it for ever/);
+    // A canceled run is never cleaned up anyway (it never reaches the terminal branch): no such claim.
+    const canceled = runRule(
+      sr205,
+      seedWorld([makeRun({ phase: 'Finished', cancelRequested: true, stepStates: done })]),
+      ctx(NOW),
+    ).findings[0]!;
+    expect(canceled.evidence['cleanup']).toBeUndefined();
+    expect(canceled.message).toBe('run is Finished but finishedAt is not set');
   });
 
   it('fires on a duration more than 1 s off finishedAt − startedAt, and on a missing duration', () => {
