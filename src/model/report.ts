@@ -54,6 +54,10 @@ export interface SourceInfo {
   objects?: number;
   /** Objects of kinds storyctl does not read (ignored and counted). */
   ignoredObjects?: number;
+  /** Warnings about this input (printed on stderr): read, but maybe not as meant. */
+  warnings?: number;
+  /** The input could not be read to its end (a cut gzip): what followed the cut was not checked. */
+  incomplete?: boolean;
 }
 
 export interface Summary {

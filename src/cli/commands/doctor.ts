@@ -15,6 +15,7 @@ import { exitCodeForReport } from '../exit.js';
 import { showProgress, type CliIO } from '../io.js';
 import { collect, durationOption, parseNowOption, type CommonFlags } from '../options.js';
 import { createProgress } from '../progress.js';
+import { printInputWarnings } from '../warnings.js';
 
 export interface DoctorFlags extends CommonFlags, ClusterFlags {
   snapshot?: string[];
@@ -78,6 +79,7 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
       const snap = await readSnapshots(flags.snapshot, { stdin: io.stdin });
       objects = snap.objects;
       sources.push(...snap.sources);
+      printInputWarnings(io, snap.warnings, { showPii: flags.showPii === true });
     } else {
       const { loadCluster } = await import('../../sources/cluster/index.js');
       const live = await loadCluster({

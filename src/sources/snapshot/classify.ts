@@ -101,7 +101,13 @@ function visit(
   checkMetadata(value['metadata'], known, file, line());
   // Keep the object as the server printed it; only fill in what a typed list left implicit.
   const object = { ...value, apiVersion, kind } as unknown as BobrapetObject;
-  out.objects.push({ object, line: line() });
+  // Located when asked: most objects are never pointed at, and a position costs a scan of the text.
+  out.objects.push({
+    object,
+    get line() {
+      return line();
+    },
+  });
 }
 
 /** Enough shape for the model to rely on: a name, and string maps where Kubernetes has them. */

@@ -1,6 +1,7 @@
 // `--snapshot FILE|DIR|-`: what `kubectl get storyruns,stepruns,stories,transports -A -o yaml|json`
 // printed, read into the ObjectSet the model is built from.
 import { inputError } from '../../model/errors.js';
+import type { InputWarning } from '../../model/input-warning.js';
 import type { BobrapetObject, ObjectSet } from '../../model/kube.js';
 import type { SourceInfo } from '../../model/report.js';
 import { classifyDocuments } from './classify.js';
@@ -15,6 +16,8 @@ export interface SnapshotResult {
   objects: ObjectSet;
   /** One entry per file read (directories are expanded), in reading order. */
   sources: SourceInfo[];
+  /** What was read but may hide something (a JSON key given twice), in reading order. */
+  warnings: InputWarning[];
 }
 
 /**
@@ -28,6 +31,7 @@ export async function readSnapshots(
 ): Promise<SnapshotResult> {
   const byKey = new Map<string, BobrapetObject>();
   const sources: SourceInfo[] = [];
+  const warnings: InputWarning[] = [];
   for await (const { name, text, format } of snapshotTexts(paths, options)) {
     const docs = parseSnapshotText(text, name, format);
     // An empty capture is what a failed `kubectl get ... > file` leaves; reading it as "no runs"
@@ -35,9 +39,17 @@ export async function readSnapshots(
     if (docs.length === 0) throw inputError(`${name}: empty snapshot (no YAML or JSON document in it)`, name);
     const { objects, ignored } = classifyDocuments(docs, name);
     for (const { object } of objects) byKey.set(objectIdentity(object), object);
-    sources.push({ type: 'snapshot', name, objects: objects.length, ignoredObjects: ignored });
+    const found = docs.flatMap((d) => d.warnings().map((w) => ({ file: name, ...w })));
+    warnings.push(...found);
+    sources.push({
+      type: 'snapshot',
+      name,
+      objects: objects.length,
+      ignoredObjects: ignored,
+      ...(found.length > 0 ? { warnings: found.length } : {}),
+    });
   }
-  return { objects: toObjectSet(byKey.values()), sources };
+  return { objects: toObjectSet(byKey.values()), sources, warnings };
 }
 
 function objectIdentity(o: BobrapetObject): string {

@@ -1,6 +1,7 @@
 // The IO edge of the snapshot source: turns `--snapshot` arguments (files, directories, `-`) into
 // texts, one file at a time, in a deterministic order.
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import { StoryctlError, inputError } from '../../model/errors.js';
@@ -67,7 +68,10 @@ async function expand(path: string): Promise<string[]> {
 
 async function readText(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    // Synchronously on purpose: the async read keeps its file-sized buffer alive through the
+    // JSON.parse that follows (measured: 590 MB against 430 MB peak for a 200 MB capture), and
+    // nothing else runs while a snapshot is read.
+    return readFileSync(file, 'utf8');
   } catch (error) {
     throw unreadable(file, error);
   }

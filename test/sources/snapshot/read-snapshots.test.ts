@@ -69,6 +69,28 @@ describe('readSnapshots', () => {
     expect(names(objects.transports)).toEqual(['livekit-webrtc']);
   });
 
+  it('warns of a key given twice in JSON, with file and line, and counts it in the source', async () => {
+    // Two `phase` keys: JSON.parse keeps the last, so a run captured as Running reads as Succeeded
+    // and the stalled cancel it carries is hidden. The reader says so instead of staying silent.
+    const text = JSON.stringify(list([run('r1')]), null, 4).replace(
+      '"phase": "Running"',
+      '"phase": "Running",\n                "phase": "Succeeded"',
+    );
+    const dir = await scratchDir({ 'cluster.json': text });
+    const file = join(dir, 'cluster.json');
+    const { objects, sources, warnings } = await readSnapshots([file]);
+    expect(objects.storyRuns[0]?.status?.phase).toBe('Succeeded');
+    const line = text.split('\n').findIndex((l) => l.includes('"phase": "Succeeded"')) + 1;
+    expect(warnings).toEqual([
+      {
+        file,
+        line,
+        message: `duplicate key "phase" (first at line ${line - 1}): only the last value is read, the first is hidden`,
+      },
+    ]);
+    expect(sources).toEqual([{ type: 'snapshot', name: file, objects: 1, ignoredObjects: 0, warnings: 1 }]);
+  });
+
   it('reads a directory recursively in sorted order, only .yaml .yml .json, skipping hidden entries', async () => {
     const dir = await scratchDir({
       'b/runs.yaml': stringify(run('from-b')),

@@ -1,0 +1,39 @@
+// Inputs that are large or odd (issue 16 item 7), through the CLI: what the user sees on stderr,
+// what the report's sources say, and the exit code.
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../../src/model/report.js';
+import { runCli } from '../support/cli.js';
+
+const ALL_JSON = 'fixtures/all-rules/snapshot.json';
+const ALL_NOW = '2026-04-22T18:20:00Z';
+const STALLED = 'livekit-voice-assistant-rm-k3p9x2mw7qdn-7c1e9a40d2b65f18';
+
+async function scratch(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'storyctl-odd-'));
+}
+
+describe('a JSON snapshot that repeats a key', () => {
+  it('warns with file and line when a second `phase` hides a stalled cancel', async () => {
+    const lines = (await readFile(ALL_JSON, 'utf8')).split('\n');
+    // The stalled run's own phase (its first `"phase": "Running"` after its name).
+    const at = lines.findIndex(
+      (l, i) => i > lines.findIndex((x) => x.includes(STALLED)) && l.trim() === '"phase": "Running",',
+    );
+    lines.splice(at + 1, 0, lines[at]?.replace('Running', 'Succeeded') ?? '');
+    const dir = await scratch();
+    const file = join(dir, 'cluster.json');
+    await writeFile(file, lines.join('\n'));
+    const r = await runCli(['doctor', '--snapshot', file, '--now', ALL_NOW, '-o', 'json']);
+    const report = JSON.parse(r.stdout) as Report;
+    // The duplicate hides SR101 for the run (JSON keeps the last value)...
+    expect(report.findings.some((f) => f.ruleId === 'SR101' && f.subject?.name === STALLED)).toBe(false);
+    // ...and the user is told where.
+    expect(r.stderr).toContain(
+      `storyctl: warning: ${file}:${at + 2}: duplicate key "phase" (first at line ${at + 1}): only the last value is read, the first is hidden`,
+    );
+    expect(report.sources[0]).toMatchObject({ type: 'snapshot', warnings: 1 });
+  });
+});
