@@ -1,7 +1,8 @@
-// `npm run bench [-- lint|scan]`: reproducible benchmarks that print ratios against baselines
+// `npm run bench [-- lint|scan|snapshot]`: reproducible benchmarks that print ratios against baselines
 // measured in the same run (grep for logs, kubectl for cluster listing).
 import { runLintBench } from './lint/index.js';
 import { runScanBench } from './scan/index.js';
+import { runSnapshotBench } from './snapshot/index.js';
 
 const which = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const all = which.length === 0;
@@ -14,5 +15,9 @@ if (all || which.includes('lint')) {
 if (all || which.includes('scan')) {
   console.log('== bench scan');
   failed = !(await runScanBench()) || failed;
+}
+if (all || which.includes('snapshot')) {
+  console.log('== bench snapshot');
+  failed = !(await runSnapshotBench()) || failed;
 }
 process.exitCode = failed ? 1 : 0;
