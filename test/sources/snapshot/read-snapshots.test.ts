@@ -1,4 +1,4 @@
-import { chmod } from 'node:fs/promises';
+import { chmod, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { stringify } from 'yaml';
@@ -237,5 +237,15 @@ describe('readSnapshots', () => {
     const dir = await scratchDir({ 'a.yaml': stringify(run('a')) });
     const { sources } = await readSnapshots([dir, join(dir, 'a.yaml')]);
     expect(sources).toHaveLength(1);
+  });
+});
+
+describe('readSnapshots: directories of links (issue 16 item 7)', () => {
+  it('reads each real file once, without looping on a link back up the tree', async () => {
+    const dir = await scratchDir({ 'captures/cluster.yaml': stringify(list([run('r1')])) });
+    await symlink('..', join(dir, 'captures/up'));
+    await symlink('captures/cluster.yaml', join(dir, 'latest.yaml'));
+    const { sources } = await readSnapshots([dir]);
+    expect(sources.map((s) => s.name)).toEqual([join(dir, 'captures/cluster.yaml')]);
   });
 });
