@@ -20,7 +20,9 @@ export function exitCodeForReport(report: Report, failOn: FailOn): number {
     const threshold = severityRank(failOn);
     if (report.findings.some((f) => severityRank(f.severity) >= threshold)) return EXIT.findings;
   }
-  return report.notEvaluated.length > 0 ? EXIT.incomplete : EXIT.ok;
+  // An input read only in part (a cut gzip) left its end unchecked, as a rule not evaluated does.
+  const partRead = report.sources.some((s) => s.incomplete === true);
+  return report.notEvaluated.length > 0 || partRead ? EXIT.incomplete : EXIT.ok;
 }
 
 export function exitCodeForError(error: unknown): number {

@@ -3,11 +3,13 @@
 // (the CLI selects them); nothing here chooses an exit code or redacts (the report does).
 import { DEFAULT_STOP_BUDGET_SECONDS } from '../contract/budget.js';
 import type { LogEvent } from '../model/log-event.js';
+import type { InputWarning } from '../model/input-warning.js';
 import type { Finding, NotEvaluated, SourceInfo } from '../model/report.js';
 import { startLogRules } from '../rules/engine.js';
 import type { LogRule } from '../rules/types.js';
 import { parseRecord } from './detect.js';
 import { InputClock, wallClockTime } from './input-clock.js';
+import type { GzipFault } from './gzip.js';
 import { expandInputs, inputChunks, type LogInput } from './reader.js';
 import { scanFileInRanges, type RangeOptions } from './scan/two-threads.js';
 import type { Matcher } from './matcher/types.js';
@@ -26,6 +28,8 @@ export interface LintLogsResult {
   findings: Finding[];
   notEvaluated: NotEvaluated[];
   sources: SourceInfo[];
+  /** Inputs read only in part (a cut gzip), for stderr; their sources say `incomplete`. */
+  warnings: InputWarning[];
 }
 
 export async function lintLogs(inputs: string[], options: LintLogsOptions): Promise<LintLogsResult> {
@@ -47,6 +51,7 @@ export async function lintLogs(inputs: string[], options: LintLogsOptions): Prom
   };
 
   const sources: SourceInfo[] = [];
+  const warnings: InputWarning[] = [];
   let lastTime: number | undefined;
   const lastTimeByFile = new Map<string, number>();
   const seeTime = (t: number | undefined, file: string): void => {
@@ -63,16 +68,34 @@ export async function lintLogs(inputs: string[], options: LintLogsOptions): Prom
     const stats = await scanInput(file, options.stdin, onRaw, matcher, feed);
     seeTime(stats.lastTime, file.name);
     sources.push({ type: 'log', name: file.name, lines: stats.lines, skippedLines: stats.skippedLines });
+    if (stats.fault) markIncomplete(sources, warnings, file.name, stats.fault);
   }
 
   const result = session.finish({ lastTime, lastTimeByFile });
-  return { findings: result.findings, notEvaluated: result.notEvaluated, sources };
+  return { findings: result.findings, notEvaluated: result.notEvaluated, sources, warnings };
 }
 
 interface InputStats {
   lines: number;
   skippedLines: number;
   lastTime: number | undefined;
+  /** Why the input was not read to its end (gzip only). */
+  fault?: GzipFault;
+}
+
+/**
+ * A gzip input read in part: its source says so (the CLI exits 3, as for a check not evaluated)
+ * and a warning says why. The lines before the fault were read and checked.
+ */
+function markIncomplete(
+  sources: SourceInfo[],
+  warnings: InputWarning[],
+  name: string,
+  fault: GzipFault,
+): void {
+  const source = sources[sources.length - 1];
+  if (source) Object.assign(source, { incomplete: true, warnings: 1 });
+  warnings.push({ file: name, message: `${fault.message}; the lines before it were read and checked` });
 }
 
 /** Parse one input's records into events, in order, dating the records that print no date. */
@@ -104,12 +127,14 @@ export async function scanInput(
     };
   }
   const scanner = new Scanner(matcher, onRecord);
-  for await (const chunk of inputChunks(file, stdin, onRaw)) scanner.push(chunk);
+  let fault: GzipFault | undefined;
+  for await (const chunk of inputChunks(file, stdin, onRaw, (f) => (fault = f))) scanner.push(chunk);
   scanner.end();
   return {
     lines: scanner.lines,
     skippedLines: scanner.skippedLines + parseFailures,
     lastTime: lastLineTime(scanner.lastLine),
+    ...(fault ? { fault } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model/report.js';
 import { runCli } from '../support/cli.js';
@@ -35,5 +36,60 @@ describe('a JSON snapshot that repeats a key', () => {
       `storyctl: warning: ${file}:${at + 2}: duplicate key "phase" (first at line ${at + 1}): only the last value is read, the first is hidden`,
     );
     expect(report.sources[0]).toMatchObject({ type: 'snapshot', warnings: 1 });
+  });
+});
+
+describe('a gzip capture cut short or followed by garbage', () => {
+  const MIXED = 'fixtures/logs/mixed-prefixed/capture.txt';
+  const lint = async (file: string) => {
+    const r = await runCli([
+      'lint',
+      file,
+      '-o',
+      'json',
+      '--fail-on',
+      'none',
+      '--now',
+      '2026-04-22T20:00:00Z',
+    ]);
+    return { ...r, report: JSON.parse(r.stdout) as Report };
+  };
+
+  it('reads the whole member before trailing garbage, warns, and exits 3', async () => {
+    const dir = await scratch();
+    const file = join(dir, 'capture.log.gz');
+    const gz = gzipSync(await readFile(MIXED));
+    await writeFile(file, Buffer.concat([gz, Buffer.from('\n<html>502 Bad Gateway</html>\n')]));
+    const r = await lint(file);
+    const plain = await lint(MIXED);
+    // Every finding of the complete capture, at the same lines.
+    expect(r.report.findings.map((f) => `${f.ruleId}:${f.location?.line}`)).toEqual(
+      plain.report.findings.map((f) => `${f.ruleId}:${f.location?.line}`),
+    );
+    expect(r.report.sources).toEqual([
+      { type: 'log', name: file, lines: 79, skippedLines: 4, incomplete: true, warnings: 1 },
+    ]);
+    expect(r.stderr).toContain(
+      `storyctl: warning: ${file}: 30 byte(s) of trailing garbage after gzip member 1 (at byte ${gz.length}) were not read; the lines before it were read and checked`,
+    );
+    expect(r.code).toBe(3);
+  });
+
+  it('checks the lines before the cut, warns, and exits 3 rather than 0', async () => {
+    const dir = await scratch();
+    const file = join(dir, 'capture.log.gz');
+    const gz = gzipSync(await readFile(MIXED));
+    await writeFile(file, gz.subarray(0, Math.floor(gz.length * 0.6)));
+    const r = await lint(file);
+    expect(r.report.findings.length).toBeGreaterThan(0);
+    const [source] = r.report.sources;
+    expect(source).toMatchObject({ incomplete: true, warnings: 1 });
+    expect(source?.lines).toBeGreaterThan(10);
+    expect(source?.lines).toBeLessThan(79);
+    expect(r.stderr).toContain(`storyctl: warning: ${file}: gzip member 1 is cut short: its end is missing`);
+    expect(r.code).toBe(3);
+    // Findings at or above --fail-on still say 1.
+    const failing = await runCli(['lint', file, '-o', 'json', '--now', '2026-04-22T20:00:00Z']);
+    expect(failing.code).toBe(1);
   });
 });

@@ -121,6 +121,7 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
     findings.push(...logs.findings);
     notEvaluated.push(...logs.notEvaluated);
     sources.push(...logs.sources);
+    printInputWarnings(io, logs.warnings, { showPii: flags.showPii === true });
   }
 
   const report = buildReport({ now, sources, findings, notEvaluated, showPii: flags.showPii === true });

@@ -9,6 +9,7 @@ import { exitCodeForReport } from '../exit.js';
 import { showProgress, type CliIO } from '../io.js';
 import type { CommonFlags } from '../options.js';
 import { createProgress } from '../progress.js';
+import { printInputWarnings } from '../warnings.js';
 
 export function registerLint(program: Command, io: CliIO, result: CommandResult): void {
   const cmd = program
@@ -52,6 +53,7 @@ export async function runLint(
   } finally {
     progress.done();
   }
+  printInputWarnings(io, logs.warnings, { showPii: flags.showPii === true });
   const report = buildReport({
     now,
     sources: logs.sources,
