@@ -1,5 +1,5 @@
 // The report contract (ARCHITECTURE.md "JSON report"): plain data shared by rules, reporters and the CLI.
-import { redactFindings, redactString } from './redact.js';
+import { createRedactor, redactFindings, redactNotEvaluated } from './redact.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -105,15 +105,20 @@ export interface ReportInput {
 }
 
 /**
- * Assemble the report: findings redacted (the one place that does it), deduplicated by
- * fingerprint (the same problem seen by a live list and a log), ordered by severity, then
- * subject, then rule.
+ * Assemble the report: findings and not-evaluated entries redacted (the one place that does it:
+ * messages, evidence, fixes, subjects, locations, reasons), deduplicated by fingerprint (the same
+ * problem seen by a live list and a log; computed by the rules before redaction, so masking never
+ * changes it), ordered by severity, then subject, then rule.
  */
 export function buildReport(input: ReportInput): Report {
   const redact = { showPii: input.showPii === true };
+  const redactor = createRedactor(
+    redact,
+    input.findings.map((f) => f.evidence),
+  );
   const seen = new Set<string>();
   const findings: Finding[] = [];
-  for (const f of redactFindings(input.findings, redact)) {
+  for (const f of redactFindings(input.findings, redact, redactor)) {
     if (seen.has(f.fingerprint)) continue;
     seen.add(f.fingerprint);
     findings.push(f);
@@ -133,7 +138,7 @@ export function buildReport(input: ReportInput): Report {
     now: new Date(input.now).toISOString(),
     sources: input.sources,
     findings,
-    notEvaluated: input.notEvaluated.map((n) => ({ ...n, reason: redactString(n.reason, redact) })),
+    notEvaluated: redactNotEvaluated(input.notEvaluated, redactor),
     summary: summarize(findings, input.notEvaluated),
   };
 }
