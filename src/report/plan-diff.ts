@@ -4,13 +4,23 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { Condition } from '../model/kube.js';
+import { createRedactor } from '../model/redact.js';
 import type { RunPlan } from '../repair/plan.js';
 import type { Outcome, RunResult } from '../repair/result.js';
 
 export type DiffSign = '-' | '+' | 'x' | '!' | ' ';
 
-/** The first character of every line is its sign; headers start with a letter. */
+/**
+ * The first character of every line is its sign; headers start with a letter. Every line is
+ * redacted as a report is (secrets and personal data an object's fields carry): the CLI, the
+ * confirmation and the watch dialog all draw these lines, so masking here masks them all.
+ */
 export function planDiffLines(plan: RunPlan): string[] {
+  const redactor = createRedactor({ showPii: false });
+  return rawDiffLines(plan).map((line) => redactor.string(line));
+}
+
+function rawDiffLines(plan: RunPlan): string[] {
   const lines: string[] = [header(plan)];
   if (plan.action === 'refused') {
     lines.push(`! refused: ${plan.reason ?? ''}`);
