@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // The last line says whether the real-apiserver tests ran, or why they were skipped.
+    reporters: ['default', './test/support/cluster-status-reporter.ts'],
     projects: [
       {
         test: {

@@ -1,7 +1,9 @@
-// `npm run bench [-- lint|scan|snapshot]`: reproducible benchmarks that print ratios against baselines
-// measured in the same run (grep for logs, kubectl for cluster listing).
+// `npm run bench [-- lint|scan|serve|snapshot]`: reproducible benchmarks that print ratios against
+// baselines measured in the same run (grep for logs, kubectl for cluster listing, JSON.parse for
+// snapshots).
 import { runLintBench } from './lint/index.js';
 import { runScanBench } from './scan/index.js';
+import { runServeBench } from './serve/index.js';
 import { runSnapshotBench } from './snapshot/index.js';
 
 const which = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -15,6 +17,10 @@ if (all || which.includes('lint')) {
 if (all || which.includes('scan')) {
   console.log('== bench scan');
   failed = !(await runScanBench()) || failed;
+}
+if (all || which.includes('serve')) {
+  console.log('== bench serve');
+  failed = !(await runServeBench()) || failed;
 }
 if (all || which.includes('snapshot')) {
   console.log('== bench snapshot');

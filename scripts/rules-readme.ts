@@ -14,7 +14,7 @@ function cell(text: string): string {
 export function rulesTable(metas: readonly RuleMeta[]): string {
   const rows = metas.map(
     (m) =>
-      `| <a id="${m.id.toLowerCase()}"></a>\`${m.id}\` | ${m.name} | ${m.severity} | ${cell(m.summary)} | ${cell(m.fix)} |`,
+      `| <a id="${m.id.toLowerCase()}"></a>[\`${m.id}\`](${m.docs}) | ${m.name} | ${m.severity} | ${cell(m.summary)} | ${cell(m.fix)} |`,
   );
   return ['| ID | name | severity | fires when | fix |', '|---|---|---|---|---|', ...rows].join('\n');
 }

@@ -18,12 +18,15 @@ import {
   stopBudgetOption,
   type CommonFlags,
 } from './options.js';
-import { planOutputs, writeFileAtomic } from './outputs.js';
+import { writeFileAtomic, type OutputTarget } from './outputs.js';
+import type { Settings } from '../config/settings.js';
 import { useColor, type CliIO } from './io.js';
 import { VERSION } from './version.js';
 import { appendFile } from 'node:fs/promises';
 
-export const README_URL = 'https://github.com/bubustack/storyctl/blob/main/README.md';
+import { README_URL } from './links.js';
+
+export { README_URL };
 
 export function addReportOptions(cmd: Command): Command {
   return cmd
@@ -51,6 +54,11 @@ export function addReportOptions(cmd: Command): Command {
         parseNowOption,
       ),
     )
+    .option('--config <file>', 'read settings from FILE (default: .storyctl.yaml here or up to the git root)')
+    .option('--no-config', 'ignore any .storyctl.yaml')
+    .option('--baseline <file>', 'only findings not in this baseline count for --fail-on')
+    .option('--write-baseline <file>', 'record the findings of this run as a baseline')
+    .option('--no-suppressions', 'audit mode: ignore suppressions in annotations and in the config')
     .option('--show-pii', 'show lk.pii.* values and participant identities (masked by default)')
     .option('-q, --quiet', 'no progress output')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)');
@@ -59,12 +67,14 @@ export function addReportOptions(cmd: Command): Command {
 /**
  * The rules a command runs: every rule it can run, narrowed by --rule / --skip-rule. An unknown ID
  * is a usage error, and so is `--rule` naming a rule this command cannot run (`lint --rule SR101`
- * would otherwise run nothing and pass); `cannotRun` says why for that rule.
+ * would otherwise run nothing and pass); `cannotRun` says why for that rule. A rule the config
+ * turns off does not run unless `--rule` names it (flags override the file).
  */
 export function selectRules<R extends Rule>(
   flags: Pick<CommonFlags, 'rule' | 'skipRule'>,
   runnable: readonly R[],
   cannotRun: (rule: Rule) => string,
+  settings?: Pick<Settings, 'rules'>,
 ): R[] {
   const resolve = (id: string): Rule => {
     const hit = findRule(id);
@@ -77,18 +87,28 @@ export function selectRules<R extends Rule>(
     if (!runnable.some((x) => x.meta.id === r.meta.id)) throw new StoryctlError('usage', cannotRun(r));
   }
   const wanted = new Set(include.map((r) => r.meta.id));
-  return runnable.filter((r) => (wanted.size === 0 || wanted.has(r.meta.id)) && !exclude.has(r.meta.id));
+  const off = (id: string): boolean => settings?.rules.get(id)?.enabled?.value === false;
+  return runnable.filter(
+    (r) => (wanted.size === 0 ? !off(r.meta.id) : wanted.has(r.meta.id)) && !exclude.has(r.meta.id),
+  );
 }
 
-/** `rules` are the rules that ran: SARIF declares them and JUnit lists each as a suite. */
+/**
+ * `rules` are the rules that ran: SARIF declares them and JUnit lists each as a suite, with the
+ * severity the config gives them. The outputs are the settings' (flags, else the config, else table).
+ */
 export async function emitReport(
   report: Report,
   flags: CommonFlags,
   io: CliIO,
-  rawArgs: readonly string[],
-  rules: RuleMeta[],
+  settings: Pick<Settings, 'outputs' | 'rules'>,
+  ruleMetas: RuleMeta[],
 ): Promise<void> {
-  const targets = planOutputs(rawArgs, flags.output, flags.outputFile);
+  const targets: OutputTarget[] = settings.outputs.value;
+  const rules = ruleMetas.map((m) => {
+    const severity = settings.rules.get(m.id)?.severity?.value;
+    return severity === undefined ? m : { ...m, severity };
+  });
   const base: ReporterOptions = {
     color: false,
     rules,
@@ -100,7 +120,10 @@ export async function emitReport(
   for (const t of targets) {
     const options = {
       ...base,
-      color: t.file === undefined && t.format === 'table' ? useColor(io, flags.color) : false,
+      color:
+        t.file === undefined && (t.format === 'table' || t.format === 'wide')
+          ? useColor(io, flags.color)
+          : false,
     };
     const text = (await reporters[t.format]())(report, options);
     if (t.file === undefined) io.stdout.write(text);

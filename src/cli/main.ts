@@ -5,6 +5,7 @@ import { describeError, exitCodeForError, EXIT } from './exit.js';
 import { processIO, type CliIO } from './io.js';
 import type { CommandResult } from './command-result.js';
 import { buildProgram } from './program.js';
+import { BUG_TRACKER_URL } from './links.js';
 
 /** Run storyctl with `argv` (node-style: [node, script, ...args]) and return the exit code. */
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
@@ -28,7 +29,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       io.stderr.write(`${error.stack}\n`);
     else
       io.stderr.write(
-        'storyctl: this is a bug; set STORYCTL_DEBUG=1 for a stack trace and please report it\n',
+        `storyctl: this is a bug; please report it at ${BUG_TRACKER_URL} (STORYCTL_DEBUG=1 prints a stack trace to include)\n`,
       );
     return EXIT.usage;
   }

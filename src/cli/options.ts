@@ -74,6 +74,12 @@ export interface CommonFlags {
   color?: boolean;
   quiet?: boolean;
   showPii?: boolean;
+  /** `--config FILE`, or false for `--no-config`; undefined: discover `.storyctl.yaml`. */
+  config?: string | false;
+  baseline?: string;
+  writeBaseline?: string;
+  /** false with `--no-suppressions` (audit mode). */
+  suppressions?: boolean;
 }
 
 export const DEFAULT_FLAGS = { failOn: 'error' as FailOn, stopBudget: DEFAULT_STOP_BUDGET_SECONDS };

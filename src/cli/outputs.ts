@@ -18,10 +18,12 @@ export function planOutputs(
   files: readonly string[] | undefined,
 ): OutputTarget[] {
   if (!formats || formats.length === 0) {
-    if (files && files.length > 0) {
-      if (files.length > 1) throw new StoryctlError('usage', 'several --output-file need an -o FORMAT each');
-      return [{ format: 'table', file: files[0] as string }];
-    }
+    // A file without its format would get the table by accident: say which -o it needs.
+    if (files && files.length > 0)
+      throw new StoryctlError(
+        'usage',
+        `--output-file ${files[0] ?? ''} needs the -o FORMAT it is for just before it (e.g. -o json --output-file ${files[0] ?? ''})`,
+      );
     return [{ format: 'table' }];
   }
   const events: { type: 'format' | 'file'; value: string }[] = [];

@@ -169,3 +169,43 @@ export function describeWindowSource(source: WindowSource): string {
       return `transport drain window: ${source.path}`;
   }
 }
+
+/**
+ * How far the resolved window can be trusted. `assumed`: it is the operator's default, which
+ * storyctl cannot read (20 s unless --operator-graceful-timeout says otherwise). `unknown`: the
+ * Story or its Transports could not be read, so a drain window may be missing from it.
+ */
+export type WindowConfidence = { kind: 'known' } | { kind: 'assumed' | 'unknown'; reason: string };
+
+export function windowConfidence(
+  window: CancelWindow,
+  facts: {
+    storyUnreadable: boolean;
+    transportsUnreadable: boolean;
+    realtime: boolean;
+    operatorGiven: boolean;
+  },
+): WindowConfidence {
+  if (facts.storyUnreadable)
+    return { kind: 'unknown', reason: 'Stories could not be read, so the transport drain window is unknown' };
+  if (facts.realtime && facts.transportsUnreadable)
+    return { kind: 'unknown', reason: 'Transports could not be read, so their drain window is unknown' };
+  if (window.source.kind === 'operator' && !facts.operatorGiven)
+    return {
+      kind: 'assumed',
+      reason:
+        "the operator's engram.default-graceful-shutdown-timeout-seconds is not read; 20s is its default (--operator-graceful-timeout sets it)",
+    };
+  return { kind: 'known' };
+}
+
+/** `2m0s`, `20s (assumed)`, or `unknown (20s if no drain)`: never a plain number that is a guess. */
+export function windowText(
+  seconds: number,
+  confidence: WindowConfidence,
+  format: (s: number) => string,
+): string {
+  if (confidence.kind === 'known') return format(seconds);
+  if (confidence.kind === 'assumed') return `${format(seconds)} (assumed)`;
+  return `unknown (${format(seconds)} guessed)`;
+}

@@ -6,7 +6,7 @@ import type { LogEvent } from '../model/log-event.js';
 import type { InputWarning } from '../model/input-warning.js';
 import type { Finding, NotEvaluated, SourceInfo } from '../model/report.js';
 import { startLogRules } from '../rules/engine.js';
-import type { LogRule } from '../rules/types.js';
+import type { LogRule, LogRuleContext } from '../rules/types.js';
 import { parseRecord } from './detect.js';
 import { InputClock, wallClockTime } from './input-clock.js';
 import type { GzipFault } from './gzip.js';
@@ -20,6 +20,8 @@ export interface LintLogsOptions {
   stdin?: NodeJS.ReadableStream;
   now?: number;
   stopBudgetSeconds: number;
+  /** Rule thresholds beyond the stop budget (the config file's `thresholds`). */
+  thresholds?: Pick<LogRuleContext, 'forcedCloseWindowSeconds' | 'stuckCleanupSeconds'>;
   rules: readonly LogRule[];
   onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
 }
@@ -38,6 +40,7 @@ export async function lintLogs(inputs: string[], options: LintLogsOptions): Prom
   const session = startLogRules(rules, {
     now: options.now ?? Date.now(),
     stopBudgetSeconds: options.stopBudgetSeconds ?? DEFAULT_STOP_BUDGET_SECONDS,
+    ...options.thresholds,
   });
   // One matcher for every input, in turn (a worker builds its own): its memory is set up once.
   const matcher = newMatcher(rules.flatMap((r) => r.needles));

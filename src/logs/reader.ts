@@ -3,7 +3,7 @@
 // the inputs are expanded, stdin (which can be read only once) on its first chunk.
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { inputError } from '../model/errors.js';
+import { inputError, StoryctlError } from '../model/errors.js';
 import { fileIdentity, filesUnder } from '../sources/walk.js';
 import { gunzipMembers, type GzipFault } from './gzip.js';
 
@@ -66,10 +66,16 @@ export async function expandInputs(inputs: readonly string[]): Promise<LogInput[
       } catch (error) {
         throw inputError(`cannot read directory ${input}: ${reason(error)}`, input);
       }
+      let files = 0;
       for (const e of entries) {
         const s = await stat(e).catch(() => undefined);
-        if (s?.isFile() && !/(^|\/)README(\.md)?$/i.test(e)) await add(e, s.size);
+        if (s?.isFile() && !/(^|\/)README(\.md)?$/i.test(e)) {
+          await add(e, s.size);
+          files++;
+        }
       }
+      // Like a glob that matches nothing: reading no file must not pass as "no findings".
+      if (files === 0) throw new StoryctlError('usage', `no log files in directory ${input}`);
     } else {
       await add(input, st.size);
     }

@@ -14,6 +14,19 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
   finalizers?: string[];
   ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }[];
+  /** Who last wrote which fields: how storyctl recognises its own earlier status write. */
+  managedFields?: ManagedFieldsEntry[];
+}
+
+export interface ManagedFieldsEntry {
+  manager?: string;
+  operation?: string;
+  apiVersion?: string;
+  time?: string;
+  fieldsType?: string;
+  fieldsV1?: Record<string, unknown>;
+  /** Kubernetes 1.22 and later; before, a status write shows as `f:status` in fieldsV1. */
+  subresource?: string;
 }
 
 export interface Condition {

@@ -31,10 +31,44 @@ export interface Finding {
   severity: Severity;
   message: string;
   subject?: Subject;
+  /** For a StepRun's finding: the StoryRun it belongs to, so reports show it under that run. */
+  run?: Subject;
   location?: Location;
   evidence: Evidence;
   fix?: string;
+  /** Stable across captures (rule + subject, + file for logs): what baselines and code scanning match. */
   fingerprint: string;
+  /**
+   * Tells this occurrence apart within one run (the fingerprint plus the rule's anchor); the report
+   * deduplicates on it and leaves it out of its output.
+   */
+  occurrence?: string;
+  /** Against `--baseline`: new, or already in the baseline. Absent without a baseline. */
+  baselineState?: BaselineState;
+}
+
+export type BaselineState = 'new' | 'unchanged';
+
+/** Why a finding does not count: an annotation on the object, or an entry of the config file. */
+export interface Suppression {
+  kind: 'annotation' | 'config';
+  reason: string;
+  /** Where it is written: `StoryRun ns/name annotation ignore-check…/SR101`, or `.storyctl.yaml:14`. */
+  source: string;
+}
+
+export interface SuppressedFinding extends Finding {
+  suppression: Suppression;
+}
+
+/** A suppression that no longer (or never did) suppress anything, and why. */
+export interface IneffectiveSuppression {
+  ruleId: string;
+  kind: Suppression['kind'];
+  source: string;
+  problem: 'expired' | 'no reason';
+  /** For `expired`: the date it stopped applying. */
+  expires?: string;
 }
 
 export interface NotEvaluated {
@@ -45,9 +79,35 @@ export interface NotEvaluated {
 
 export type SourceType = 'cluster' | 'snapshot' | 'log';
 
+/** Objects read per kind (the kinds doctor reads). */
+export interface ScopeCounts {
+  storyRuns: number;
+  stepRuns: number;
+  stories: number;
+  transports: number;
+}
+
+/**
+ * What a cluster or snapshot source looked at, so that "no findings" is never read without it:
+ * which context, which namespaces, which selector, and how many objects of each kind.
+ */
+export interface SourceScope {
+  /** The kubeconfig context (cluster sources). */
+  context?: string;
+  /** `all` for every namespace; else the namespaces looked at (a snapshot: those its objects are in). */
+  namespaces: 'all' | string[];
+  /** `-l`: the StoryRuns' label selector (their StepRuns follow them). */
+  selector?: string;
+  counts: ScopeCounts;
+  /** Kinds that could not be read (forbidden): their count is not a count. */
+  unreadable?: (keyof ScopeCounts)[];
+}
+
 export interface SourceInfo {
   type: SourceType;
   name: string;
+  /** Cluster and snapshot sources: what was looked at (added in storyctl/v1 without a version change). */
+  scope?: SourceScope;
   lines?: number;
   skippedLines?: number;
   /** Objects read, for cluster and snapshot sources. */
@@ -65,6 +125,10 @@ export interface Summary {
   warning: number;
   info: number;
   notEvaluated: number;
+  /** Findings a suppression silenced (listed in `suppressed`, never counted above). */
+  suppressed: number;
+  /** Findings not in the baseline: all of them without `--baseline`. */
+  new: number;
 }
 
 export interface Report {
@@ -75,7 +139,26 @@ export interface Report {
   sources: SourceInfo[];
   findings: Finding[];
   notEvaluated: NotEvaluated[];
+  suppressed: SuppressedFinding[];
+  /** Suppressions that did not apply (expired, or without a reason); only when there are some. */
+  ineffectiveSuppressions?: IneffectiveSuppression[];
+  /** Baseline findings this run no longer sees (only with `--baseline`). */
+  absent?: BaselineEntry[];
   summary: Summary;
+}
+
+/** One finding recorded by `--write-baseline`; matched by fingerprint, `count` times at most. */
+export interface BaselineEntry {
+  fingerprint: string;
+  ruleId: string;
+  severity: Severity;
+  subject?: Subject;
+  /** Where the first occurrence was seen, to show an absent one (not part of the match). */
+  location?: Location;
+  /** How many occurrences carried this fingerprint when it was written. */
+  count: number;
+  /** The message when it was written, to show what disappeared. */
+  message: string;
 }
 
 export function subjectKey(s: Subject | undefined): string {
@@ -88,9 +171,23 @@ export function subjectLabel(s: Subject | undefined): string {
   return s.namespace ? `${s.kind} ${s.namespace}/${s.name}` : `${s.kind} ${s.name}`;
 }
 
-export function summarize(findings: readonly Finding[], notEvaluated: readonly NotEvaluated[]): Summary {
-  const summary: Summary = { error: 0, warning: 0, info: 0, notEvaluated: notEvaluated.length };
-  for (const f of findings) summary[f.severity] += 1;
+export function summarize(
+  findings: readonly Finding[],
+  notEvaluated: readonly NotEvaluated[],
+  suppressed: readonly SuppressedFinding[] = [],
+): Summary {
+  const summary: Summary = {
+    error: 0,
+    warning: 0,
+    info: 0,
+    notEvaluated: notEvaluated.length,
+    suppressed: suppressed.length,
+    new: 0,
+  };
+  for (const f of findings) {
+    summary[f.severity] += 1;
+    if (f.baselineState !== 'unchanged') summary.new += 1;
+  }
   return summary;
 }
 
@@ -104,11 +201,23 @@ export interface ReportInput {
   showPii?: boolean;
 }
 
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    subjectKey(a.subject).localeCompare(subjectKey(b.subject)) ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+    (a.location?.line ?? 0) - (b.location?.line ?? 0)
+  );
+}
+
 /**
  * Assemble the report: findings and not-evaluated entries redacted (the one place that does it:
- * messages, evidence, fixes, subjects, locations, reasons), deduplicated by fingerprint (the same
- * problem seen by a live list and a log; computed by the rules before redaction, so masking never
- * changes it), ordered by severity, then subject, then rule.
+ * messages, evidence, fixes, subjects, locations, reasons), deduplicated by occurrence (the same
+ * problem seen by a live list and a log, or a log read twice; fingerprints and occurrence keys are
+ * computed by the rules before redaction, so masking never changes them), ordered by severity,
+ * then subject, then rule. Suppression and baselines come after (cli/policy.ts), on the report
+ * this returns.
  */
 export function buildReport(input: ReportInput): Report {
   const redact = { showPii: input.showPii === true };
@@ -119,18 +228,13 @@ export function buildReport(input: ReportInput): Report {
   const seen = new Set<string>();
   const findings: Finding[] = [];
   for (const f of redactFindings(input.findings, redact, redactor)) {
-    if (seen.has(f.fingerprint)) continue;
-    seen.add(f.fingerprint);
-    findings.push(f);
+    const { occurrence, ...finding } = f;
+    const key = occurrence ?? f.fingerprint;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    findings.push(finding);
   }
-  findings.sort(
-    (a, b) =>
-      severityRank(b.severity) - severityRank(a.severity) ||
-      subjectKey(a.subject).localeCompare(subjectKey(b.subject)) ||
-      a.ruleId.localeCompare(b.ruleId) ||
-      (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
-      (a.location?.line ?? 0) - (b.location?.line ?? 0),
-  );
+  findings.sort(compareFindings);
   return {
     apiVersion: 'storyctl/v1',
     kind: 'Report',
@@ -139,6 +243,7 @@ export function buildReport(input: ReportInput): Report {
     sources: input.sources,
     findings,
     notEvaluated: redactNotEvaluated(input.notEvaluated, redactor),
+    suppressed: [],
     summary: summarize(findings, input.notEvaluated),
   };
 }

@@ -1,6 +1,13 @@
 // The normalized world the cluster rules look at: runs joined with their StepRuns and Stories,
 // with the controller's cancel window already resolved. Plain data, built without IO.
-import { resolveCancelWindow, type CancelWindow, type WindowOptions } from '../contract/cancel-window.js';
+import {
+  isRealtimeStory,
+  resolveCancelWindow,
+  windowConfidence,
+  type CancelWindow,
+  type WindowConfidence,
+  type WindowOptions,
+} from '../contract/cancel-window.js';
 import { storyRunLabelValue } from '../contract/label.js';
 import { classifyPhase, type PhaseClass } from '../contract/phases.js';
 import { parseTime } from '../contract/time.js';
@@ -30,6 +37,8 @@ export interface RunView {
   steps: StepRun[];
   story: Story | undefined;
   window: CancelWindow;
+  /** Whether `window` is known, the operator default assumed, or unknown (Stories/Transports unreadable). */
+  windowConfidence: WindowConfidence;
 }
 
 export interface OrphanStepRun {
@@ -69,6 +78,7 @@ export function buildWorld(objects: ObjectSet, options: WorldOptions = {}): Worl
   if (options.operatorDefaultSeconds !== undefined)
     windowOptions.operatorDefaultSeconds = options.operatorDefaultSeconds;
 
+  const unavailable = options.unavailable ?? {};
   const runs: RunView[] = [];
   const runsByKey = new Map<string, RunView>();
   const byLabel = new Map<string, RunView>();
@@ -90,7 +100,15 @@ export function buildWorld(objects: ObjectSet, options: WorldOptions = {}): Worl
       steps: [],
       story,
       window: resolveCancelWindow(story, transports, windowOptions),
+      windowConfidence: { kind: 'known' },
     };
+    view.windowConfidence = windowConfidence(view.window, {
+      storyUnreadable: unavailable.stories !== undefined,
+      transportsUnreadable: unavailable.transports !== undefined,
+      // Without the Story it may well be realtime: the drain window is then unknown too.
+      realtime: isRealtimeStory(story) || (story === undefined && unavailable.stories !== undefined),
+      operatorGiven: options.operatorDefaultSeconds !== undefined,
+    });
     runs.push(view);
     runsByKey.set(view.key, view);
     // First run wins a label collision; storyRunRef still disambiguates below.

@@ -1,14 +1,15 @@
 // The only code that writes to the cluster (ARCHITECTURE.md). It executes plans and decides
 // nothing: what to write comes from the planner, and after a conflict the planner is asked again
 // (`replan`) with the fresh object. CONTROLLER.md §9.9: every write carries the resourceVersion it
-// was planned from; order is spec intent → status → audit annotations → StepRun deletions, then a
-// read-back with the doctor's rules.
+// was planned from; order is spec intent and audit annotations (one write) → status → StepRun
+// deletions, then a read-back with the doctor's rules. Whatever goes wrong with one run is that
+// run's result: a batch always reaches its end.
 import { PatchStrategy, setHeaderOptions, type ConfigurationOptions } from '@kubernetes/client-node';
 import type { StepRun, StoryRun } from '../model/kube.js';
 import { StoryctlError } from '../model/errors.js';
 import { HttpStatusError } from '../sources/cluster/index.js';
-import { readRun } from '../sources/cluster/run-reads.js';
-import { RUNS_API, type RepairClient } from './client.js';
+import { readRun, type RunAndSteps } from '../sources/cluster/run-reads.js';
+import { FIELD_MANAGER, RUNS_API, type RepairClient } from './client.js';
 import { describePermission, type Permission, type Resume, type RunPlan } from './plan.js';
 import type { Outcome, RunResult, WriteRecord } from './result.js';
 import { blockingFindings, findingsForRun } from './verify.js';
@@ -52,6 +53,7 @@ export async function missingPermissions(
     const review = await client.caller.call(`check ${describePermission(p)}`, (options) =>
       client.authz.createSelfSubjectAccessReview(
         {
+          fieldManager: FIELD_MANAGER,
           body: {
             apiVersion: 'authorization.k8s.io/v1',
             kind: 'SelfSubjectAccessReview',
@@ -76,14 +78,48 @@ export async function missingPermissions(
 
 class Conflict extends Error {}
 
-/** Execute one plan, re-planning on 409 up to the bound, then read the run back. */
+/**
+ * Execute one plan, re-planning on 409 up to the bound, then read the run back. Never throws:
+ * whatever fails (a write, the re-read after a conflict, the read-back, a callback) is this run's
+ * `failed` result with the writes already made, so a batch goes on to its next run (issue 16 item 2).
+ */
 export async function applyRun(
   client: RepairClient,
   first: RunPlan,
   options: ApplyOptions,
 ): Promise<RunResult> {
-  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const writes: WriteRecord[] = [];
+  let attempts = 0;
+  const counting: ApplyOptions = {
+    ...options,
+    onEvent: async (e) => {
+      if (e.type === 'attempt') attempts = e.attempt;
+      await options.onEvent?.(e);
+    },
+  };
+  try {
+    return await attemptRun(client, first, counting, writes);
+  } catch (error) {
+    const made =
+      writes.length === 0 ? 'nothing was written' : `${writes.length} write(s) made before it stand`;
+    return {
+      namespace: first.namespace,
+      name: first.name,
+      outcome: 'failed',
+      message: `${errorText(error)}; ${made}; run finish again`,
+      attempts,
+      writes,
+    };
+  }
+}
+
+async function attemptRun(
+  client: RepairClient,
+  first: RunPlan,
+  options: ApplyOptions,
+  writes: WriteRecord[],
+): Promise<RunResult> {
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const result = (outcome: Outcome, message: string, attempts: number, plan: RunPlan): RunResult => {
     const r: RunResult = { namespace: first.namespace, name: first.name, outcome, message, attempts, writes };
     if (plan !== first) r.replanned = plan;
@@ -126,13 +162,25 @@ export async function applyRun(
           attempts,
           plan,
         );
-      const fresh = await readRun(client, plan.namespace, plan.name);
+      let fresh: RunAndSteps | undefined;
+      try {
+        fresh = await readRun(client, plan.namespace, plan.name);
+      } catch (error) {
+        const made =
+          writes.length === 0 ? 'nothing was written' : `${writes.length} write(s) made before it stand`;
+        return result(
+          'failed',
+          `the re-read after a 409 Conflict failed: ${errorText(error)}; ${made}; run finish again`,
+          attempts,
+          plan,
+        );
+      }
       if (!fresh) return result('failed', 'the StoryRun was deleted during the repair', attempts, plan);
       const resume: Resume | undefined =
         writes.length > 0
           ? {
               previousPhase: first.previousPhase,
-              auditWritten: writes.some((w) => w.write === 'annotations'),
+              auditWritten: writes.some((w) => w.write === 'annotations' || w.write === 'spec+annotations'),
             }
           : undefined;
       plan = options.replan(fresh.run, fresh.steps, resume);
@@ -149,7 +197,17 @@ export async function applyRun(
   if (plan.mode === 'request-cancel')
     return result('applied', 'spec.cancelRequested set: the controller stops the run now', attempts, plan);
 
-  const after = await readRun(client, plan.namespace, plan.name);
+  let after: RunAndSteps | undefined;
+  try {
+    after = await readRun(client, plan.namespace, plan.name);
+  } catch (error) {
+    return result(
+      'failed',
+      `written, but the read-back failed: ${errorText(error)}; run finish again to check the run`,
+      attempts,
+      plan,
+    );
+  }
   if (!after) return result('failed', 'the StoryRun disappeared before the read-back', attempts, plan);
   const remaining = blockingFindings(
     findingsForRun({ ...after, now: options.now(), stopBudgetSeconds: options.stopBudgetSeconds }),
@@ -194,19 +252,31 @@ async function execute(
     return resourceVersion === undefined ? body : { ...body, metadata: { ...meta, resourceVersion } };
   };
 
-  if (plan.specPatch) {
-    const body = withVersion({ ...plan.specPatch });
+  // The intent and the audit go first and together: both are merge patches on the StoryRun itself,
+  // so one write carries them, and no crash point leaves a run changed (its intent set, its status
+  // terminal) without the record of who did it and what phase it had (issue 16 item 1).
+  const runWrite = runPatch(plan);
+  if (runWrite) {
+    const body = withVersion(runWrite.body);
     advance(
       await guard(() =>
-        client.caller.call(`patch storyrun ${namespace}/${name}`, (o) =>
+        client.caller.call(`${runWrite.verb} storyrun ${namespace}/${name}`, (o) =>
           client.custom.patchNamespacedCustomObject(
-            { ...RUNS_API, plural: 'storyruns', namespace, name, body, ...dryRun },
+            {
+              ...RUNS_API,
+              plural: 'storyruns',
+              namespace,
+              name,
+              body,
+              fieldManager: FIELD_MANAGER,
+              ...dryRun,
+            },
             mergePatch(o),
           ),
         ),
       ),
     );
-    await record({ write: 'spec', name });
+    await record({ write: runWrite.write, name });
   }
   if (plan.statusPatch) {
     const body = withVersion({ ...plan.statusPatch });
@@ -214,27 +284,21 @@ async function execute(
       await guard(() =>
         client.caller.call(`patch storyrun ${namespace}/${name} status`, (o) =>
           client.custom.patchNamespacedCustomObjectStatus(
-            { ...RUNS_API, plural: 'storyruns', namespace, name, body, ...dryRun },
+            {
+              ...RUNS_API,
+              plural: 'storyruns',
+              namespace,
+              name,
+              body,
+              fieldManager: FIELD_MANAGER,
+              ...dryRun,
+            },
             mergePatch(o),
           ),
         ),
       ),
     );
     await record({ write: 'status', name });
-  }
-  if (plan.annotations) {
-    const body = withVersion({ metadata: { annotations: plan.annotations } });
-    advance(
-      await guard(() =>
-        client.caller.call(`annotate storyrun ${namespace}/${name}`, (o) =>
-          client.custom.patchNamespacedCustomObject(
-            { ...RUNS_API, plural: 'storyruns', namespace, name, body, ...dryRun },
-            mergePatch(o),
-          ),
-        ),
-      ),
-    );
-    await record({ write: 'annotations', name });
   }
   for (const step of plan.stepRunDeletions) {
     try {
@@ -268,13 +332,54 @@ async function execute(
   }
 }
 
+/** The one merge patch on the StoryRun itself: the spec intent, the audit annotations, or both. */
+function runPatch(
+  plan: RunPlan,
+): { body: Record<string, unknown>; write: WriteRecord['write']; verb: string } | undefined {
+  const { specPatch, annotations } = plan;
+  if (specPatch && annotations)
+    return {
+      body: { ...specPatch, metadata: { annotations } },
+      write: 'spec+annotations',
+      verb: 'patch and annotate',
+    };
+  if (specPatch) return { body: { ...specPatch }, write: 'spec', verb: 'patch' };
+  if (annotations) return { body: { metadata: { annotations } }, write: 'annotations', verb: 'annotate' };
+  return undefined;
+}
+
+/** Every write goes through here: a 409 becomes a Conflict (a re-plan), and the test hook counts it. */
 async function guard<T>(call: () => Promise<T>): Promise<T> {
+  let answer: T;
   try {
-    return await call();
+    answer = await call();
   } catch (error) {
     if (error instanceof HttpStatusError && error.code === 409) throw new Conflict(error.message);
     throw error;
   }
+  stopAfterWriteHook();
+  return answer;
+}
+
+let writesAccepted = 0;
+
+/**
+ * Test hook, read here and nowhere else: with STORYCTL_TEST_STOP_AFTER_WRITE=N the process kills
+ * itself (SIGKILL, as kill -9 or a crashed node would) right after the server accepted its N-th
+ * write, counted over the whole command. The cluster tests use it to stop `finish` at every crash
+ * point and check that a rerun completes the run and its audit trail. Unset, it does nothing.
+ */
+function stopAfterWriteHook(): void {
+  writesAccepted += 1;
+  const stopAfter = Number(process.env['STORYCTL_TEST_STOP_AFTER_WRITE'] ?? '');
+  if (Number.isInteger(stopAfter) && stopAfter > 0 && writesAccepted >= stopAfter)
+    process.kill(process.pid, 'SIGKILL');
+}
+
+/** An error that is not a refused write, for a run's message. */
+function errorText(error: unknown): string {
+  if (error instanceof HttpStatusError) return `${error.message} (HTTP ${error.code})`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function failureMessage(error: unknown): string {

@@ -26,4 +26,11 @@ export function makeRepairClient(cfg: ResolvedKubeConfig, timeoutSeconds = 15): 
   };
 }
 
+/**
+ * The name every write is recorded under in managedFields (client-node would otherwise leave the
+ * server to name it after its HTTP library, `node-fetch`). Deletes take no field manager: they are
+ * not recorded there.
+ */
+export const FIELD_MANAGER = 'storyctl';
+
 export const RUNS_API = { group: GROUPS.runs, version: VERSION } as const;

@@ -4,11 +4,11 @@
 // `finish --dry-run -o json` prints; src/repair/apply.ts executes it and decides nothing.
 import { classifyPhase } from '../contract/phases.js';
 import { validateRunStatus } from '../contract/status-validation.js';
-import { formatKubeTime } from '../contract/time.js';
-import { ANNOTATIONS, GROUPS, type StepRun, type Story, type StoryRun } from '../model/kube.js';
+import { GROUPS, type StepRun, type Story, type StoryRun } from '../model/kube.js';
 import type { Finding } from '../model/report.js';
 import { objectKey } from '../model/world.js';
 import { findingsOfRun } from '../rules/evaluate.js';
+import { auditForRepair, lateAudit } from './audit.js';
 import { planFinish } from './plan-force-terminal.js';
 import type { PlanAction, Permission, PlanFinding, RepairMode, Resume, RunPlan } from './run-plan.js';
 
@@ -23,13 +23,7 @@ export type {
   StepRunAction,
 } from './run-plan.js';
 
-/** CONTROLLER.md §9.8: storyctl's own keys; the operator's keys are never written. */
-export const AUDIT_ANNOTATIONS = {
-  finishedAt: `${ANNOTATIONS.auditPrefix}finished-at`,
-  finishedBy: `${ANNOTATIONS.auditPrefix}finished-by`,
-  reason: `${ANNOTATIONS.auditPrefix}reason`,
-  previousPhase: `${ANNOTATIONS.auditPrefix}previous-phase`,
-} as const;
+export { AUDIT_ANNOTATIONS } from './audit.js';
 
 export const DEFAULT_REASON = 'storyctl finish --force-terminal';
 /** Annotation values are free text, but a novel in an annotation helps nobody. */
@@ -125,21 +119,23 @@ function planForceTerminal(input: PlanInput): RunPlan {
   if (reason.length > MAX_REASON_LENGTH)
     return refuse(plan, `--reason is longer than ${MAX_REASON_LENGTH} characters`);
 
-  // A resumed plan still owes the audit trail for the writes made before the conflict.
-  const owesAudit = input.resume !== undefined && !input.resume.auditWritten;
-  if (noop && !owesAudit) {
+  // The audit on the run is evidence (src/repair/audit.ts): only missing keys are written. A run
+  // whose status storyctl wrote without its audit owes it, even when nothing else is left to write,
+  // and its phase now is not the one it had before storyctl (lateAudit says what is unknown).
+  const ctx = { now: input.now, user: input.user, reason };
+  const repairAudit = (): Record<string, string> | undefined =>
+    auditForRepair(input.run, { ...ctx, previousPhase: plan.previousPhase });
+  const annotations = input.resume?.auditWritten
+    ? undefined
+    : input.resume
+      ? repairAudit()
+      : (lateAudit(input.run, ctx) ?? (noop ? undefined : repairAudit()));
+  if (noop && !annotations) {
     plan.action = 'no-op';
     plan.reason = 'the run is terminal and consistent: nothing to write';
     return plan;
   }
-  if (!input.resume?.auditWritten) {
-    plan.annotations = {
-      [AUDIT_ANNOTATIONS.finishedAt]: formatKubeTime(input.now),
-      [AUDIT_ANNOTATIONS.finishedBy]: input.user ?? 'unknown',
-      [AUDIT_ANNOTATIONS.reason]: reason,
-      [AUDIT_ANNOTATIONS.previousPhase]: plan.previousPhase,
-    };
-  }
+  if (annotations) plan.annotations = annotations;
   plan.permissions = permissionsFor(plan);
   return plan;
 }

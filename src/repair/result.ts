@@ -5,7 +5,8 @@ import type { PlanFinding, RunPlan } from './run-plan.js';
 export type Outcome = 'applied' | 'no-op' | 'refused' | 'conflict' | 'failed' | 'dry-run' | 'skipped';
 
 export interface WriteRecord {
-  write: 'spec' | 'status' | 'annotations' | 'delete-steprun';
+  /** `spec+annotations` is one merge patch carrying the intent and the audit together. */
+  write: 'spec' | 'annotations' | 'spec+annotations' | 'status' | 'delete-steprun';
   name: string;
 }
 

@@ -49,7 +49,10 @@ export interface RunPlan {
   specPatch?: { spec: { cancelRequested: true } };
   /** Merge patch for the `/status` subresource (§9.2–9.6). */
   statusPatch?: { status: Record<string, unknown> };
-  /** §9.8, written after the status. */
+  /**
+   * §9.8, only the keys not already on the run; written with the spec intent, before the status,
+   * so no crash leaves the run changed but unaudited.
+   */
   annotations?: Record<string, string>;
   stepRunDeletions: StepRunAction[];
   /** StepRuns stuck in deletion: reported, never stripped of finalizers. */

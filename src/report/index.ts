@@ -5,7 +5,13 @@ import type { OutputFormat, Reporter } from './types.js';
 
 export const reporters: Record<OutputFormat, () => Promise<Reporter>> = {
   table: async () => (await import('./table.js')).renderTable,
+  wide: async () => {
+    const { renderTable } = await import('./table.js');
+    return (report, options) => renderTable(report, { ...options, wide: true });
+  },
   json: async () => (await import('./json.js')).renderJson,
+  yaml: async () => (await import('./yaml.js')).renderYaml,
+  name: async () => (await import('./name.js')).renderNames,
   sarif: async () => (await import('./sarif.js')).renderSarif,
   github: async () => (await import('./github.js')).renderGithub,
   junit: async () => (await import('./junit.js')).renderJunit,

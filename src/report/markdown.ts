@@ -3,6 +3,7 @@
 import { severityRank, subjectLabel, type Finding, type Report } from '../model/report.js';
 import { artifactPath, escapeMarkdownCell, markdownCode } from './escape.js';
 import { ruleHelpUri } from './sarif.js';
+import { policyCounts } from './policy-counts.js';
 import type { ReporterOptions } from './types.js';
 
 function plural(n: number, word: string): string {
@@ -15,7 +16,10 @@ export function markdownSummaryLine(report: Report): string {
   const counts =
     total === 0 ? 'no findings' : `${plural(error, 'error')}, ${plural(warning, 'warning')}, ${info} info`;
   const ne = notEvaluated > 0 ? `, ${notEvaluated} not evaluated` : '';
-  return `**storyctl:** ${counts}${ne} (evaluated at ${escapeMarkdownCell(report.now)})`;
+  const policy = policyCounts(report)
+    .map((p) => `, ${p}`)
+    .join('');
+  return `**storyctl:** ${counts}${ne}${policy} (evaluated at ${escapeMarkdownCell(report.now)})`;
 }
 
 function ruleCell(ruleId: string, options: ReporterOptions): string {

@@ -1,7 +1,10 @@
-// Human report: findings grouped by subject (or file), the most severe groups first, each with its
-// evidence and fix, then what could not be evaluated and a one-line summary.
+// The human report, made to be read during an incident: one block per run (a StepRun's findings
+// sit under its StoryRun), each headed by one line of what is wrong and the one command that
+// fixes it, printed whole so it can be copied; compact evidence (`-o wide`: all of it); then what
+// could not be evaluated, what was looked at, the summary and the next step. Text is wrapped to
+// the terminal and never cut (a word wider than a line breaks with a mark). No per-cell layout
+// engine: lines are built and wrapped here, so thousands of runs cost little more than JSON.
 import { Chalk, type ChalkInstance } from 'chalk';
-import Table from 'cli-table3';
 import {
   severityRank,
   subjectKey,
@@ -9,108 +12,265 @@ import {
   type Finding,
   type Report,
   type Severity,
+  type SourceInfo,
+  type SourceScope,
+  type Subject,
 } from '../model/report.js';
-import { evidenceLines } from './evidence.js';
+import type { RuleMeta } from '../rules/types.js';
+import { compactEvidence, fullEvidence, humanTime, humanTimes } from './evidence.js';
+import { policyCounts } from './policy-counts.js';
+import { wrap } from './text-wrap.js';
 import type { ReporterOptions } from './types.js';
 
-const DEFAULT_WIDTH = 120;
+export const DEFAULT_WIDTH = 80;
+/** `  error   SR101  `: where a finding's text starts. */
+const INDENT = ' '.repeat(17);
 
-interface Group {
+interface Block {
   title: string;
+  /** The run (or subject) the block is about, for sorting and the next step. */
+  subject: Subject | undefined;
   findings: Finding[];
   worst: number;
 }
 
-function groupKey(f: Finding): string {
-  return f.subject ? subjectKey(f.subject) : `file:${f.location?.file ?? ''}`;
+/** A fix that is one command line, not advice in words. */
+export function isCommand(fix: string | undefined): fix is string {
+  return fix !== undefined && /^(storyctl|kubectl) [^\n]*$/.test(fix) && !/[.;:]\s/.test(fix);
 }
 
-function groupTitle(f: Finding): string {
-  if (f.subject) return subjectLabel(f.subject);
-  return f.location ? `file ${f.location.file}` : '(no subject)';
+function blockOf(f: Finding): { key: string; title: string; subject: Subject | undefined } {
+  const subject = f.run ?? f.subject;
+  if (subject) return { key: subjectKey(subject), title: subjectLabel(subject), subject };
+  const file = f.location?.file;
+  return file
+    ? { key: `file:${file}`, title: `file ${file}`, subject: undefined }
+    : { key: '', title: '(no subject)', subject: undefined };
 }
 
-export function groupFindings(findings: readonly Finding[]): Group[] {
-  const groups = new Map<string, Group>();
+export function groupBlocks(findings: readonly Finding[]): Block[] {
+  const blocks = new Map<string, Block>();
   for (const f of findings) {
-    const key = groupKey(f);
-    let g = groups.get(key);
-    if (!g) {
-      g = { title: groupTitle(f), findings: [], worst: 0 };
-      groups.set(key, g);
+    const { key, title, subject } = blockOf(f);
+    let b = blocks.get(key);
+    if (!b) {
+      b = { title, subject, findings: [], worst: 0 };
+      blocks.set(key, b);
     }
-    g.findings.push(f);
-    g.worst = Math.max(g.worst, severityRank(f.severity));
+    b.findings.push(f);
+    b.worst = Math.max(b.worst, severityRank(f.severity));
   }
-  const list = [...groups.values()];
-  for (const g of list)
-    g.findings.sort(
-      (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId),
+  const list = [...blocks.values()];
+  for (const b of list)
+    b.findings.sort(
+      (x, y) =>
+        severityRank(y.severity) - severityRank(x.severity) ||
+        // The run's own findings before its StepRuns'.
+        Number(x.run !== undefined) - Number(y.run !== undefined) ||
+        compare(x.ruleId, y.ruleId),
     );
-  return list.sort((a, b) => b.worst - a.worst || a.title.localeCompare(b.title));
+  return list.sort((a, b) => b.worst - a.worst || compare(a.title, b.title));
+}
+
+/** Code-unit order: stable and much cheaper than localeCompare over thousands of blocks. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function paint(c: ChalkInstance, s: Severity, text: string): string {
   return s === 'error' ? c.red.bold(text) : s === 'warning' ? c.yellow(text) : c.cyan(text);
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`;
 }
 
-export function summaryLine(report: Report, c: ChalkInstance): string {
+/** `stalled graceful cancel, live steprun under terminal run`: the block's headline. */
+function headline(block: Block, metas: ReadonlyMap<string, RuleMeta>): string {
+  const names = [...new Set(block.findings.map((f) => f.ruleId))].map(
+    (id) => metas.get(id)?.name.replace(/-/g, ' ') ?? id,
+  );
+  return names.join(', ');
+}
+
+function renderBlock(
+  block: Block,
+  c: ChalkInstance,
+  width: number,
+  wide: boolean,
+  metas: ReadonlyMap<string, RuleMeta>,
+): string[] {
+  const worst = block.findings[0]?.severity ?? 'info';
+  const out: string[] = [];
+  const mark = worst === 'error' ? '✖' : worst === 'warning' ? '▲' : 'ℹ';
+  const head = wrap(`${block.title}: ${headline(block, metas)}`, width, `${mark} `, '  ');
+  out.push(...head.map((l, i) => (i === 0 ? `${paint(c, worst, mark)}${c.bold(l.slice(1))}` : c.bold(l))));
+  // The one command that fixes the block, whole on its line: copy and paste it.
+  const command = block.findings.map((f) => f.fix).find(isCommand);
+  if (command) out.push(`  fix: ${command}`);
+  for (const f of block.findings) {
+    const lead = `  ${paint(c, f.severity, f.severity.padEnd(7))} ${f.ruleId.padEnd(6)} `;
+    const own = f.run && f.subject ? `${f.subject.kind} ${f.subject.name}: ` : '';
+    const message = wide ? f.message : humanTimes(f.message);
+    const lines = wrap(`${own}${message}`, width, ' '.repeat(17), INDENT);
+    out.push(`${lead}${(lines[0] ?? '').slice(17)}`, ...lines.slice(1));
+    if (f.location)
+      out.push(...wrap(`at ${f.location.file}:${f.location.line}`, width, INDENT).map((l) => c.dim(l)));
+    if (wide)
+      for (const e of fullEvidence(f.evidence))
+        out.push(...wrap(e, width, INDENT, `${INDENT}  `).map((l) => c.dim(l)));
+    else {
+      const items = compactEvidence(f.evidence, message);
+      if (items.length > 0) out.push(...wrap(items.join(' · '), width, INDENT).map((l) => c.dim(l)));
+    }
+    if (f.fix !== undefined && f.fix !== command) {
+      if (isCommand(f.fix)) out.push(`${INDENT}fix: ${f.fix}`);
+      else out.push(...wrap(`fix: ${f.fix}`, width, INDENT, `${INDENT}     `));
+    }
+  }
+  out.push('');
+  return out;
+}
+
+const KIND_WORDS: Record<keyof SourceScope['counts'], [string, string]> = {
+  storyRuns: ['StoryRun', 'StoryRuns'],
+  stepRuns: ['StepRun', 'StepRuns'],
+  stories: ['Story', 'Stories'],
+  transports: ['Transport', 'Transports'],
+};
+
+function where(scope: SourceScope): string {
+  if (scope.namespaces === 'all') return 'all namespaces';
+  if (scope.namespaces.length === 0) return 'no namespace';
+  return `${scope.namespaces.length === 1 ? 'namespace' : 'namespaces'} ${scope.namespaces.join(', ')}`;
+}
+
+/** `context prod · namespace voice · -l app=x · 3 StoryRuns · 6 StepRuns · 1 Story · 1 Transport` */
+export function scopeLine(source: SourceInfo): string | undefined {
+  const scope = source.scope;
+  if (!scope) return undefined;
+  const parts = [
+    source.type === 'cluster' ? `context ${source.name}` : `snapshot ${source.name}`,
+    where(scope),
+  ];
+  if (scope.selector) parts.push(`-l ${scope.selector}`);
+  for (const kind of Object.keys(KIND_WORDS) as (keyof SourceScope['counts'])[]) {
+    const [one, many] = KIND_WORDS[kind];
+    parts.push(
+      scope.unreadable?.includes(kind) ? `${many} not readable` : plural(scope.counts[kind], one, many),
+    );
+  }
+  return parts.join(' · ');
+}
+
+/** kubectl's "No resources found in X namespace.", for StoryRuns. */
+export function noRunsLine(sources: readonly SourceInfo[]): string | undefined {
+  const scoped = sources.filter((s) => s.scope !== undefined);
+  if (scoped.length === 0) return undefined;
+  if (scoped.some((s) => (s.scope?.counts.storyRuns ?? 0) > 0 || s.scope?.unreadable?.includes('storyRuns')))
+    return undefined;
+  const scope = scoped[0]?.scope;
+  if (!scope) return undefined;
+  const matching = scope.selector ? ` matching -l ${scope.selector}` : '';
+  if (scoped.some((s) => s.type === 'snapshot'))
+    return `No StoryRuns${matching} found in ${scoped.map((s) => s.name).join(', ')}.`;
+  if (scope.namespaces === 'all') return `No StoryRuns${matching} found in any namespace.`;
+  return `No StoryRuns${matching} found in ${scope.namespaces.join(', ')} namespace.`;
+}
+
+function shortScope(sources: readonly SourceInfo[]): string {
+  const parts: string[] = [];
+  for (const s of sources)
+    if (s.scope) parts.push(s.type === 'snapshot' ? `snapshot ${s.name}` : where(s.scope));
+  const logs = sources.filter((s) => s.type === 'log');
+  if (logs.length > 0) parts.push(plural(logs.length, 'log input'));
+  return parts.join(' + ') || 'nothing';
+}
+
+/** `✖ 7 findings (4 errors, 3 warnings, 0 info) in namespace voice`, wrapped to `width`. */
+export function summaryLines(report: Report, c: ChalkInstance, width: number): string[] {
   const { error, warning, info, notEvaluated } = report.summary;
   const total = error + warning + info;
-  const parts = [`${plural(error, 'error')}`, `${plural(warning, 'warning')}`, `${info} info`];
-  const head =
-    total === 0
-      ? c.green('✔ no findings')
-      : paint(c, error ? 'error' : warning ? 'warning' : 'info', `✖ ${plural(total, 'finding')}`);
+  const counts = `${plural(error, 'error')}, ${plural(warning, 'warning')}, ${info} info`;
   const ne = notEvaluated ? `, ${notEvaluated} not evaluated` : '';
-  return `${head} (${parts.join(', ')})${ne}`;
+  const scope = shortScope(report.sources);
+  const head = total === 0 ? '✔ no findings' : `✖ ${plural(total, 'finding')}`;
+  const policy = policyCounts(report)
+    .map((p) => `, ${p}`)
+    .join('');
+  const lines = wrap(
+    `${head}${total === 0 ? '' : ` (${counts})`} in ${scope}${ne}${policy}`,
+    width,
+    '',
+    '  ',
+  );
+  const painted =
+    total === 0 ? c.green(head) : paint(c, error ? 'error' : warning ? 'warning' : 'info', head);
+  return lines.map((l, i) => (i === 0 ? `${painted}${l.slice(head.length)}` : l));
+}
+
+/** The command to run next: the batch repair when runs need it, else where to read on. */
+export function nextStep(report: Report, metas: ReadonlyMap<string, RuleMeta>): string | undefined {
+  const runs = report.findings
+    .filter((f) => metas.get(f.ruleId)?.repair?.selectsForFinish === true)
+    .map((f) => f.run ?? f.subject)
+    .filter((s): s is Subject => s?.kind === 'StoryRun');
+  if (runs.length > 0) {
+    const namespaces = [...new Set(runs.map((r) => r.namespace ?? 'default'))];
+    const scope = namespaces.length === 1 ? `-n ${namespaces[0] ?? ''}` : '-A';
+    const selector = report.sources.find((s) => s.scope?.selector)?.scope?.selector;
+    const count = new Set(runs.map(subjectKey)).size;
+    const more = count > 20 ? ` --max-changes ${count}` : '';
+    return `storyctl finish --all-stalled ${scope}${selector ? ` -l '${selector}'` : ''} --force-terminal${more}`;
+  }
+  const worst = report.findings[0];
+  if (worst) return `storyctl explain ${worst.ruleId}`;
+  return undefined;
 }
 
 export function renderTable(report: Report, options: ReporterOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
-  const width = Math.max(60, options.width ?? DEFAULT_WIDTH);
+  const width = Math.max(40, options.width ?? DEFAULT_WIDTH);
+  const wide = options.wide === true;
+  const metas = new Map(options.rules.map((m) => [m.id, m]));
   const out: string[] = [];
-  for (const g of groupFindings(report.findings)) {
-    out.push(c.bold(g.title));
-    const messageWidth = width - 10 - 8 - 4;
-    const table = new Table({
-      head: [],
-      colWidths: [10, 8, messageWidth],
-      wordWrap: true,
-      wrapOnWordBoundary: true,
-      style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1 },
-    });
-    for (const f of g.findings) {
-      const where = f.location ? [`at ${f.location.file}:${f.location.line}`] : [];
-      const details = [...where, ...evidenceLines(f.evidence)].map((l) => c.dim(l));
-      const fix = f.fix ? [`fix: ${c.bold(f.fix)}`] : [];
-      table.push([paint(c, f.severity, f.severity), f.ruleId, [f.message, ...details, ...fix].join('\n')]);
-    }
-    out.push(table.toString(), '');
-  }
+  for (const b of groupBlocks(report.findings)) out.push(...renderBlock(b, c, width, wide, metas));
   if (report.notEvaluated.length > 0) {
     out.push(c.bold('Not evaluated'));
-    for (const n of report.notEvaluated) {
-      out.push(`  ${n.ruleId}${n.subject ? ` ${subjectLabel(n.subject)}` : ''}: ${n.reason}`);
-    }
+    for (const n of report.notEvaluated)
+      out.push(
+        ...wrap(
+          `${n.ruleId}${n.subject ? ` ${subjectLabel(n.subject)}` : ''}: ${n.reason}`,
+          width,
+          '  ',
+          '    ',
+        ),
+      );
     out.push('');
   }
-  const sources = report.sources.map((s) => {
-    const counts = [
-      s.objects !== undefined ? plural(s.objects, 'object') : '',
-      s.lines !== undefined ? plural(s.lines, 'line') : '',
-      s.skippedLines ? `${s.skippedLines} skipped` : '',
-      s.ignoredObjects ? `${s.ignoredObjects} ignored` : '',
-    ]
-      .filter(Boolean)
-      .join(', ');
-    return `${s.type} ${s.name}${counts ? ` (${counts})` : ''}`;
-  });
-  if (sources.length > 0) out.push(c.dim(`checked: ${sources.join('; ')} at ${report.now}`));
-  out.push(summaryLine(report, c));
+  const none = noRunsLine(report.sources);
+  if (none) out.push(none);
+  for (const s of report.sources) {
+    const line = scopeLine(s);
+    if (line) out.push(...wrap(`scope: ${line}`, width, '', '       ').map((l) => c.dim(l)));
+  }
+  const logs = report.sources.filter((s) => s.type === 'log');
+  if (logs.length > 0) {
+    const lines = logs.reduce((n, s) => n + (s.lines ?? 0), 0);
+    const skipped = logs.reduce((n, s) => n + (s.skippedLines ?? 0), 0);
+    const names = logs.length <= 3 ? ` (${logs.map((s) => s.name).join(', ')})` : '';
+    out.push(
+      ...wrap(
+        `logs: ${plural(logs.length, 'input')}${names} · ${plural(lines, 'line')}${skipped ? ` · ${skipped.toLocaleString('en-US')} skipped` : ''}`,
+        width,
+        '',
+        '      ',
+      ).map((l) => c.dim(l)),
+    );
+  }
+  out.push(c.dim(`evaluated at ${humanTime(report.now.replace(/\.\d+Z$/, 'Z'))}`));
+  out.push(...summaryLines(report, c, width));
+  const next = nextStep(report, metas);
+  if (next) out.push(`next: ${next}`);
   return `${out.join('\n')}\n`;
 }

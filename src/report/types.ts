@@ -14,9 +14,21 @@ export interface ReporterOptions {
   cwd?: string;
   /** Terminal width for the table reporter; a fixed default otherwise. */
   width?: number;
+  /** `-o wide`: the table with every evidence key, as the JSON has it. */
+  wide?: boolean;
 }
 
 export type Reporter = (report: Report, options: ReporterOptions) => string;
 
-export const OUTPUT_FORMATS = ['table', 'json', 'sarif', 'github', 'junit', 'markdown'] as const;
+export const OUTPUT_FORMATS = [
+  'table',
+  'wide',
+  'json',
+  'yaml',
+  'name',
+  'sarif',
+  'github',
+  'junit',
+  'markdown',
+] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

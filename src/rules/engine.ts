@@ -1,7 +1,7 @@
 // Runs rules and stamps their drafts into findings: cluster rules over a model at once, log rules
 // over a stream of events. A rule that throws becomes one internal finding and the other rules
 // still run (STYLE.md: theme-check). Rules are an input: nothing here picks them.
-import { fingerprint } from '../model/fingerprint.js';
+import { fingerprint, occurrenceKey } from '../model/fingerprint.js';
 import type { LogEvent } from '../model/log-event.js';
 import type { Finding, NotEvaluated, Subject } from '../model/report.js';
 import type { World } from '../model/world.js';
@@ -31,7 +31,8 @@ export function stampFinding(meta: RuleMeta, d: FindingDraft): Finding {
     severity: d.severity ?? meta.severity,
     message: d.message,
     evidence: d.evidence,
-    fingerprint: fingerprint(meta.id, d.subject, d.anchor, d.location),
+    fingerprint: fingerprint(meta.id, d.subject, d.location?.file),
+    occurrence: occurrenceKey(meta.id, d.subject, d.anchor, d.location),
   };
   if (d.subject) f.subject = d.subject;
   if (d.location) f.location = d.location;
@@ -50,9 +51,11 @@ export function internalFinding(ruleId: string, error: unknown, subject?: Subjec
   const f: Finding = {
     ruleId: INTERNAL_RULE_ID,
     severity: 'error',
-    message: `rule ${ruleId} failed: ${message} (a storyctl bug: please report it with this output)`,
+    message: `rule ${ruleId} failed: ${message} (a storyctl bug: please report it with this output at https://github.com/bubustack/storyctl/issues)`,
     evidence: { rule: ruleId, error: message },
-    fingerprint: fingerprint(INTERNAL_RULE_ID, subject, ruleId),
+    // Which rule crashed is part of the identity: two crashed rules are two findings.
+    fingerprint: fingerprint(`${INTERNAL_RULE_ID}/${ruleId}`, subject),
+    occurrence: occurrenceKey(INTERNAL_RULE_ID, subject, ruleId),
   };
   if (subject) f.subject = subject;
   return f;
@@ -83,6 +86,14 @@ export function runClusterRules(
     }
   }
   return result;
+}
+
+/**
+ * A log finding without a fix of its own gets its rule's: a log names no object to run a command
+ * on, so what to do is said in words (the rules that can name a command set it themselves).
+ */
+function withRuleFix(meta: RuleMeta, out: RuleOutput): RuleOutput {
+  return { ...out, findings: out.findings.map((d) => (d.fix ? d : { ...d, fix: meta.fix })) };
 }
 
 /** Log rules over one capture: feed every event in input order, then finish once. */
@@ -117,7 +128,7 @@ export function startLogRules(rules: readonly LogRule[], ctx: LogRuleContext): L
       for (const a of active) {
         if (!a.run) continue;
         try {
-          collect(a.rule.meta, a.run.finish(end), result);
+          collect(a.rule.meta, withRuleFix(a.rule.meta, a.run.finish(end)), result);
         } catch (error) {
           result.findings.push(internalFinding(a.rule.meta.id, error));
         }

@@ -58,3 +58,21 @@ export function findingsByRun(
 export function findingsOfRun(run: JoinedRun, findings: readonly Finding[]): Finding[] {
   return findingsByRun({ runs: [run] }, findings).get(run.key) ?? [];
 }
+
+/**
+ * The findings with `run` set on those about a StepRun of a known run: reports group a run's
+ * StepRun findings under it. Findings are copied, never changed in place.
+ */
+export function withOwningRuns(
+  world: { readonly runs: readonly (JoinedRun & { namespace: string; name: string })[] },
+  findings: readonly Finding[],
+): Finding[] {
+  const owner = new Map<string, { namespace: string; name: string }>();
+  for (const v of world.runs)
+    for (const s of v.steps) owner.set(objectKey(s.metadata.namespace, s.metadata.name), v);
+  return findings.map((f) => {
+    if (f.subject?.kind !== 'StepRun') return f;
+    const run = owner.get(objectKey(f.subject.namespace, f.subject.name));
+    return run ? { ...f, run: { kind: 'StoryRun', namespace: run.namespace, name: run.name } } : f;
+  });
+}

@@ -122,6 +122,7 @@ describe('completionSpec', () => {
       'lint --output',
       'lint --fail-on',
       'rules --output',
+      'version --output',
     ]);
     for (const [name, o] of described) expect(o.argChoices, name).toEqual(listed(o.description));
     expect(listed('kubeconfig context')).toBeUndefined();

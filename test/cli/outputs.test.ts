@@ -45,10 +45,10 @@ describe('planOutputs', () => {
     expect(() => planOutputs(['--output-file', 'a', '-o', 'json'], ['json'], ['a'])).toThrow(/must follow/);
   });
 
-  it('takes a lone --output-file as the table', () => {
-    expect(planOutputs(['--output-file', 'out.txt'], undefined, ['out.txt'])).toEqual([
-      { format: 'table', file: 'out.txt' },
-    ]);
+  it('refuses a lone --output-file: it needs its own -o (issue 13)', () => {
+    expect(() => planOutputs(['--output-file', 'out.txt'], undefined, ['out.txt'])).toThrow(
+      /--output-file out\.txt needs the -o FORMAT it is for just before it/,
+    );
   });
 });
 

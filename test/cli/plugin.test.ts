@@ -78,7 +78,9 @@ describe('bin/kubectl-storyctl', () => {
     copyFileSync(plugin, join(pkg, 'bin', 'kubectl-storyctl'));
     const r = run(process.execPath, [join(pkg, 'bin', 'kubectl-storyctl'), 'rules']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('kubectl-storyctl: cannot load storyctl');
+    // One line, and what to do: run npm ci (issue 13).
+    expect(r.stderr).toContain('kubectl-storyctl: storyctl is not built yet');
+    expect(r.stderr).toContain('run `npm ci` in the checkout');
   });
 
   describe.skipIf(!hasKubectl)('through kubectl', () => {
@@ -99,7 +101,7 @@ describe('bin/kubectl-storyctl', () => {
     it('completes through kubectl (kubectl_complete-storyctl, kubectl >= 1.26)', () => {
       const r = run('kubectl', ['__complete', 'storyctl', 'doctor', '-o', ''], { PATH });
       expect(r.code).toBe(0);
-      expect(r.stdout).toBe('table\njson\nsarif\ngithub\njunit\nmarkdown\n:4\n');
+      expect(r.stdout).toBe('table\nwide\njson\nyaml\nname\nsarif\ngithub\njunit\nmarkdown\n:4\n');
       expect(run('kubectl', ['__complete', 'storyctl', 'expl'], { PATH }).stdout).toMatch(/^explain\t/);
     });
   });

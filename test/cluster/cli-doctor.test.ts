@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model/report.js';
 import { runBin, runCli } from '../support/cli.js';
+import { validateSarif } from '../support/sarif-validator.js';
 import { ControllerSim } from '../support/controller-sim.js';
 import { createRun, createSeedScenario, createStory, requestCancel } from '../support/scenario.js';
 import { makeRun, makeStory } from '../support/objects.js';
@@ -51,6 +52,28 @@ describe.skipIf(!useCluster())('storyctl doctor on a live cluster', () => {
   const doctor = (user: 'admin' | 'readonly' | 'restricted' | 'nobody', ...args: string[]) =>
     runCli(['doctor', '--kubeconfig', cluster().kubeconfigs[user], '-o', 'json', '--now', AT, ...args]);
 
+  it('writes SARIF for live findings that the validator and GitHub accept (an artifact for each object)', async () => {
+    const r = await runCli([
+      'doctor',
+      '--kubeconfig',
+      cluster().kubeconfigs.admin,
+      '-n',
+      stalledNs,
+      '--now',
+      AT,
+      '-o',
+      'sarif',
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    const log = JSON.parse(r.stdout) as {
+      runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    const uris = log.runs[0]?.results.map((x) => x.locations[0]?.physicalLocation.artifactLocation.uri) ?? [];
+    expect(uris.length).toBeGreaterThan(0);
+    expect(uris).toContain(`cluster/StoryRun/${stalledNs}/call-1`);
+    expect(await validateSarif({ 'live doctor': r.stdout })).toEqual([]);
+  }, 60_000);
+
   it('exits 0 on a healthy namespace and names the cluster as the source', async () => {
     const r = await doctor('admin', '-n', cleanNs);
     expect(r.stderr).toBe('');
@@ -58,7 +81,17 @@ describe.skipIf(!useCluster())('storyctl doctor on a live cluster', () => {
     const rep = report(r.stdout);
     expect(rep.findings).toEqual([]);
     expect(rep.sources).toEqual([
-      { type: 'cluster', name: `storyctl-test-admin (${cluster().server})`, objects: 3 },
+      {
+        type: 'cluster',
+        name: `storyctl-test-admin (${cluster().server})`,
+        objects: 3,
+        // What was looked at (issue 13).
+        scope: {
+          context: 'storyctl-test-admin',
+          namespaces: [cleanNs],
+          counts: { storyRuns: 1, stepRuns: 0, stories: 1, transports: 1 },
+        },
+      },
     ]);
   });
 

@@ -92,8 +92,9 @@ describe.skipIf(!useCluster())('finish --force-terminal (real apiserver)', () =>
     const doc = JSON.parse(out.stdout) as JsonOut;
     expect(doc.results?.[0]).toMatchObject({ name: 'call-1', outcome: 'applied' });
     expect(doc.results?.[0]?.writes.map((w) => w.write)).toEqual([
-      'status',
+      // The audit before the status: no crash point leaves the run terminal but unaudited.
       'annotations',
+      'status',
       ...SEED_STEPS.map(() => 'delete-steprun'),
     ]);
 
@@ -464,10 +465,10 @@ describe.skipIf(!useCluster())('finish on a terminal (real apiserver)', () => {
     const now = T0 + 600_000;
     const out = await finish(['call-live', '-n', ns, '--force-terminal', '--yes', '-o', 'json'], { now });
     expect(out.code).toBe(0);
-    expect((JSON.parse(out.stdout) as JsonOut).results?.[0]?.writes.map((w) => w.write).slice(0, 3)).toEqual([
-      'spec',
+    // The intent and the audit in one write, before the status.
+    expect((JSON.parse(out.stdout) as JsonOut).results?.[0]?.writes.map((w) => w.write).slice(0, 2)).toEqual([
+      'spec+annotations',
       'status',
-      'annotations',
     ]);
     const repaired = await getRun(k, ns, 'call-live');
     expect(repaired.spec?.cancelRequested).toBe(true);

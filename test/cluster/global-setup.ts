@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { findBinaries, provisionBinaries, type Binaries } from './binaries.js';
 import { signalGroup, startCluster } from './harness.js';
 import './provided.js';
+import { CLUSTER_STATUS_ENV } from '../support/cluster-status-reporter.js';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 
@@ -17,12 +18,16 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     const reason =
       'cluster tests skipped: no kube-apiserver/etcd found (set KUBEBUILDER_ASSETS or STORYCTL_TEST_APISERVER_DIR, ' +
       'or run scripts/provision-apiserver.sh; STORYCTL_REQUIRE_APISERVER=1 makes this a failure)';
-    console.warn(`\n[storyctl] ${reason}\n`);
+    // Said once, as the run's last line (test/support/cluster-status-reporter.ts).
+    process.env[CLUSTER_STATUS_ENV] =
+      `skipped: no kube-apiserver/etcd found (set STORYCTL_TEST_APISERVER_DIR or KUBEBUILDER_ASSETS, or run scripts/provision-apiserver.sh)`;
     project.provide('storyctlCluster', null);
     project.provide('storyctlClusterSkip', reason);
     return undefined;
   }
   const cluster = await startCluster({ binaries, crdDir: join(repoRoot, 'fixtures', 'crds') });
+  process.env[CLUSTER_STATUS_ENV] =
+    `against a real kube-apiserver (${binaries.dir}) at ${cluster.info.server}`;
   // If vitest dies without running the teardown, still take etcd and the apiserver down with it.
   const killOnExit = (): void => cluster.pids.forEach((pid) => signalGroup(pid, 'SIGKILL'));
   process.once('exit', killOnExit);

@@ -243,7 +243,10 @@ describe.skipIf(!useCluster())('loadCluster with RBAC denials', () => {
       allNamespaces: true,
       selector: 'team=a',
     });
-    expect(all.unavailable.storyRuns).toBe('cannot list storyruns.runs.bubustack.io in all namespaces');
+    // A forbidden -A says where to look instead (issue 13): nobody may not list namespaces either.
+    expect(all.unavailable.storyRuns).toBe(
+      "cannot list storyruns.runs.bubustack.io in all namespaces; use -n NAMESPACE (your context's namespace is default)",
+    );
     // Without the runs their StepRuns cannot be chosen: same reason.
     expect(all.unavailable.stepRuns).toBe(all.unavailable.storyRuns);
   });

@@ -201,8 +201,9 @@ describe.skipIf(!useCluster())('storyctl RBAC roles with the operator roles (rea
     const result = (JSON.parse(out.stdout) as FinishJson).results?.[0];
     expect(result).toMatchObject({ name: 'call-repairer', outcome: 'applied' });
     expect(result?.writes.map((w) => w.write)).toEqual([
-      'status',
+      // The audit before the status: no crash point leaves the run terminal but unaudited.
       'annotations',
+      'status',
       ...SEED_STEPS.map(() => 'delete-steprun'),
     ]);
     const run = await getRun('call-repairer');

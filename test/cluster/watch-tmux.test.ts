@@ -92,7 +92,7 @@ describe.skipIf(!useCluster() || !hasTmux)(
 
       const command = [
         `cd ${JSON.stringify(repoRoot)}`,
-        `NO_COLOR=1 ${JSON.stringify(process.execPath)} bin/storyctl.js watch --kubeconfig ${JSON.stringify(cluster().kubeconfigs.readonly)} -n ${ns}`,
+        `NO_COLOR=1 ${JSON.stringify(process.execPath)} bin/storyctl.js watch --kubeconfig ${JSON.stringify(cluster().kubeconfigs.readonly)} -n ${ns} --request-timeout 5s`,
         `echo $? > ${JSON.stringify(join(dir, 'exit'))}`,
         'sleep 600',
       ].join('; ');

@@ -87,15 +87,19 @@ describe('deploy/prometheus (files)', () => {
     expect(bases.size).toBe(1);
   });
 
-  it('uses only metrics docs/alerts.md documents, and only those issue 15 names plus the cap counter', () => {
+  it('uses only metrics docs/alerts.md documents: the issue 15 names, the cap counter and what serve adds', () => {
     const documented = new Set(
       [...readFileSync(DOCS, 'utf8').matchAll(/`(storyctl_[a-z_]+)`/g)].map((m) => m[1]),
     );
     expect([...documented].sort()).toEqual([
       'storyctl_build_info',
       'storyctl_cancel_stop_seconds',
+      'storyctl_events_total',
       'storyctl_findings',
+      'storyctl_last_evaluation_duration_seconds',
       'storyctl_last_evaluation_timestamp_seconds',
+      'storyctl_lease_held',
+      'storyctl_objects',
       'storyctl_repairs_capped_total',
       'storyctl_repairs_total',
       'storyctl_storyruns',

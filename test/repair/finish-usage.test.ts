@@ -8,9 +8,10 @@ const KC = ['--kubeconfig', '/nonexistent/kubeconfig'];
 
 describe('finish usage', () => {
   const cases: [string[], RegExp][] = [
-    [[], /name at least one StoryRun, or use --all-stalled/],
+    [[], /name at least one StoryRun, or select them with -l SELECTOR or --all-stalled/],
     [['a', '--all-stalled', '--force-terminal'], /give run names or --all-stalled, not both/],
-    [['a', '-A'], /-A and -l select runs for --all-stalled/],
+    [['a', '-A'], /-A selects runs with -l or --all-stalled; with run names use -n/],
+    [['a', '-l', 'app=x'], /give run names or -l SELECTOR, not both/],
     [['--all-stalled'], /--all-stalled repairs runs the controller did not stop.*--force-terminal/],
     [['a', '--keep-steps'], /--keep-steps only applies with --force-terminal/],
     [['a', '--force-terminal', '--wait', '1m'], /--wait waits for the controller/],

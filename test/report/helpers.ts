@@ -1,6 +1,6 @@
 // Realistic reports for the reporter tests: the seed incident (a LiveKit voice StoryRun whose stop
 // waited out a 2-minute drain window and left live step states) seen from the cluster and the logs.
-import { fingerprint } from '../../src/model/fingerprint.js';
+import { fingerprint, occurrenceKey } from '../../src/model/fingerprint.js';
 import {
   buildReport,
   type Finding,
@@ -38,6 +38,8 @@ function meta(id: string, name: string, severity: Severity, summary: string, doc
     rationale: `${summary}; left alone it keeps resources or state wrong.`,
     fix: `Follow the ${id} repair in the README.`,
     docs,
+    evidence: 'what the finding shows',
+    upstream: [],
     family: familyOf(id),
   };
 }
@@ -113,7 +115,8 @@ export function finding(spec: FindingSpec): Finding {
     severity: spec.severity,
     message: spec.message,
     evidence: spec.evidence ?? {},
-    fingerprint: fingerprint(spec.ruleId, spec.subject, spec.anchor, spec.location),
+    fingerprint: fingerprint(spec.ruleId, spec.subject, spec.location?.file),
+    occurrence: occurrenceKey(spec.ruleId, spec.subject, spec.anchor, spec.location),
   };
   if (spec.subject) f.subject = spec.subject;
   if (spec.location) f.location = spec.location;

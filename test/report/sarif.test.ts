@@ -12,7 +12,10 @@ import {
   NS,
   seedFindings,
   CWD,
+  RUN,
+  AGENT,
 } from './helpers.js';
+import type { Report } from '../../src/model/report.js';
 
 function parse(text: string): { log: Log; run: Run; rules: ReportingDescriptor[]; results: Result[] } {
   const log = JSON.parse(text) as Log;
@@ -141,10 +144,13 @@ describe('renderSarif', () => {
     expect(spaces).toEqual({ uri: 'logs/run%20%232/agent%20log.txt', uriBaseId: '%SRCROOT%' });
   });
 
-  it('gives cluster findings a logical location for the resource', () => {
+  it('gives live-cluster findings a stable relative artifact (GitHub rejects results without one) and a logical location', () => {
     const { results } = parse(renderSarif(makeReport(), options()));
     const loc = resultFor(results, 'SR201').locations?.[0];
-    expect(loc?.physicalLocation).toBeUndefined();
+    expect(loc?.physicalLocation).toEqual({
+      artifactLocation: { uri: `cluster/StoryRun/${NS}/${RUN_NAME}` },
+      region: { startLine: 1 },
+    });
     expect(loc?.logicalLocations).toEqual([
       { name: RUN_NAME, fullyQualifiedName: `StoryRun/${NS}/${RUN_NAME}`, kind: 'resource' },
     ]);
@@ -198,5 +204,95 @@ describe('renderSarif', () => {
     expect(resultFor(results, 'BR101').locations?.[0]?.physicalLocation?.artifactLocation?.uri).toBe(
       `file://${CWD}/logs/controller.log`,
     );
+  });
+
+  it('lists suppressed findings with SARIF suppressions: annotations in source, the config external', () => {
+    const [a, b, ...rest] = seedFindings();
+    const report: Report = {
+      ...makeReport(rest),
+      suppressed: [
+        {
+          ...a!,
+          suppression: {
+            kind: 'annotation',
+            reason: 'accepted window',
+            source: 'Story ns/voice annotation x',
+          },
+        },
+        { ...b!, suppression: { kind: 'config', reason: 'known', source: '.storyctl.yaml:12' } },
+      ],
+    };
+    const { results } = parse(renderSarif(report, options()));
+    const suppressed = results.filter((r) => r.suppressions);
+    expect(suppressed.map((r) => r.suppressions?.[0])).toEqual([
+      {
+        kind: 'inSource',
+        status: 'accepted',
+        justification: 'accepted window',
+        properties: { source: 'Story ns/voice annotation x' },
+      },
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification: 'known',
+        properties: { source: '.storyctl.yaml:12' },
+      },
+    ]);
+    expect(results).toHaveLength(rest.length + 2);
+  });
+
+  it('says new, unchanged or absent against a baseline, and nothing without one', () => {
+    const [a, b, ...rest] = seedFindings();
+    const withBaseline: Report = {
+      ...makeReport([{ ...a!, baselineState: 'unchanged' }, { ...b!, baselineState: 'new' }, ...rest]),
+      absent: [
+        {
+          fingerprint: 'f'.repeat(32),
+          ruleId: 'SR101',
+          severity: 'error',
+          count: 1,
+          message: 'gone',
+          subject: RUN,
+        },
+      ],
+    };
+    const { results } = parse(renderSarif(withBaseline, options()));
+    expect(results.filter((r) => r.baselineState === 'unchanged')).toHaveLength(1);
+    const absent = results.filter((r) => r.baselineState === 'absent');
+    expect(absent).toHaveLength(1);
+    // GitHub opens an alert for any result; an accepted suppression keeps a fixed one closed.
+    expect(absent[0]).toMatchObject({ kind: 'pass', level: 'none', suppressions: [{ status: 'accepted' }] });
+    expect(results.filter((r) => r.baselineState === 'new')).toHaveLength(results.length - 2);
+    expect(
+      parse(renderSarif(makeReport(), options())).results.every((r) => r.baselineState === undefined),
+    ).toBe(true);
+  });
+
+  it("gives GitHub's primaryLocationLineHash from the stable fingerprint, counting repeats", () => {
+    const twice = [
+      finding({
+        ruleId: 'LK103',
+        severity: 'error',
+        message: 'one',
+        subject: AGENT,
+        location: { file: 'logs/a.log', line: 3 },
+        anchor: 't1',
+      }),
+      finding({
+        ruleId: 'LK103',
+        severity: 'error',
+        message: 'two',
+        subject: AGENT,
+        location: { file: 'logs/a.log', line: 9 },
+        anchor: 't2',
+      }),
+    ];
+    const { results } = parse(renderSarif(makeReport(twice, []), options()));
+    const print = twice[0]!.fingerprint;
+    expect(twice[1]!.fingerprint).toBe(print);
+    expect(results.map((r) => r.partialFingerprints)).toEqual([
+      { [FINGERPRINT_KEY]: print, primaryLocationLineHash: `${print}:1` },
+      { [FINGERPRINT_KEY]: print, primaryLocationLineHash: `${print}:2` },
+    ]);
   });
 });

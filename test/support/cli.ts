@@ -15,11 +15,16 @@ export interface CliOptions {
   stdin?: string | Buffer;
   env?: NodeJS.ProcessEnv;
   tty?: boolean;
+  /** Terminal width of a tty stdout (default 120). */
+  columns?: number;
   cwd?: string;
   now?: number;
 }
 
-function sink(tty: boolean): {
+function sink(
+  tty: boolean,
+  columns = 120,
+): {
   stream: PassThrough & { isTTY?: boolean; columns?: number };
   text: () => string;
 } {
@@ -27,14 +32,14 @@ function sink(tty: boolean): {
   const stream = new PassThrough() as PassThrough & { isTTY?: boolean; columns?: number };
   if (tty) {
     stream.isTTY = true;
-    stream.columns = 120;
+    stream.columns = columns;
   }
   stream.on('data', (c: Buffer) => chunks.push(c));
   return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
 }
 
 export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  const out = sink(options.tty === true);
+  const out = sink(options.tty === true, options.columns);
   const err = sink(options.tty === true);
   const stdin = Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]) as Readable & {
     isTTY?: boolean;

@@ -66,6 +66,8 @@ describe('evaluate', () => {
       budgetSeconds: 30,
       windowSeconds: 120,
       windowSource: expect.stringContaining('livekit-webrtc'),
+      // Read from the Transport, not a guess (issue 13).
+      windowConfidence: 'known',
       overBudget: true,
     });
     expect(row?.ageSeconds).toBe(290); // since status.startedAt, not creation

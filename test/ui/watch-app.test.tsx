@@ -1,13 +1,18 @@
 // The container with its collaborators passed as props: events from a hand-fed subscription (the
 // shape the cluster watch emits), a fixed clock, a planner stub, and keys written to ink's stdin.
 import { render } from 'ink-testing-library';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { clusterRules } from '../../src/rules/index.js';
 import type { ConnectionEvent, ObjectEvent } from '../../src/report/ui/dashboard-state.js';
 import { WatchApp, type PlannedFinish, type WatchAppProps } from '../../src/report/ui/WatchApp.js';
-import { NOW, objects, sceneRun } from './world-fixture.js';
+import { NOW, objects, sceneRun as run } from './world-fixture.js';
 
 const tick = (ms = 30): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Wait until `ready` holds (at most 2 s): a loaded machine may take longer than one tick. */
+async function until(ready: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !ready(); i++) await tick(20);
+}
 
 function setup(over: Partial<WatchAppProps> = {}) {
   let emit: (e: ObjectEvent | ConnectionEvent) => void = () => undefined;
@@ -82,11 +87,7 @@ describe('WatchApp', () => {
     await tick();
     expect(t.app.lastFrame()).toContain('1m35s / 30s (2m0s)');
     expect(t.app.lastFrame()).not.toContain('connecting');
-    t.emit({
-      type: 'upsert',
-      kind: 'storyRuns',
-      object: sceneRun('call-new', 'batch', { phase: 'Running' }),
-    });
+    t.emit({ type: 'upsert', kind: 'storyRuns', object: run('call-new', 'batch', { phase: 'Running' }) });
     await tick();
     expect(t.app.lastFrame()).toContain('call-new');
     t.setClock(NOW + 10_000);
@@ -117,32 +118,27 @@ describe('WatchApp', () => {
   it('filters with /, opens details with Enter, and finishes with f then y, showing the refusal', async () => {
     const t = setup();
     t.feed();
-    await tick();
+    await until(() => (t.app.lastFrame() ?? '').includes('call-2b91'));
     t.app.stdin.write('/2b91\r');
-    await tick();
-    await vi.waitFor(() => expect(t.app.lastFrame()).toContain('runs 1/3'));
+    await until(() => (t.app.lastFrame() ?? '').includes('runs 1/3'));
+    expect(t.app.lastFrame()).toContain('runs 1/3');
     t.app.stdin.write('\r');
-    await tick();
-    await vi.waitFor(() =>
-      expect(t.app.lastFrame()).toContain('StoryRun voice/call-2b91 · story voice-agent · phase Finished'),
-    );
+    await until(() => (t.app.lastFrame() ?? '').includes('StoryRun voice/call-2b91 ·'));
+    expect(t.app.lastFrame()).toContain('StoryRun voice/call-2b91 · story voice-agent · phase Finished');
     t.app.stdin.write('f');
+    await until(() => (t.app.lastFrame() ?? '').includes('[y/N]'));
     await tick();
-    await vi.waitFor(() => expect(t.planned).toEqual(['voice/call-2b91']));
-    await vi.waitFor(() => expect(t.app.lastFrame()).toContain('Apply these changes? [y/N]'));
-    // The question is on screen once rendered; its key handler subscribes just after.
-    await tick();
+    expect(t.planned).toEqual(['voice/call-2b91']);
+    expect(t.app.lastFrame()).toContain('Apply these changes? [y/N]');
     t.app.stdin.write('y');
-    await tick();
-    await vi.waitFor(() => expect(t.applied).toEqual(['voice/call-2b91']));
-    await vi.waitFor(() =>
-      expect(t.app.lastFrame()).toContain(
-        'refused: cannot patch storyruns/status in namespace voice (403 Forbidden)',
-      ),
+    await until(() => (t.app.lastFrame() ?? '').includes('refused:'));
+    expect(t.applied).toEqual(['voice/call-2b91']);
+    expect(t.app.lastFrame()).toContain(
+      'refused: cannot patch storyruns/status in namespace voice (403 Forbidden)',
     );
     t.app.stdin.write(' ');
-    await tick();
-    await vi.waitFor(() => expect(t.app.lastFrame()).toContain('call-2b91'));
+    await until(() => !(t.app.lastFrame() ?? '').includes('Apply these changes'));
+    expect(t.app.lastFrame()).toContain('call-2b91');
     expect(t.app.lastFrame()).not.toContain('Apply these changes');
     t.app.unmount();
   });

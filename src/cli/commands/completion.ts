@@ -4,6 +4,7 @@
 import { Argument, InvalidArgumentError, type Command } from 'commander';
 import { contextOption, kubeconfigOption, namespaceOption } from '../cluster-flags.js';
 import type { CommandResult } from '../command-result.js';
+import { withExamples } from '../examples.js';
 import { bashScript } from '../completion/bash.js';
 import { fishScript } from '../completion/fish.js';
 import { completeNames, NAMES_TIMEOUT_MS, type NameFlags } from '../completion/names.js';
@@ -29,7 +30,7 @@ function parseShell(value: string): Shell {
 }
 
 export function registerCompletion(program: Command, io: CliIO, result: CommandResult): void {
-  program
+  const completion = program
     .command('completion')
     .description('print a shell completion script: bash, zsh or fish')
     .addArgument(new Argument('<shell>', 'bash|zsh|fish').choices(SHELLS).argParser(parseShell))
@@ -37,6 +38,11 @@ export function registerCompletion(program: Command, io: CliIO, result: CommandR
       io.stdout.write(completionScript(shell, completionSpec(program)));
       result.code = EXIT.ok;
     });
+  withExamples(completion, [
+    ['bash, for this shell', 'source <(storyctl completion bash)'],
+    ['zsh', 'source <(storyctl completion zsh)'],
+    ['fish', 'storyctl completion fish | source'],
+  ]);
 
   program
     .command('__complete', { hidden: true })

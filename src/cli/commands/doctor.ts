@@ -3,18 +3,30 @@
 import { Option, type Command } from 'commander';
 import { StoryctlError } from '../../model/errors.js';
 import type { ObjectSet } from '../../model/kube.js';
-import { buildReport, type Finding, type NotEvaluated, type SourceInfo } from '../../model/report.js';
+import {
+  buildReport,
+  type Finding,
+  type Location,
+  type NotEvaluated,
+  type SourceInfo,
+  type Subject,
+} from '../../model/report.js';
+import { annotationIndex } from '../../model/suppress.js';
 import { buildWorld, type ObjectKind } from '../../model/world.js';
 import { runClusterRules } from '../../rules/engine.js';
+import { withOwningRuns } from '../../rules/evaluate.js';
 import { clusterRules, logRules } from '../../rules/index.js';
 import type { Rule } from '../../rules/types.js';
-import { addClusterFlags, loadClusterOptions, type ClusterFlags } from '../cluster-flags.js';
+import { addClusterFlags, loadClusterOptions, startRequestLog, type ClusterFlags } from '../cluster-flags.js';
 import type { CommandResult } from '../command-result.js';
+import { withExamples } from '../examples.js';
 import { addReportOptions, emitReport, selectRules } from '../common.js';
 import { exitCodeForReport } from '../exit.js';
 import { showProgress, type CliIO } from '../io.js';
 import { collect, durationOption, parseNowOption, type CommonFlags } from '../options.js';
 import { createProgress } from '../progress.js';
+import { finishReport } from '../policy.js';
+import { logThresholds, optionSource, resolveSettings, type OptionSource } from '../settings.js';
 import { printInputWarnings } from '../warnings.js';
 
 export interface DoctorFlags extends CommonFlags, ClusterFlags {
@@ -47,30 +59,69 @@ export function registerDoctor(program: Command, io: CliIO, result: CommandResul
         "the operator's engram.default-graceful-shutdown-timeout-seconds",
       ),
     );
-  addReportOptions(cmd).action(async (flags: DoctorFlags) => {
-    result.code = await runDoctor(flags, io, result.argv);
+  withExamples(cmd, [
+    ['every StoryRun of one namespace, worst first', 'storyctl doctor -n voice-prod'],
+    ['every namespace, as JSON for a script', 'storyctl doctor -A -o json'],
+    [
+      'captured objects and logs instead of a live cluster',
+      'storyctl doctor --snapshot incident.yaml --logs logs/ --now 2026-04-22T18:16:00Z',
+    ],
+    [
+      'the same check as another user (impersonation), with request logging',
+      'storyctl doctor -n voice-prod --as oncall@example.com -v 6',
+    ],
+  ]);
+  addReportOptions(cmd).action(async (flags: DoctorFlags, command: Command) => {
+    result.code = await runDoctor(flags, io, result.argv, optionSource(command));
   });
 }
 
-export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly string[]): Promise<number> {
+export async function runDoctor(
+  flags: DoctorFlags,
+  io: CliIO,
+  args: readonly string[],
+  source: OptionSource = () => undefined,
+): Promise<number> {
   const now = flags.now ?? io.now();
+  const settings = resolveSettings(flags, io, args, source);
+  const thresholds = settings.thresholds;
   const withLogs = (flags.logs?.length ?? 0) > 0;
   const rules: Rule[] = selectRules<Rule>(
     flags,
     [...clusterRules, ...(withLogs ? logRules : [])],
     (r) => `${r.meta.id} is a log rule: give doctor the logs with --logs FILE|DIR (or use storyctl lint)`,
+    settings,
   );
   const ruleSet = new Set(rules);
   const progress = createProgress(io, showProgress(io, flags.quiet));
-  if (flags.snapshot && (flags.namespace || flags.allNamespaces || flags.context || flags.kubeconfig)) {
-    // A selector still applies to snapshots; cluster connection flags do not.
+  const connection = [
+    flags.namespace && '--namespace',
+    flags.allNamespaces && '-A',
+    flags.context && '--context',
+    flags.kubeconfig && '--kubeconfig',
+    flags.cluster && '--cluster',
+    flags.user && '--user',
+    flags.server && '--server',
+    flags.token && '--token',
+    flags.insecureSkipTlsVerify && '--insecure-skip-tls-verify',
+    flags.as && '--as',
+    flags.asGroup && '--as-group',
+  ].filter((x): x is string => typeof x === 'string');
+  if (flags.snapshot && flags.selector)
+    // The selector is the API server's to apply; silently ignoring it would misstate the scope.
     throw new StoryctlError(
       'usage',
-      '--snapshot reads captured objects: --namespace, -A, --context and --kubeconfig apply to a live cluster only',
+      '-l selects StoryRuns on the API server, and --snapshot reads what was captured: capture with `kubectl get storyruns,stepruns,stories,transports -l SELECTOR -o yaml` instead',
+    );
+  if (flags.snapshot && connection.length > 0) {
+    throw new StoryctlError(
+      'usage',
+      `--snapshot reads captured objects: ${connection.join(', ')} apply to a live cluster only`,
     );
   }
 
   let objects: ObjectSet;
+  let locate: ((subject: Subject) => Location | undefined) | undefined;
   let unavailable: Partial<Record<ObjectKind, string>> = {};
   const sources: SourceInfo[] = [];
   try {
@@ -78,16 +129,18 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
       const { readSnapshots } = await import('../../sources/snapshot/index.js');
       const snap = await readSnapshots(flags.snapshot, { stdin: io.stdin });
       objects = snap.objects;
+      locate = snap.locate;
       sources.push(...snap.sources);
       printInputWarnings(io, snap.warnings, { showPii: flags.showPii === true });
     } else {
       const { loadCluster } = await import('../../sources/cluster/index.js');
+      const stopLog = await startRequestLog(flags, io);
       const live = await loadCluster({
         ...loadClusterOptions(flags, io.env),
         onProgress: (p) => progress.objects(p.kind, p.listed),
         // The --request-timeout budget covers the whole command, Node start-up included.
         deadlineFrom: performance.timeOrigin,
-      });
+      }).finally(stopLog);
       objects = live.objects;
       unavailable = live.unavailable;
       sources.push(live.source);
@@ -97,17 +150,23 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
   }
 
   const worldOptions: Parameters<typeof buildWorld>[1] = { unavailable };
-  if (flags.operatorGracefulTimeout !== undefined)
-    worldOptions.operatorDefaultSeconds = flags.operatorGracefulTimeout;
+  if (thresholds.operatorGracefulTimeout.from.kind !== 'default')
+    worldOptions.operatorDefaultSeconds = thresholds.operatorGracefulTimeout.value;
   const world = buildWorld(objects, worldOptions);
-  const ctx: Parameters<typeof runClusterRules>[2] = { now, stopBudgetSeconds: flags.stopBudget };
+  const ctx: Parameters<typeof runClusterRules>[2] = {
+    now,
+    stopBudgetSeconds: thresholds.stopBudget.value,
+    stuckFinalizerSeconds: thresholds.stuckFinalizerAge.value,
+  };
   if (flags.assumeCancelAt !== undefined) ctx.assumeCancelAt = flags.assumeCancelAt;
   const engine = runClusterRules(
     clusterRules.filter((r) => ruleSet.has(r)),
     world,
     ctx,
   );
-  const findings: Finding[] = engine.findings;
+  // Snapshot findings point at the object in its file (SARIF and annotations need a file and line).
+  const owned = withOwningRuns(world, engine.findings);
+  const findings: Finding[] = locate ? owned.map((f) => withObjectLocation(f, locate)) : owned;
   const notEvaluated: NotEvaluated[] = engine.notEvaluated;
 
   if (flags.logs && withLogs) {
@@ -115,7 +174,8 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
     const logs = await lintLogs(flags.logs, {
       stdin: io.stdin,
       now,
-      stopBudgetSeconds: flags.stopBudget,
+      stopBudgetSeconds: thresholds.stopBudget.value,
+      thresholds: logThresholds(settings),
       rules: logRules.filter((r) => ruleSet.has(r)),
     });
     findings.push(...logs.findings);
@@ -124,13 +184,19 @@ export async function runDoctor(flags: DoctorFlags, io: CliIO, args: readonly st
     printInputWarnings(io, logs.warnings, { showPii: flags.showPii === true });
   }
 
-  const report = buildReport({ now, sources, findings, notEvaluated, showPii: flags.showPii === true });
+  const built = buildReport({ now, sources, findings, notEvaluated, showPii: flags.showPii === true });
+  const report = await finishReport(built, settings, flags, io, annotationIndex(world));
   await emitReport(
     report,
     flags,
     io,
-    args,
+    settings,
     rules.map((r) => r.meta),
   );
-  return exitCodeForReport(report, flags.failOn);
+  return exitCodeForReport(report, settings.failOn.value);
+}
+
+function withObjectLocation(f: Finding, locate: (subject: Subject) => Location | undefined): Finding {
+  const location = f.location ?? (f.subject ? locate(f.subject) : undefined);
+  return location && !f.location ? { ...f, location } : f;
 }

@@ -9,10 +9,11 @@ import { describePermission, planDocument, type RepairMode, type RunPlan } from 
 import { unwrittenOutcome, unwrittenResult, type RunResult } from '../../repair/result.js';
 import { planSummary, renderPlanDiff, renderResultsTable } from '../../report/plan-diff.js';
 import { makeKubeConfig } from '../../sources/cluster/kubeconfig.js';
-import { kubeConfigOptions, loadClusterOptions } from '../cluster-flags.js';
+import { connectionOptions, loadClusterOptions } from '../cluster-flags.js';
 import { EXIT, exitCodeForRepair, exitInterrupted } from '../exit.js';
-import { confirm } from '../finish/confirm.js';
-import { prepareFinish, type FinishScope } from '../finish/prepare.js';
+import { confirm, confirmUncanceled } from '../finish/confirm.js';
+import { isUncanceledLive, prepareFinish, type FinishScope } from '../finish/prepare.js';
+import { repairerHint } from '../finish/rbac-hint.js';
 import { waitAll } from '../finish/wait-all.js';
 import { showProgress, useColor, type CliIO } from '../io.js';
 
@@ -22,10 +23,13 @@ function validate(names: string[], flags: FinishFlags): void {
   const usage = (m: string): never => {
     throw new StoryctlError('usage', m);
   };
+  const selected = !flags.allStalled && flags.selector !== undefined;
   if (flags.allStalled && names.length > 0) usage('give run names or --all-stalled, not both');
-  if (!flags.allStalled && names.length === 0) usage('name at least one StoryRun, or use --all-stalled');
-  if (!flags.allStalled && (flags.allNamespaces || flags.selector))
-    usage('-A and -l select runs for --all-stalled; with run names use -n');
+  if (selected && names.length > 0) usage('give run names or -l SELECTOR, not both');
+  if (!flags.allStalled && !selected && names.length === 0)
+    usage('name at least one StoryRun, or select them with -l SELECTOR or --all-stalled');
+  if (!flags.allStalled && !selected && flags.allNamespaces)
+    usage('-A selects runs with -l or --all-stalled; with run names use -n');
   if (flags.allNamespaces && flags.namespace) usage('-A and -n exclude each other');
   if (flags.allStalled && !flags.forceTerminal)
     usage(
@@ -40,7 +44,7 @@ function validate(names: string[], flags: FinishFlags): void {
 
 export async function runFinish(names: string[], flags: FinishFlags, io: CliIO): Promise<number> {
   validate(names, flags);
-  const cfg = makeKubeConfig(kubeConfigOptions(flags, io.env));
+  const cfg = makeKubeConfig(connectionOptions(flags, io.env));
   const client = makeRepairClient(cfg, flags.requestTimeout);
   const namespace = flags.namespace ?? cfg.namespace ?? 'default';
   const mode: RepairMode = flags.forceTerminal ? 'force-terminal' : 'request-cancel';
@@ -51,16 +55,22 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
 
   const scope: FinishScope = flags.allStalled
     ? { kind: 'all-stalled', load: loadClusterOptions(flags, io.env), maxChanges: flags.maxChanges }
-    : { kind: 'named', namespace, names, ifGone: 'fail' };
-  const { plans, missing, skipped, gone, replan } = await prepareFinish(client, scope, {
-    mode,
-    clock: () => io.now(),
-    stopBudgetSeconds: flags.stopBudget,
-    user: client.user,
-    reason: flags.reason,
-    keepSteps: flags.keepSteps === true,
-    checkPermissions: dryRun !== 'client',
-  });
+    : flags.selector !== undefined
+      ? { kind: 'selected', load: loadClusterOptions(flags, io.env), maxChanges: flags.maxChanges }
+      : { kind: 'named', namespace, names, ifGone: 'fail' };
+  const { plans, targets, missing, skipped, gone, alreadyTerminal, replan } = await prepareFinish(
+    client,
+    scope,
+    {
+      mode,
+      clock: () => io.now(),
+      stopBudgetSeconds: flags.stopBudget,
+      user: client.user,
+      reason: flags.reason,
+      keepSteps: flags.keepSteps === true,
+      checkPermissions: dryRun !== 'client',
+    },
+  );
   const toWrite = plans.filter((p) => p.action === 'repair');
   const notes: string[] = [];
   if (skipped > 0)
@@ -68,6 +78,10 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
       `${skipped} more stalled run(s) left for the next pass: --max-changes ${flags.maxChanges} reached`,
     );
   for (const key of gone) notes.push(`${key} is gone since the scan: nothing to finish`);
+  for (const key of alreadyTerminal)
+    notes.push(
+      `${key} is already terminal: the controller needs no cancel request (--force-terminal repairs it)`,
+    );
 
   const emit = (results: RunResult[] | undefined, extra: Record<string, unknown> = {}): void => {
     if (json) {
@@ -110,7 +124,11 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
     emit(plans.map((p) => unwrittenResult(p, 'refused', `not written: the user may not ${what}`)));
     throw new StoryctlError(
       'refused',
-      `refused before any write: ${client.user ?? 'this user'} (context ${client.context}) may not ${what}`,
+      // One line for the refusal, then what to apply: each line starts with `storyctl: ` like the first.
+      [
+        `refused before any write: ${client.user ?? 'this user'} (context ${client.context}) may not ${what}`,
+        ...repairerHint(missing, client.user),
+      ].join('\nstoryctl: '),
     );
   }
 
@@ -125,7 +143,10 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
       );
     }
     const yes = await confirm(io, plans, color);
-    if (!yes) {
+    // Forcing a run nobody canceled is a second decision, asked on its own (--yes skips both).
+    const uncanceled = targets.filter((t, i) => plans[i]?.action === 'repair' && isUncanceledLive(t));
+    const sure = yes && (uncanceled.length === 0 || (await confirmUncanceled(io, uncanceled, color)));
+    if (!sure) {
       emit(unconfirmed(() => 'declined: nothing written'));
       throw new StoryctlError('refused', 'declined: nothing was written');
     }

@@ -2,9 +2,10 @@
 // (src/repair/apply.ts), report. Without --force-terminal it only sets the controller's own knob,
 // spec.cancelRequested. The exit code is chosen here from the results (ARCHITECTURE.md exit codes).
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { addClusterFlags } from '../cluster-flags.js';
+import { addClusterFlags, startRequestLog } from '../cluster-flags.js';
 import type { DryRun, FinishFlags } from '../finish/flags.js';
 import type { CommandResult } from '../command-result.js';
+import { withExamples } from '../examples.js';
 import type { CliIO } from '../io.js';
 import { durationOption, stopBudgetOption } from '../options.js';
 
@@ -31,7 +32,7 @@ export function registerFinish(program: Command, io: CliIO, result: CommandResul
   const cmd = program
     .command('finish')
     .description(
-      'stop StoryRuns: ask the controller (spec.cancelRequested), or with --force-terminal write the terminal state yourself (CONTROLLER.md §9)',
+      'stop StoryRuns: ask the controller (spec.cancelRequested), or with --force-terminal write the terminal state yourself (README: storyctl finish)',
     )
     .argument('[name...]', 'StoryRun names');
   addClusterFlags(cmd, {
@@ -65,9 +66,32 @@ export function registerFinish(program: Command, io: CliIO, result: CommandResul
     )
     .addOption(new Option('-o, --output <format>', 'table|json').choices(['table', 'json']).default('table'))
     .addOption(stopBudgetOption('how long a stop may take before it is stalled (SR101)'))
-    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
-    .action(async (names: string[], flags: FinishFlags) => {
-      const { runFinish } = await import('./finish-run.js');
+    .option('--no-color', 'no colours (NO_COLOR is honoured too)');
+  withExamples(cmd, [
+    [
+      'ask the controller to stop a run (sets spec.cancelRequested), and wait for it',
+      'storyctl finish call-4711 -n voice-prod --wait 3m',
+    ],
+    [
+      'write the terminal state of a stalled run yourself, after reading the plan',
+      'storyctl finish call-4711 -n voice-prod --force-terminal',
+    ],
+    [
+      'every stalled run of a namespace, at most 20, without asking',
+      'storyctl finish --all-stalled -n voice-prod --force-terminal --yes',
+    ],
+    [
+      'the runs a selector picks; print the plan only',
+      'storyctl finish -l app=voice -n voice-prod --force-terminal --dry-run',
+    ],
+  ]);
+  cmd.action(async (names: string[], flags: FinishFlags) => {
+    const { runFinish } = await import('./finish-run.js');
+    const stopLog = await startRequestLog(flags, io);
+    try {
       result.code = await runFinish(names, flags, io);
-    });
+    } finally {
+      stopLog();
+    }
+  });
 }

@@ -4,11 +4,14 @@ import { StoryctlError } from '../../model/errors.js';
 import { buildReport } from '../../model/report.js';
 import { logRules } from '../../rules/index.js';
 import type { CommandResult } from '../command-result.js';
+import { withExamples } from '../examples.js';
 import { addReportOptions, emitReport, selectRules } from '../common.js';
 import { exitCodeForReport } from '../exit.js';
 import { showProgress, type CliIO } from '../io.js';
 import type { CommonFlags } from '../options.js';
 import { createProgress } from '../progress.js';
+import { finishReport } from '../policy.js';
+import { logThresholds, optionSource, resolveSettings, type OptionSource } from '../settings.js';
 import { printInputWarnings } from '../warnings.js';
 
 export function registerLint(program: Command, io: CliIO, result: CommandResult): void {
@@ -18,8 +21,16 @@ export function registerLint(program: Command, io: CliIO, result: CommandResult)
       'find hung voice-session closes, orphaned STT sockets, leaked rooms and stranded work in captured logs',
     )
     .argument('[inputs...]', 'log files, directories, globs, or - for stdin (gzip is detected)');
-  addReportOptions(cmd).action(async (inputs: string[], flags: CommonFlags) => {
-    result.code = await runLint(inputs, flags, io, result.argv);
+  withExamples(cmd, [
+    ['a directory of captured logs', 'storyctl lint logs/'],
+    ['straight from the cluster', 'kubectl logs deploy/voice-agent --timestamps | storyctl lint -'],
+    [
+      'for CI: SARIF to a file, the table on stdout',
+      'storyctl lint logs/ -o table -o sarif --output-file storyctl.sarif',
+    ],
+  ]);
+  addReportOptions(cmd).action(async (inputs: string[], flags: CommonFlags, command: Command) => {
+    result.code = await runLint(inputs, flags, io, result.argv, optionSource(command));
   });
 }
 
@@ -28,16 +39,20 @@ export async function runLint(
   flags: CommonFlags,
   io: CliIO,
   args: readonly string[],
+  source: OptionSource = () => undefined,
 ): Promise<number> {
-  if (inputs.length === 0) {
+  const implicitStdin = inputs.length === 0;
+  if (implicitStdin) {
     if (io.stdin.isTTY) throw new StoryctlError('usage', 'lint needs log files, directories or - for stdin');
     inputs = ['-'];
   }
   const now = flags.now ?? io.now();
+  const settings = resolveSettings(flags, io, args, source);
   const rules = selectRules(
     flags,
     logRules,
     (r) => `${r.meta.id} is a cluster rule and lint reads logs only: use storyctl doctor for it`,
+    settings,
   );
   const progress = createProgress(io, showProgress(io, flags.quiet));
   const { lintLogs } = await import('../../logs/index.js');
@@ -46,7 +61,8 @@ export async function runLint(
     logs = await lintLogs(inputs, {
       stdin: io.stdin,
       now,
-      stopBudgetSeconds: flags.stopBudget,
+      stopBudgetSeconds: settings.thresholds.stopBudget.value,
+      thresholds: logThresholds(settings),
       rules,
       onProgress: (read, total) => progress.bytes(read, total),
     });
@@ -54,19 +70,26 @@ export async function runLint(
     progress.done();
   }
   printInputWarnings(io, logs.warnings, { showPii: flags.showPii === true });
-  const report = buildReport({
+  // No arguments and nothing piped in (CI, `< /dev/null`): nothing was linted, which is not a pass.
+  if (implicitStdin && logs.sources.every((s) => (s.lines ?? 0) === 0))
+    throw new StoryctlError(
+      'usage',
+      'lint read nothing: no inputs were given and standard input was empty; give log files, directories, globs or - for stdin',
+    );
+  const built = buildReport({
     now,
     sources: logs.sources,
     findings: logs.findings,
     notEvaluated: logs.notEvaluated,
     showPii: flags.showPii === true,
   });
+  const report = await finishReport(built, settings, flags, io);
   await emitReport(
     report,
     flags,
     io,
-    args,
+    settings,
     rules.map((r) => r.meta),
   );
-  return exitCodeForReport(report, flags.failOn);
+  return exitCodeForReport(report, settings.failOn.value);
 }

@@ -3,11 +3,13 @@ import { Option, type Command } from 'commander';
 import { StoryctlError } from '../../model/errors.js';
 import { allRuleMetas, findRuleMeta } from '../../rules/index.js';
 import type { CommandResult } from '../command-result.js';
+import { withExamples } from '../examples.js';
 import { useColor, type CliIO } from '../io.js';
 import { EXIT } from '../exit.js';
+import { DOCS_BASE_URL } from '../links.js';
 
 export function registerRules(program: Command, io: CliIO, result: CommandResult): void {
-  program
+  const rules = program
     .command('rules')
     .description('list every rule with its ID, severity and summary')
     .addOption(new Option('-o, --output <format>', 'table|json').choices(['table', 'json']).default('table'))
@@ -31,8 +33,12 @@ export function registerRules(program: Command, io: CliIO, result: CommandResult
       }
       result.code = EXIT.ok;
     });
+  withExamples(rules, [
+    ['every rule with its ID, severity and summary', 'storyctl rules'],
+    ['as JSON, for tooling', 'storyctl rules -o json'],
+  ]);
 
-  program
+  const explain = program
     .command('explain')
     .description("print a rule's rationale and fix")
     .argument('<id>', 'rule ID, e.g. SR201')
@@ -50,11 +56,12 @@ export function registerRules(program: Command, io: CliIO, result: CommandResult
         'Fix:',
         indent(m.fix),
         '',
-        `Facts: ${m.docs}`,
+        `Docs: ${m.docs} (${DOCS_BASE_URL}/${m.docs})`,
       ];
       io.stdout.write(`${lines.join('\n')}\n`);
       result.code = EXIT.ok;
     });
+  withExamples(explain, [['why SR201 matters and how to fix it', 'storyctl explain SR201']]);
 }
 
 function indent(text: string): string {

@@ -7,8 +7,9 @@ import type { ResolvedKubeConfig } from '../../sources/cluster/kubeconfig.js';
 import { clusterRules } from '../../rules/index.js';
 import type { RunRow } from '../../report/ui/dashboard-state.js';
 import type { PlannedFinish } from '../../report/ui/WatchApp.js';
-import { addClusterFlags, kubeConfigOptions, type ClusterFlags } from '../cluster-flags.js';
+import { addClusterFlags, connectionOptions, startRequestLog, type ClusterFlags } from '../cluster-flags.js';
 import type { CommandResult } from '../command-result.js';
+import { withExamples } from '../examples.js';
 import { EXIT } from '../exit.js';
 import { useColor, type CliIO } from '../io.js';
 import { stopBudgetOption } from '../options.js';
@@ -29,10 +30,19 @@ export function registerWatch(program: Command, io: CliIO, result: CommandResult
       'give up on a silent API server after this long, then reconnect; e.g. 5s or 1m (0: no timeout)',
   })
     .addOption(stopBudgetOption())
-    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
-    .action(async (flags: WatchFlags) => {
+    .option('--no-color', 'no colours (NO_COLOR is honoured too)');
+  withExamples(cmd, [
+    ['the runs of one namespace, live', 'storyctl watch -n voice-prod'],
+    ['every namespace, only the voice agent runs', 'storyctl watch -A -l app=voice-agent'],
+  ]);
+  cmd.action(async (flags: WatchFlags) => {
+    const stopLog = await startRequestLog(flags, io);
+    try {
       result.code = await runWatch(flags, io);
-    });
+    } finally {
+      stopLog();
+    }
+  });
 }
 
 export function refusesWithoutTerminal(io: CliIO): boolean {
@@ -55,7 +65,7 @@ export async function runWatch(flags: WatchFlags, io: CliIO): Promise<number> {
       import('react'),
       import('../../report/ui/WatchApp.js'),
     ]);
-  const cfg = makeKubeConfig(kubeConfigOptions(flags, io.env));
+  const cfg = makeKubeConfig(connectionOptions(flags, io.env));
   const namespace = flags.allNamespaces ? undefined : (flags.namespace ?? cfg.namespace ?? 'default');
   const scope = `${namespace === undefined ? 'all namespaces' : `namespace ${namespace}`}${flags.selector ? ` · -l ${flags.selector}` : ''}`;
 
@@ -120,14 +130,21 @@ export function planSummary(plan: RunPlan): string {
  * conflicts and reads the run back.
  */
 export async function loadFinisher(cfg: ResolvedKubeConfig, flags: WatchFlags, io: CliIO): Promise<Finisher> {
-  const [{ makeRepairClient }, { prepareFinish }, { describePermission }, { applyRun }, { planDiffLines }] =
-    await Promise.all([
-      import('../../repair/client.js'),
-      import('../finish/prepare.js'),
-      import('../../repair/plan.js'),
-      import('../../repair/apply.js'),
-      import('../../report/plan-diff.js'),
-    ]);
+  const [
+    { makeRepairClient },
+    { prepareFinish, isUncanceledLive },
+    { describePermission },
+    { applyRun },
+    { planDiffLines },
+    { repairerHint },
+  ] = await Promise.all([
+    import('../../repair/client.js'),
+    import('../finish/prepare.js'),
+    import('../../repair/plan.js'),
+    import('../../repair/apply.js'),
+    import('../../report/plan-diff.js'),
+    import('../finish/rbac-hint.js'),
+  ]);
   const closed = (message: string, ok: boolean) => () => Promise.resolve({ ok, message });
   return async (row) => {
     // One client per dialog: --request-timeout budgets one finish, not the whole watch session.
@@ -151,7 +168,15 @@ export async function loadFinisher(cfg: ResolvedKubeConfig, flags: WatchFlags, i
         refusal: `StoryRun ${row.key} no longer exists`,
         apply: closed('gone', false),
       };
-    const diff = planDiffLines(first);
+    const target = prepared.targets[0];
+    const diff = [
+      ...(target && isUncanceledLive(target)
+        ? [
+            '! nobody asked this run to stop (no spec.cancelRequested) and doctor does not find it stalled: the controller may still be working on it',
+          ]
+        : []),
+      ...planDiffLines(first),
+    ];
     const summary = planSummary(first);
     if (first.action === 'refused')
       return { diff, summary, refusal: `refused: ${first.reason ?? ''}`, apply: closed('refused', false) };
@@ -167,7 +192,10 @@ export async function loadFinisher(cfg: ResolvedKubeConfig, flags: WatchFlags, i
       return {
         diff,
         summary,
-        refusal: `refused by RBAC: ${who} may not ${prepared.missing.map(describePermission).join('; ')}. Nothing was written.`,
+        refusal: [
+          `refused by RBAC: ${who} may not ${prepared.missing.map(describePermission).join('; ')}. Nothing was written.`,
+          ...repairerHint(prepared.missing, client.user),
+        ].join('\n'),
         apply: closed('refused', false),
       };
     }

@@ -1,6 +1,7 @@
 // The question before a force-terminal write: the plan as a diff in an ink dialog, y or n.
 import { createElement } from 'react';
 import { render } from 'ink';
+import type { StoryRun } from '../../model/kube.js';
 import type { RunPlan } from '../../repair/run-plan.js';
 import { planDiffLines, planSummary } from '../../report/plan-diff.js';
 import { ConfirmPlan } from '../../report/ui/ConfirmPlan.js';
@@ -8,9 +9,33 @@ import type { CliIO } from '../io.js';
 
 export async function confirm(io: CliIO, plans: readonly RunPlan[], color: boolean): Promise<boolean> {
   const lines = plans.flatMap((p) => [...planDiffLines(p), '']);
-  const summary = planSummary(plans);
+  return ask(io, { lines, summary: planSummary(plans), color });
+}
+
+/** The second question: the runs nobody canceled, why forcing them is different, y or n. */
+export async function confirmUncanceled(
+  io: CliIO,
+  targets: readonly { run: StoryRun }[],
+  color: boolean,
+): Promise<boolean> {
+  const names = targets.map((t) => `${t.run.metadata.namespace ?? 'default'}/${t.run.metadata.name}`);
+  return ask(io, {
+    lines: [
+      `! ${names.join(', ')}: nobody asked ${names.length === 1 ? 'it' : 'them'} to stop (no spec.cancelRequested) and doctor does not find ${names.length === 1 ? 'it' : 'them'} stalled.`,
+      '! The controller may still be working on it: forcing the terminal state ends the run under it.',
+    ],
+    summary: '',
+    question: `Force ${names.length === 1 ? 'this live run' : `these ${names.length} live runs`} terminal anyway? [y/N]`,
+    color,
+  });
+}
+
+function ask(
+  io: CliIO,
+  base: { lines: string[]; summary: string; question?: string; color: boolean },
+): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
-    const props = { lines, summary, color };
+    const props = base;
     const onAnswer = (yes: boolean): void => {
       instance.rerender(createElement(ConfirmPlan, { ...props, answer: yes, onAnswer }));
       instance.unmount();

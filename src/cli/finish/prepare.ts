@@ -2,6 +2,7 @@
 // `finish --all-stalled` and watch's `f` key: a fresh read of each run, its Story and the Transports
 // that Story binds (the cancel window, so SR101–SR103, depends on them), the doctor's cluster rules
 // on that read, the plan, and the RBAC preflight. Reads only: the writes are src/repair/apply.ts.
+import { isTerminal } from '../../contract/phases.js';
 import { StoryctlError } from '../../model/errors.js';
 import type { StepRun, Story, StoryRun, Transport } from '../../model/kube.js';
 import type { Finding } from '../../model/report.js';
@@ -30,6 +31,12 @@ export type FinishScope =
       names: readonly string[];
       /** A run that does not exist: a usage error (finish NAME), or reported in `gone` (watch). */
       ifGone: 'fail' | 'skip';
+    }
+  | {
+      /** `finish -l SELECTOR`: every run the selector picks (in the namespace, or -A). */
+      kind: 'selected';
+      load: LoadClusterOptions;
+      maxChanges: number;
     }
   | {
       kind: 'all-stalled';
@@ -70,6 +77,8 @@ export interface PreparedFinish {
   skipped: number;
   /** `namespace/name` of runs that no longer exist (named runs with ifGone 'skip', stalled runs gone since the scan). */
   gone: string[];
+  /** Selected runs left out of a cancel request because they are already terminal. */
+  alreadyTerminal: string[];
   /** After a 409: plan the fresh run again, with the Story and Transports read the first time. */
   replan: Replan;
 }
@@ -80,12 +89,26 @@ export async function prepareFinish(
   settings: FinishSettings,
 ): Promise<PreparedFinish> {
   const now = settings.clock();
-  const wanted = scope.kind === 'named' ? namedRuns(scope) : await stalledRuns(scope, settings, now);
+  const wanted =
+    scope.kind === 'named'
+      ? namedRuns(scope)
+      : scope.kind === 'selected'
+        ? await selectedRuns(scope)
+        : await stalledRuns(scope, settings, now);
   const targets: FinishTarget[] = [];
   const gone: string[] = [];
+  const alreadyTerminal: string[] = [];
   for (const { namespace, name } of wanted.runs) {
     const target = await readTarget(client, namespace, name, settings, now);
-    if (target) targets.push(target);
+    // A selector picks finished runs too: asking the controller to cancel them would be refused.
+    if (
+      target &&
+      scope.kind === 'selected' &&
+      settings.mode === 'request-cancel' &&
+      isTerminal(target.run.status?.phase)
+    )
+      alreadyTerminal.push(objectKey(namespace, name));
+    else if (target) targets.push(target);
     else if (scope.kind === 'named' && scope.ifGone === 'fail')
       throw new StoryctlError('usage', `StoryRun ${namespace}/${name} not found (nothing was written)`);
     else gone.push(objectKey(namespace, name));
@@ -104,7 +127,7 @@ export async function prepareFinish(
     const findings = runFindings({ run, steps }, context, settings.stopBudgetSeconds, at);
     return planTarget({ run, steps, story: first?.story, findings }, settings, at, resume);
   };
-  return { targets, plans, missing, skipped: wanted.skipped, gone, replan };
+  return { targets, plans, missing, skipped: wanted.skipped, gone, alreadyTerminal, replan };
 }
 
 interface RunRef {
@@ -117,6 +140,31 @@ function namedRuns(scope: Extract<FinishScope, { kind: 'named' }>): { runs: RunR
     runs: [...new Set(scope.names)].map((name) => ({ namespace: scope.namespace, name })),
     skipped: 0,
   };
+}
+
+/** Every run the selector picks, by key, at most maxChanges. */
+async function selectedRuns(
+  scope: Extract<FinishScope, { kind: 'selected' }>,
+): Promise<{ runs: RunRef[]; skipped: number }> {
+  const live = await loadCluster(scope.load);
+  if (live.unavailable.storyRuns !== undefined)
+    throw new StoryctlError('refused', `cannot select runs: ${live.unavailable.storyRuns}`);
+  const runs = live.objects.storyRuns
+    .map((r) => ({ namespace: r.metadata.namespace ?? 'default', name: r.metadata.name }))
+    .sort((a, b) => objectKey(a.namespace, a.name).localeCompare(objectKey(b.namespace, b.name)));
+  return { runs: runs.slice(0, scope.maxChanges), skipped: Math.max(0, runs.length - scope.maxChanges) };
+}
+
+/**
+ * A run nobody asked to stop and doctor does not find stalled: the controller may still be working
+ * on it, so forcing it terminal is a decision of its own (finish asks a second time).
+ */
+export function isUncanceledLive(target: Pick<FinishTarget, 'run' | 'findings'>): boolean {
+  return (
+    target.run.spec?.cancelRequested !== true &&
+    !isTerminal(target.run.status?.phase) &&
+    !target.findings.some(selectsForFinish)
+  );
 }
 
 /** The runs doctor would name under a rule that selects for finish (SR101, SR201, SR301), by key. */
@@ -133,6 +181,8 @@ async function stalledRuns(
   });
   const byRun = findingsByRun(world, findings);
   const selected = world.runs
+    // Never a run nobody canceled that is still live: the controller may be working on it.
+    .filter((v) => v.cancelRequested || v.phaseClass === 'terminal')
     .filter((v) => (byRun.get(v.key) ?? []).some(selectsForFinish))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return {

@@ -3,7 +3,8 @@
 import type { RepairClient } from '../../repair/client.js';
 import type { RunResult } from '../../repair/result.js';
 import { blockingFindings, findingsForRun } from '../../repair/verify.js';
-import { waitForTerminal } from '../../sources/cluster/run-wait.js';
+import { waitForTerminal, type WaitOutcome } from '../../sources/cluster/run-wait.js';
+import { describeError } from '../exit.js';
 
 export interface WaitAllOptions {
   /** Seconds for all runs together. */
@@ -22,10 +23,18 @@ export async function waitAll(
   const deadline = Date.now() + options.waitSeconds * 1000;
   for (const r of results) {
     if (r.outcome !== 'applied' && r.outcome !== 'no-op') continue;
-    const waited = await waitForTerminal(client, r.namespace, r.name, {
-      timeoutMs: Math.max(0, deadline - Date.now()),
-      signal: options.signal,
-    });
+    let waited: WaitOutcome;
+    try {
+      waited = await waitForTerminal(client, r.namespace, r.name, {
+        timeoutMs: Math.max(0, deadline - Date.now()),
+        signal: options.signal,
+      });
+    } catch (error) {
+      // One run that cannot be read is that run's result; the others are still waited for.
+      r.outcome = 'failed';
+      r.message = `the cancel was requested, but reading the run while waiting failed: ${describeError(error)}`;
+      continue;
+    }
     if (waited.state === 'gone') {
       r.message = 'the StoryRun was deleted while waiting';
       continue;

@@ -9,6 +9,8 @@ import { tint } from './format.js';
 export interface ConfirmPlanProps {
   readonly lines: readonly string[];
   readonly summary: string;
+  /** The question asked (default: whether to apply the plan). */
+  readonly question?: string | undefined;
   readonly color: boolean;
   /** Undefined while waiting; then the answer given, shown instead of the question. */
   readonly answer?: boolean | undefined;
@@ -38,9 +40,9 @@ export function ConfirmPlan(props: ConfirmPlanProps) {
           </Text>
         );
       })}
-      <Text>{props.summary}</Text>
+      {props.summary ? <Text>{props.summary}</Text> : null}
       {answer === undefined ? (
-        <Text bold>Apply these changes? [y/N]</Text>
+        <Text bold>{props.question ?? 'Apply these changes? [y/N]'}</Text>
       ) : (
         <Text {...tint(color ? (answer ? 'green' : 'yellow') : undefined)}>
           {answer ? 'Applying.' : 'Not applied: nothing was written.'}

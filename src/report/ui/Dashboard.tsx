@@ -2,7 +2,9 @@
 // dialog when open, and the status line.
 import { Box } from 'ink';
 import type { RunRow } from './dashboard-state.js';
+import type { Finding, NotEvaluated } from '../../model/report.js';
 import { FinishDialog, type FinishDialogProps } from './FinishDialog.js';
+import { OffRunPanel, panelLines } from './OffRunPanel.js';
 import { Header, type HeaderProps } from './Header.js';
 import { RunDetails } from './RunDetails.js';
 import { RunTable } from './RunTable.js';
@@ -11,6 +13,9 @@ import { StatusLine } from './StatusLine.js';
 export interface DashboardProps {
   readonly header: HeaderProps;
   readonly rows: readonly RunRow[];
+  /** Findings no row shows, and the not-evaluated reasons: the panel under the table. */
+  readonly unattached?: readonly Finding[];
+  readonly notEvaluated?: readonly NotEvaluated[];
   readonly selected: number;
   /** Scroll position of the details view. */
   readonly detailsOffset: number;
@@ -30,8 +35,11 @@ export interface DashboardProps {
  * Lines around the rows: header (2), gap, table heading, scroll line, keys, and one spare — ink
  * redraws the whole screen (and scrolls) once its output reaches the terminal's height.
  */
-export function chromeLines(props: Pick<DashboardProps, 'connection' | 'notice'>): number {
-  return 7 + (props.connection ? 1 : 0) + (props.notice ? 1 : 0);
+export function chromeLines(
+  props: Pick<DashboardProps, 'connection' | 'notice' | 'unattached' | 'notEvaluated'>,
+): number {
+  const panel = panelLines({ unattached: props.unattached ?? [], notEvaluated: props.notEvaluated ?? [] });
+  return 7 + (props.connection ? 1 : 0) + (props.notice ? 1 : 0) + panel;
 }
 
 export function Dashboard(props: DashboardProps) {
@@ -56,13 +64,21 @@ export function Dashboard(props: DashboardProps) {
             color={props.color}
           />
         ) : (
-          <RunTable
-            rows={props.rows}
-            selected={props.selected}
-            height={props.height - CHROME_LINES}
-            width={props.width}
-            color={props.color}
-          />
+          <>
+            <RunTable
+              rows={props.rows}
+              selected={props.selected}
+              height={props.height - CHROME_LINES}
+              width={props.width}
+              color={props.color}
+            />
+            <OffRunPanel
+              unattached={props.unattached ?? []}
+              notEvaluated={props.notEvaluated ?? []}
+              width={props.width}
+              color={props.color}
+            />
+          </>
         )}
       </Box>
       <StatusLine

@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import type { RunRow } from './dashboard-state.js';
 import { visibleWindow } from './dashboard-state.js';
-import { cancelText, cell, phaseColor, severityColor, shortAge, tint } from './format.js';
+import { cancelText, cell, fitBadges, phaseColor, severityColor, shortAge, tint } from './format.js';
 
 export interface RunTableProps {
   readonly rows: readonly RunRow[];
@@ -35,7 +35,38 @@ export function tableColumns(width: number): Columns {
     c.namespace = 10;
     c.name = 20;
   }
+  if (width - used() < FINDINGS_MIN) {
+    // 80 columns: every column narrower, so the findings still show (`1m39s / 30s (2m0s)` is 18).
+    c.namespace = 9;
+    c.name = Math.max(12, width - 2 - 9 - 9 - 6 - 18 - 5 - FINDINGS_MIN);
+    c.phase = 9;
+    c.age = 6;
+    c.cancel = 18;
+  }
   return c;
+}
+
+/** Columns left for the findings after the others. */
+export function findingsWidth(width: number, c: Columns): number {
+  return Math.max(
+    0,
+    width - (2 + c.namespace + c.name + c.story + c.phase + c.age + c.cancel + (c.story ? 6 : 5)),
+  );
+}
+
+function badgeCells(r: RunRow, width: number, color: boolean) {
+  const { shown, more } = fitBadges(r.badges, width);
+  return [
+    ...shown.map((b, j) => {
+      const f = r.findings.find((x) => x.ruleId === b);
+      return (
+        <Text key={b} {...tint(color ? severityColor(f?.severity) : undefined)}>
+          {j > 0 ? ' ' : ''}[{b}]
+        </Text>
+      );
+    }),
+    ...(more > 0 ? [<Text key="more"> +{more}</Text>] : []),
+  ];
 }
 
 export function RunTable({ rows, selected, height, width, color }: RunTableProps) {
@@ -65,14 +96,7 @@ export function RunTable({ rows, selected, height, width, color }: RunTableProps
             <Text {...tint(color && over ? 'red' : undefined)} bold={over}>
               {cell(cancelText(r.cancel), COLUMNS.cancel)}
             </Text>{' '}
-            {r.badges.map((b, j) => {
-              const f = r.findings.find((x) => x.ruleId === b);
-              return (
-                <Text key={b} {...tint(color ? severityColor(f?.severity) : undefined)}>
-                  {j > 0 ? ' ' : ''}[{b}]
-                </Text>
-              );
-            })}
+            {badgeCells(r, findingsWidth(width, COLUMNS), color)}
           </Text>
         );
       })}

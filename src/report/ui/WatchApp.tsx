@@ -201,6 +201,8 @@ export function WatchApp(props: WatchAppProps) {
         color: props.color,
       }}
       rows={rows}
+      unattached={evaluation.unattached}
+      notEvaluated={evaluation.notEvaluated}
       selected={selected}
       detailsOffset={state.detailsOffset}
       mode={state.mode}

@@ -3,17 +3,10 @@
 // refetch). Pure: no IO, no React; the ink components only render what these functions return.
 import { isPastStopBudget } from '../../contract/budget.js';
 import { describeWindowSource } from '../../contract/cancel-window.js';
-import { storyRunLabelValue } from '../../contract/label.js';
 import { parseTime } from '../../contract/time.js';
-import {
-  LABELS,
-  type ObjectSet,
-  type StepRun,
-  type Story,
-  type StoryRun,
-  type Transport,
-} from '../../model/kube.js';
+import { type ObjectSet, type StepRun, type Story, type StoryRun, type Transport } from '../../model/kube.js';
 import { createRedactor, redactFindings, redactNotEvaluated } from '../../model/redact.js';
+import { stepRunsOfSelectedRuns } from '../../model/selection.js';
 import { severityRank, type Finding, type NotEvaluated, type Severity } from '../../model/report.js';
 import { buildWorld, objectKey, type ObjectKind, type RunView, type World } from '../../model/world.js';
 import { runClusterRules } from '../../rules/engine.js';
@@ -69,6 +62,8 @@ export interface CancelInfo {
   budgetSeconds: number;
   windowSeconds: number;
   windowSource: string;
+  /** `assumed` (the operator default) or `unknown` (Stories/Transports unreadable): never shown as plain. */
+  windowConfidence: 'known' | 'assumed' | 'unknown';
   /** Past the stop budget plus the controller's requeue slack (SR101's threshold). */
   overBudget: boolean;
 }
@@ -94,6 +89,8 @@ export interface Evaluation {
   world: World;
   rows: RunRow[];
   findings: Finding[];
+  /** Findings on no run's row (an orphaned StepRun, a Story with no live run): shown on their own. */
+  unattached: Finding[];
   notEvaluated: NotEvaluated[];
   counts: Record<Severity, number>;
 }
@@ -110,22 +107,8 @@ export interface EvaluateOptions {
 
 export function evaluate(objects: Objects, options: EvaluateOptions): Evaluation {
   const set = toObjectSet(objects);
-  if (options.selected) {
-    // The same link the controller uses (the run label), or the explicit storyRunRef.
-    const byLabel = new Set(
-      set.storyRuns.map((r) => objectKey(r.metadata.namespace, storyRunLabelValue(r.metadata.name))),
-    );
-    const byName = new Set(set.storyRuns.map((r) => objectKey(r.metadata.namespace, r.metadata.name)));
-    set.stepRuns = set.stepRuns.filter((s) => {
-      const ns = s.metadata.namespace;
-      const label = s.metadata.labels?.[LABELS.storyRun];
-      const ref = s.spec?.storyRunRef?.name;
-      return (
-        (label !== undefined && byLabel.has(objectKey(ns, label))) ||
-        (ref !== undefined && byName.has(objectKey(s.spec?.storyRunRef?.namespace ?? ns, ref)))
-      );
-    });
-  }
+  // With -l, StepRuns of runs outside the selection are not ours to judge (no false orphans).
+  if (options.selected) set.stepRuns = stepRunsOfSelectedRuns(set.storyRuns, set.stepRuns);
   const worldOptions: Parameters<typeof buildWorld>[1] = {};
   if (options.unavailable) worldOptions.unavailable = options.unavailable;
   if (options.operatorDefaultSeconds !== undefined)
@@ -158,10 +141,17 @@ export function evaluate(objects: Objects, options: EvaluateOptions): Evaluation
   );
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of result.findings) counts[f.severity] += 1;
+  // Attached or not is decided on the unmasked findings byRun holds; the panel shows them masked.
+  const attached = new Set([...byRun.values()].flat());
+  const unattached = evaluated.findings
+    .filter((f) => !attached.has(f))
+    .map((f) => masked.get(f) ?? f)
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId));
   return {
     world,
     rows: sortRows(rows),
     findings: result.findings,
+    unattached,
     notEvaluated: result.notEvaluated,
     counts,
   };
@@ -193,6 +183,7 @@ function toRow(v: RunView, findings: Finding[], options: EvaluateOptions): RunRo
       budgetSeconds: options.stopBudgetSeconds,
       windowSeconds: v.window.seconds,
       windowSource: describeWindowSource(v.window.source),
+      windowConfidence: v.windowConfidence.kind,
       overBudget: elapsed !== undefined && isPastStopBudget(elapsed, options.stopBudgetSeconds),
     };
   }

@@ -14,12 +14,32 @@ export function shortAge(seconds: number | undefined): string {
   return `${Math.floor(s / 86_400)}d${Math.floor((s % 86_400) / 3600)}h`;
 }
 
-/** `1m5s / 30s (2m0s)`: time since the cancel against the budget and the controller's window. */
+/**
+ * `1m5s / 30s (2m0s)`: time since the cancel against the budget and the controller's window. A
+ * window that is a guess says so: `20s?` for the assumed operator default, `?` when unknown.
+ */
 export function cancelText(c: CancelInfo | undefined): string {
   if (!c) return '';
-  const window = formatGoDuration(c.windowSeconds);
+  const seconds = formatGoDuration(c.windowSeconds);
+  const window =
+    c.windowConfidence === 'unknown' ? '?' : c.windowConfidence === 'assumed' ? `${seconds}?` : seconds;
   if (c.elapsedSeconds === undefined) return `not observed yet (${window})`;
   return `${shortAge(c.elapsedSeconds)} / ${formatGoDuration(c.budgetSeconds)} (${window})`;
+}
+
+/** Badges that fit `width`: as many as fit, then `+N` for the rest (never a cut rule ID). */
+export function fitBadges(badges: readonly string[], width: number): { shown: string[]; more: number } {
+  const shown: string[] = [];
+  let used = 0;
+  for (const [i, b] of badges.entries()) {
+    const cost = b.length + 2 + (shown.length > 0 ? 1 : 0);
+    const rest = badges.length - i - 1;
+    const reserve = rest > 0 ? ` +${rest}`.length : 0;
+    if (used + cost + reserve > width) return { shown, more: badges.length - shown.length };
+    shown.push(b);
+    used += cost;
+  }
+  return { shown, more: 0 };
 }
 
 /** Pad or cut `text` to exactly `width` columns (an ellipsis marks a cut). */

@@ -53,6 +53,10 @@ export function windowEvidence(v: RunView, world: World): Evidence {
   };
   if (v.window.missingTransports.length > 0) e['missingTransports'] = v.window.missingTransports;
   if (!v.story && v.run.spec?.storyRef?.name) e['storyFound'] = false;
+  if (v.windowConfidence.kind !== 'known') {
+    e['windowCertainty'] = v.windowConfidence.kind;
+    e['windowGuess'] = v.windowConfidence.reason;
+  }
   const unknown = (['stories', 'transports'] as const).filter((k) => world.unavailable[k] !== undefined);
   if (unknown.length > 0)
     e['windowNote'] = `could not read ${unknown.join(' and ')}: the window shown may be wrong`;
@@ -84,4 +88,17 @@ export function knownPhaseRuns(world: World, notEvaluated: NotEvaluatedDraft[]):
     else known.push(v);
   }
   return known;
+}
+
+/**
+ * The run's window in words for a message: `2m0s from …`, `20s (assumed) from …`, or, when the
+ * Story or its Transports could not be read, that it is unknown and what it would be otherwise.
+ */
+export function windowPhrase(v: RunView): string {
+  const seconds = formatGoDuration(v.window.seconds);
+  const from = describeWindowSource(v.window.source);
+  const c = v.windowConfidence;
+  if (c.kind === 'known') return `${seconds} from ${from}`;
+  if (c.kind === 'assumed') return `${seconds} (assumed) from ${from}`;
+  return `an unknown window (${c.reason}; ${seconds} from ${from} if no drain applies)`;
 }

@@ -4,7 +4,6 @@ import {
   isPastStopBudget,
   REQUEUE_SLACK_SECONDS,
 } from '../../contract/budget.js';
-import { describeWindowSource } from '../../contract/cancel-window.js';
 import { formatGoDuration } from '../../contract/duration.js';
 import { isTerminal } from '../../contract/phases.js';
 import { ANNOTATIONS } from '../../model/kube.js';
@@ -17,6 +16,7 @@ import {
   stepRunSummary,
   unknownRunPhase,
   windowEvidence,
+  windowPhrase,
 } from './common.js';
 
 export const sr101: ClusterRule = {
@@ -27,16 +27,34 @@ export const sr101: ClusterRule = {
     severity: 'error',
     summary: 'A canceled StoryRun is still not terminal long after its cancel was observed.',
     rationale:
-      'A room end stops a realtime run only through spec.cancelRequested (CONTROLLER.md §5). The controller then waits the ' +
-      'resolved cancel window (§7) before deleting StepRuns and marking the run Finished (§6); with a transport ' +
+      'A room end stops a realtime run only through spec.cancelRequested. The controller then waits the ' +
+      'resolved cancel window before deleting StepRuns and marking the run Finished; with a transport ' +
       'drainTimeoutSeconds that window is the upgrade drain (120 s in the LiveKit example), so the call keeps its workers, ' +
       'room and bills for minutes after it ended, or for ever if a StepRun never terminates. A stop should take no ' +
       `longer than the stop budget (default ${DEFAULT_STOP_BUDGET_SECONDS} s, plus the controller's ${REQUEUE_SLACK_SECONDS} s requeue slack).`,
     fix:
-      'Finish the run with `storyctl finish NAME -n NS --force-terminal` (CONTROLLER.md §9), then shorten the cancel window ' +
+      'Finish the run with `storyctl finish NAME -n NS --force-terminal`, then shorten the cancel window ' +
       '(see SR102: lower or override the transport drainTimeoutSeconds).',
-    docs: 'CONTROLLER.md §5, §6, §7, §9',
+    docs: 'docs/rules/SR101.md',
+    evidence:
+      "the run's phase; when the controller observed the cancel (`cancelObservedAt`, from the `storyrun.bubustack.io/graceful-cancel-observed-at` annotation, or `--assume-cancel-at`); how long ago that was against the stop budget; the resolved cancel window, where it comes from and whether it is known, assumed or unknown; when the window ends; the StepRuns still alive.",
+    upstream: [
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/storyrun_controller.go',
+        version: 'v0.1.12',
+        behaviour:
+          '`Reconcile` takes the cancel branch before the terminal one; `handleGracefulCancel` waits `resolveGracefulCancelTimeout` from the observed-at annotation before deleting the StepRuns and marking the run Finished (L216-292, L1517-1578)',
+      },
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/webhook/runs/v1alpha1/storyrun_webhook.go',
+        version: 'v0.1.11',
+        behaviour: 'the webhook accepts `spec.cancelRequested` going from unset or false to true',
+      },
+    ],
     family: 'storyrun',
+    suppressibleOnStory: true,
     needsWindow: true,
     repair: { blocksRepair: true, selectsForFinish: true },
   },
@@ -94,7 +112,7 @@ export const sr101: ClusterRule = {
         subject: runSubject(v),
         message:
           `cancel requested ${elapsedText} ago but the run is still ${v.phase || 'without a phase'}${waiting} ` +
-          `(stop budget ${formatGoDuration(ctx.stopBudgetSeconds)}; the controller waits ${formatGoDuration(v.window.seconds)} from ${describeWindowSource(v.window.source)})`,
+          `(stop budget ${formatGoDuration(ctx.stopBudgetSeconds)}; the controller waits ${windowPhrase(v)})`,
         evidence,
         fix: finishCommand(v.namespace, v.name),
         anchor: cancelObservedAt,

@@ -16,13 +16,37 @@ export const sr102: ClusterRule = {
       "A realtime Story's cancel window comes from a transport drainTimeoutSeconds longer than the stop budget.",
     rationale:
       'For realtime Stories the controller takes the largest lifecycle.drainTimeoutSeconds of the Story transports as the ' +
-      'graceful-cancel window, replacing the operator default and the Story policy (CONTROLLER.md §7). That knob bounds ' +
+      'graceful-cancel window, replacing the operator default and the Story policy. That knob bounds ' +
       'the drain before a transport upgrade cutover, not the end of a call, yet every room end goes through the cancel ' +
-      `path (§5, §6): each call then waits the whole drain before it stops (SR101, SR103). Flagged when the window exceeds the stop budget (default ${DEFAULT_STOP_BUDGET_SECONDS} s).`,
+      `path: each call then waits the whole drain before it stops (SR101, SR103). Flagged when the window exceeds the stop budget (default ${DEFAULT_STOP_BUDGET_SECONDS} s).`,
     fix:
       "Lower drainTimeoutSeconds to the stop budget or less where it is set, or override it for this Story in the Story's " +
       'transports[].streaming.lifecycle.drainTimeoutSeconds (the Story wins the merge; 0 disables it), so room ends stop promptly.',
-    docs: 'CONTROLLER.md §5, §6, §7',
+    docs: 'docs/rules/SR102.md',
+    evidence:
+      'the Story and its transport entry; the Transport whose `lifecycle.drainTimeoutSeconds` won the merge, the layer it came from (Transport defaults or streaming, Story settings or streaming) and the path to edit; the window against the stop budget; the live runs it affects.',
+    upstream: [
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/storyrun_controller.go',
+        version: 'v0.1.12',
+        behaviour:
+          '`resolveGracefulCancelTimeout` (L1672-1797): realtime Stories take the largest transport `lifecycle.drainTimeoutSeconds`, replacing the operator default and the Story policy',
+      },
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'pkg/transport/settings.go',
+        version: 'v0.1.6–v0.1.12',
+        behaviour:
+          "Transport `defaultSettings` and `streaming` are deep-merged with the Story entry's `settings` and `streaming`, later layers winning",
+      },
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'api/transport/v1alpha1/transport_settings_types.go',
+        version: 'v0.1.5–v0.1.12',
+        behaviour: '`lifecycle.drainTimeoutSeconds`, the upgrade drain the cancel window inherits',
+      },
+    ],
     family: 'storyrun',
     needsWindow: true,
   },

@@ -5,7 +5,7 @@ import { formatGoDuration } from '../../contract/duration.js';
 import { parseTime } from '../../contract/time.js';
 import { ANNOTATIONS } from '../../model/kube.js';
 import type { ClusterRule, FindingDraft, NotEvaluatedDraft } from '../types.js';
-import { durationEvidence, runSubject, windowEvidence } from './common.js';
+import { durationEvidence, runSubject, windowEvidence, windowPhrase } from './common.js';
 
 export const sr103: ClusterRule = {
   kind: 'cluster',
@@ -16,12 +16,24 @@ export const sr103: ClusterRule = {
     summary: 'A canceled StoryRun finished, but only long after its cancel was observed.',
     rationale:
       'The controller marks a canceled run Finished only once its StepRuns are gone, and deletes them only when the cancel ' +
-      'window has expired (CONTROLLER.md §6). A finish that came long after the cancel shows the stop waited out the window ' +
-      '(§7), typically a transport drain: the call is over but its workers and room lived on. The run is done now; the ' +
+      'window has expired. A finish that came long after the cancel shows the stop waited out the window ' +
+      ', typically a transport drain: the call is over but its workers and room lived on. The run is done now; the ' +
       'next call will wait the same way.',
     fix: 'Shorten the cancel window of the Story (see SR102); nothing to repair on this run.',
-    docs: 'CONTROLLER.md §6, §7',
+    docs: 'docs/rules/SR103.md',
+    evidence:
+      'when the cancel was observed and when the run finished; how long that took against the stop budget; the cancel window and its source; whether the wait matches the window.',
+    upstream: [
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/storyrun_controller.go',
+        version: 'v0.1.12',
+        behaviour:
+          'the canceled run is finished only after the window has expired (`handleGracefulCancel`, L1517-1578)',
+      },
+    ],
     family: 'storyrun',
+    suppressibleOnStory: true,
     needsWindow: true,
   },
   requires: ['storyRuns'],
@@ -51,7 +63,9 @@ export const sr103: ClusterRule = {
         message:
           `canceled run took ${waitText} to finish after its cancel (stop budget ${formatGoDuration(ctx.stopBudgetSeconds)})` +
           (matchesWindow
-            ? `: it waited out its ${formatGoDuration(v.window.seconds)} cancel window from ${describeWindowSource(v.window.source)}`
+            ? v.windowConfidence.kind === 'known'
+              ? `: it waited out its ${formatGoDuration(v.window.seconds)} cancel window from ${describeWindowSource(v.window.source)}`
+              : `: it waited out its cancel window, ${windowPhrase(v)}`
             : ''),
         evidence: {
           cancelObservedAt: annotation,

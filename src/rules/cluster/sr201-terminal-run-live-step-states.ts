@@ -13,12 +13,29 @@ export const sr201: ClusterRule = {
     severity: 'error',
     summary: 'A terminal StoryRun still lists steps in a non-terminal phase.',
     rationale:
-      'Once spec.cancelRequested is set the controller never re-syncs stepStates (CONTROLLER.md §6), so a canceled run ' +
-      'ends Finished while its steps still read Running (§6 step 6, the operator issue #89). Dashboards, parent ' +
-      'Stories and anything that waits on step phases then see work that will never end. The shutdown rules (§9.5) say ' +
+      'Once spec.cancelRequested is set the controller never re-syncs stepStates, so a canceled run ' +
+      'ends Finished while its steps still read Running. Dashboards, parent ' +
+      'Stories and anything that waits on step phases then see work that will never end. The shutdown rules say ' +
       'what each open step should read; this rule compares the run with them.',
-    fix: 'Run `storyctl finish NAME -n NS --force-terminal`: it keeps the run phase and makes each open step terminal (§9).',
-    docs: 'CONTROLLER.md §6, §8, §9',
+    fix: 'Run `storyctl finish NAME -n NS --force-terminal`: it keeps the run phase and makes each open step terminal.',
+    docs: 'docs/rules/SR201.md',
+    evidence:
+      "the run's phase and finish time; each open step state with its phase, whether its StepRun still exists, and the phase `storyctl finish --force-terminal` would write.",
+    upstream: [
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/storyrun_controller.go',
+        version: 'v0.1.12',
+        behaviour:
+          "the cancel branch runs before the DAG, so a canceled run's stepStates are never mirrored again; the run is marked Finished with the states as they were",
+      },
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/dag.go',
+        version: 'v0.1.12',
+        behaviour: 'stepStates are mirrored from the StepRuns only on DAG passes (`Synced StepRuns`, L325)',
+      },
+    ],
     family: 'storyrun',
     repair: { blocksRepair: true, selectsForFinish: true },
   },

@@ -14,13 +14,31 @@ export const sr202: ClusterRule = {
     summary: "A live StoryRun's step state disagrees with its StepRun, and the mirror has stopped.",
     rationale:
       'stepStates are a mirror of the StepRuns, synced by the DAG. Once cancelRequested is set the DAG never runs again for ' +
-      'the run, so the mirror freezes (CONTROLLER.md §6); a terminal StepRun behind a state that still reads live also ' +
-      'means the sync is not keeping up. The StepRun is the source of truth (§9.5), and the frozen state becomes the ' +
+      'the run, so the mirror freezes; a terminal StepRun behind a state that still reads live also ' +
+      'means the sync is not keeping up. The StepRun is the source of truth, and the frozen state becomes the ' +
       'SR201 contradiction when the run finishes.',
     fix:
-      'On a canceled run, `storyctl finish NAME -n NS --force-terminal` writes the StepRun phases into the states (§9.5). ' +
+      'On a canceled run, `storyctl finish NAME -n NS --force-terminal` writes the StepRun phases into the states. ' +
       'On a run that was not canceled, check the controller is reconciling it (its logs) before repairing anything.',
-    docs: 'CONTROLLER.md §6, §9',
+    docs: 'docs/rules/SR202.md',
+    evidence:
+      "each step whose state disagrees with its StepRun: the state's phase, the StepRun and its real phase.",
+    upstream: [
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/dag.go',
+        version: 'v0.1.12',
+        behaviour:
+          'the mirror of StepRun phases into stepStates runs only on DAG passes, which a canceled run no longer gets',
+      },
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/storyrun_controller.go',
+        version: 'v0.1.12',
+        behaviour:
+          'the StepRun watch predicate passes create, generation changes and deletions only, so a StepRun status change alone may not wake the run',
+      },
+    ],
     family: 'storyrun',
     repair: { blocksRepair: true },
   },

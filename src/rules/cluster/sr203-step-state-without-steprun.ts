@@ -13,14 +13,24 @@ export const sr203: ClusterRule = {
     severity: 'warning',
     summary: 'A live StoryRun has a non-terminal step state whose StepRun no longer exists.',
     rationale:
-      'At the end of the cancel window the controller deletes the remaining StepRuns (CONTROLLER.md §6 step 3) but never ' +
-      're-syncs stepStates, so the states keep saying Running for work that no longer exists (§6 step 6). Nothing will ' +
+      'At the end of the cancel window the controller deletes the remaining StepRuns but never ' +
+      're-syncs stepStates, so the states keep saying Running for work that no longer exists. Nothing will ' +
       'ever move those states; when the run finishes they become the SR201 contradiction. Checked only on runs whose ' +
       'StepRuns are visible (some listed) or that are canceled, so a run whose steps were not created yet is not blamed.',
     fix:
-      'On a canceled run, `storyctl finish NAME -n NS --force-terminal` closes the states (§9.5). Otherwise find out who ' +
+      'On a canceled run, `storyctl finish NAME -n NS --force-terminal` closes the states. Otherwise find out who ' +
       'deleted the StepRun (events, controller logs).',
-    docs: 'CONTROLLER.md §6, §9',
+    docs: 'docs/rules/SR203.md',
+    evidence: 'each live step state whose StepRun no longer exists, with its phase.',
+    upstream: [
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/storyrun_controller.go',
+        version: 'v0.1.12',
+        behaviour:
+          'at the end of the cancel window the remaining StepRuns are deleted (`Graceful cancel timeout expired; deleting remaining StepRuns`), and their states are left as they were',
+      },
+    ],
     family: 'storyrun',
     repair: { blocksRepair: true },
   },

@@ -18,11 +18,21 @@ export const sr204: ClusterRule = {
     summary:
       'stepsComplete / stepsFailed / stepsSkipped differ from the counts of Succeeded / Failed / Skipped step states.',
     rationale:
-      'The counters are documented as the number of Succeeded, Failed and Skipped states (CONTROLLER.md §3), but the ' +
-      'cancel path never recomputes them (§6 step 6, §8), so progress bars and alerts built on them lie. On a live run ' +
+      'The counters are documented as the number of Succeeded, Failed and Skipped states, but the ' +
+      'cancel path never recomputes them, so progress bars and alerts built on them lie. On a live run ' +
       'they may simply lag the next sync, hence info.',
-    fix: 'On a terminal run, `storyctl finish NAME -n NS --force-terminal` recomputes them (§9.6); on a live run, wait for the controller.',
-    docs: 'CONTROLLER.md §3, §6, §9',
+    fix: 'On a terminal run, `storyctl finish NAME -n NS --force-terminal` recomputes them; on a live run, wait for the controller.',
+    docs: 'docs/rules/SR204.md',
+    evidence:
+      'the counters as written (`stepsComplete`, `stepsFailed`, `stepsSkipped`) beside the counts of Succeeded, Failed and Skipped states.',
+    upstream: [
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/dag.go',
+        version: 'v0.1.12',
+        behaviour: '`summarizeStepProgress` recomputes the counters on DAG passes only',
+      },
+    ],
     family: 'storyrun',
     repair: { blocksRepair: true },
   },

@@ -13,10 +13,19 @@ export const sr205: ClusterRule = {
       'A terminal StoryRun has no finishedAt, or a duration that disagrees with finishedAt − startedAt by more than 1 s.',
     rationale:
       'The controller sets finishedAt when a run ends and duration as finishedAt − startedAt rounded to the second ' +
-      '(CONTROLLER.md §3, §8). A terminal run without them breaks TTL clean-up, billing and dashboards that measure calls; ' +
+      '. A terminal run without them breaks TTL clean-up, billing and dashboards that measure calls; ' +
       'a wrong duration usually means a writer other than the controller ended the run.',
-    fix: 'Run `storyctl finish NAME -n NS --force-terminal`: it keeps a set finishedAt (else now) and recomputes duration (§9.3).',
-    docs: 'CONTROLLER.md §3, §8, §9',
+    fix: 'Run `storyctl finish NAME -n NS --force-terminal`: it keeps a set finishedAt (else now) and recomputes duration.',
+    docs: 'docs/rules/SR205.md',
+    evidence: 'the phase, `startedAt`, `finishedAt` and `duration` as written, and the duration they imply.',
+    upstream: [
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'pkg/runs/status/storyrun.go',
+        version: 'v0.1.5–v0.1.12',
+        behaviour: 'terminal transitions set `finishedAt` and `duration`',
+      },
+    ],
     family: 'storyrun',
     repair: { blocksRepair: true },
   },

@@ -11,11 +11,28 @@ export const sr301: ClusterRule = {
     severity: 'error',
     summary: 'A non-terminal StepRun, not being deleted, belongs to a terminal StoryRun.',
     rationale:
-      'Realtime StepRuns never become terminal by themselves (CONTROLLER.md §4); only the cancel path deletes them (§6). ' +
+      'Realtime StepRuns never become terminal by themselves; only the cancel path deletes them. ' +
       'If the run ended another way, or was repaired by hand, its StepRun keeps its Deployment, Service and ' +
       'TransportBinding alive: a voice worker holding a room and its capacity for a call that is over.',
-    fix: 'Run `storyctl finish RUN -n NS --force-terminal` on the parent run: it deletes its leftover StepRuns as the controller would (§9.7).',
-    docs: 'CONTROLLER.md §4, §6, §9',
+    fix: 'Run `storyctl finish RUN -n NS --force-terminal` on the parent run: it deletes its leftover StepRuns as the controller would.',
+    docs: 'docs/rules/SR301.md',
+    evidence:
+      'the StepRun, its phase and the terminal run it belongs to (by `spec.storyRunRef`, owner reference or label).',
+    upstream: [
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/storyrun_controller.go',
+        version: 'v0.1.12',
+        behaviour:
+          "only the cancel path and deletion delete a run's StepRuns; realtime StepRuns never end on their own",
+      },
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'pkg/runs/list/step_runs.go',
+        version: 'v0.1.5–v0.1.12',
+        behaviour: "a run's StepRuns are found by the `bubustack.io/storyrun` label",
+      },
+    ],
     family: 'storyrun',
     repair: { blocksRepair: true, selectsForFinish: true, keptByKeepSteps: true },
   },

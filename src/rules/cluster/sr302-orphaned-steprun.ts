@@ -10,11 +10,28 @@ export const sr302: ClusterRule = {
     severity: 'warning',
     summary: 'A StepRun points at a StoryRun (by spec.storyRunRef, owner or label) that does not exist.',
     rationale:
-      "The controller finds a run's StepRuns by label and cleans them up through its run (CONTROLLER.md §4, §6). A StepRun " +
+      "The controller finds a run's StepRuns by label and cleans them up through its run. A StepRun " +
       'whose run is gone is reconciled by nobody: a realtime one keeps its workers running, and garbage collection did ' +
       'not remove it, so its owner reference is missing or points elsewhere.',
     fix: 'Check that the StoryRun is really gone (namespace, -A), then delete the StepRun with kubectl; its finalizer removes the runtime resources.',
-    docs: 'CONTROLLER.md §4, §6',
+    docs: 'docs/rules/SR302.md',
+    evidence:
+      'the StepRun and the run it points at, and how (`spec.storyRunRef`, owner reference or the `bubustack.io/storyrun` label).',
+    upstream: [
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/step_executor.go',
+        version: 'v0.1.12',
+        behaviour:
+          'StepRuns are created with `spec.storyRunRef`, the run label and a controller owner reference (L370-440)',
+      },
+      {
+        repo: 'bubustack/core',
+        file: 'runtime/identity/storyrun.go',
+        version: 'v0.1.5',
+        behaviour: 'the label value is the run name sanitized to 63 characters with a hash suffix',
+      },
+    ],
     family: 'storyrun',
   },
   requires: ['storyRuns', 'stepRuns'],

@@ -16,12 +16,29 @@ export const sr303: ClusterRule = {
     summary: `A StoryRun or StepRun has been deleting for more than ${STUCK_DELETION_SECONDS / 60} min with finalizers left.`,
     rationale:
       'Deleting a realtime StepRun runs its finalizer, which removes the Deployment, StatefulSet, Service and ' +
-      'TransportBinding before letting the object go (CONTROLLER.md §4, §6 step 6); the run finishes only once its ' +
+      'TransportBinding before letting the object go; the run finishes only once its ' +
       'StepRuns are gone. A finalizer that never completes keeps the run from finishing and the resources half removed.',
     fix:
       'Find out why the finalizer does not complete (controller logs: "Waiting for realtime runtime resources to be deleted"; ' +
       'the owned resources). Removing a finalizer by hand is a last resort, once its resources are confirmed gone.',
-    docs: 'CONTROLLER.md §4, §6',
+    docs: 'docs/rules/SR303.md',
+    evidence: 'the object, when its deletion started and how long ago, and the finalizers left.',
+    upstream: [
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/storyrun_controller.go',
+        version: 'v0.1.12',
+        behaviour:
+          '`reconcileDelete` deletes StepRuns and child StoryRuns, requeues while any remain, then removes `storyrun.bubustack.io/finalizer`',
+      },
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/steprun_controller.go',
+        version: 'v0.1.12',
+        behaviour:
+          '`steprun.bubustack.io/finalizer` is removed once the realtime runtime resources are gone (`Waiting for realtime runtime resources to be deleted before removing finalizer`)',
+      },
+    ],
     family: 'storyrun',
   },
   requires: ['storyRuns', 'stepRuns'],
@@ -46,7 +63,7 @@ export const sr303: ClusterRule = {
       const finalizers = o.meta.finalizers ?? [];
       if (since === undefined || finalizers.length === 0) continue;
       const age = (ctx.now - since) / 1000;
-      if (age <= STUCK_DELETION_SECONDS) continue;
+      if (age <= (ctx.stuckFinalizerSeconds ?? STUCK_DELETION_SECONDS)) continue;
       const ns = o.meta.namespace ?? 'default';
       const subject: Subject = { kind: o.kind, namespace: ns, name: o.meta.name };
       findings.push({

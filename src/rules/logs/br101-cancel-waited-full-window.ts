@@ -16,8 +16,25 @@ export const br101: LogRule = {
     rationale:
       'When a realtime room ends the run is cancelled; the controller waits the resolved graceful window (often a transport drainTimeoutSeconds) before deleting what is left, so the run stayed Running for the whole window.',
     fix: 'Lower the window the cancel resolved (the transport or Story drainTimeoutSeconds) to the stop budget; `storyctl doctor` shows where it comes from (SR102).',
-    docs: 'LOG-FORMATS.md section 1; CONTROLLER.md (cancel window)',
+    docs: 'docs/rules/BR101.md',
+    evidence:
+      "the controller's `Graceful cancel timeout expired; deleting remaining StepRuns` line: the window (`timeout`), when the cancel was observed, the StepRuns deleted, against the stop budget.",
+    upstream: [
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/storyrun_controller.go',
+        version: 'v0.1.12',
+        behaviour: '`Graceful cancel timeout expired; deleting remaining StepRuns` (L1568), new in v0.1.12',
+      },
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'cmd/main.go',
+        version: 'v0.1.5–v0.1.12',
+        behaviour: 'the zap JSON logger storyctl parses',
+      },
+    ],
     family: 'bobrapet',
+    suppressibleOnStory: true,
   },
   needles: [EXPIRED],
   create(ctx) {

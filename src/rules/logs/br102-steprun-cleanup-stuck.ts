@@ -45,11 +45,23 @@ export const br102: LogRule = {
     rationale:
       'Deleting a realtime StepRun waits until its runtime (Deployment, Service, agent pods) is gone; a runtime that never disappears keeps the StepRun, and its StoryRun, in deletion forever.',
     fix: 'Find the runtime objects owned by the StepRun (kubectl get all -l bubustack.io/steprun=<name>) and what blocks their deletion (their own finalizers, a stuck pod); `storyctl doctor` reports the finalizer (SR303).',
-    docs: 'LOG-FORMATS.md section 1 (StepRun controller); CONTROLLER.md (finalizers)',
+    docs: 'docs/rules/BR102.md',
+    evidence:
+      'the StepRun, the first and last `Waiting for realtime runtime resources to be deleted before removing finalizer` lines, how many, and how long it waited.',
+    upstream: [
+      {
+        repo: 'bubustack/bobrapet',
+        file: 'internal/controller/runs/steprun_controller.go',
+        version: 'v0.1.6–v0.1.12',
+        behaviour:
+          'the deletion pass logs the wait (L1040) until the owned resources are gone, then removes the finalizer',
+      },
+    ],
     family: 'bobrapet',
   },
   needles: [WAITING, DONE],
-  create() {
+  create(ctx) {
+    const limitSeconds = ctx.stuckCleanupSeconds ?? STUCK_DELETION_SECONDS;
     const waits = new Map<string, Wait>();
     const order: Wait[] = [];
     return {
@@ -84,15 +96,10 @@ export const br102: LogRule = {
           if (t === undefined) continue;
           const until = Math.max(w.last, endFor(end, w.first.file) ?? w.last);
           const waited = (until - t) / 1000;
-          if (waited <= STUCK_DELETION_SECONDS) {
+          if (waited <= limitSeconds) {
             notEvaluated.push({
               subject: w.subject,
-              reason: windowReason(
-                'StepRun finalizer wait',
-                STUCK_DELETION_SECONDS,
-                t,
-                endFor(end, w.first.file),
-              ),
+              reason: windowReason('StepRun finalizer wait', limitSeconds, t, endFor(end, w.first.file)),
             });
             continue;
           }
@@ -105,8 +112,10 @@ export const br102: LogRule = {
               lastWaitingAt: iso(w.last),
               waitingLines: w.count,
               waitedSeconds: Math.round(waited),
-              limitSeconds: STUCK_DELETION_SECONDS,
+              limitSeconds,
             },
+            // What the StepRun owns and waits for: the objects to look at first.
+            fix: `kubectl get all${w.subject.namespace ? ` -n ${w.subject.namespace}` : ''} -l bubustack.io/steprun=${w.subject.name}`,
             anchor: iso(t) as string,
           });
         }

@@ -35,7 +35,24 @@ export const dt101: LogRule = {
     rationale:
       "Ductor does not resume work after a restart: a graceful stop terminates the running CLI processes and a hard exit leaves a stale PID file. The user's message is lost unless they send it again.",
     fix: 'Tell the user in the chat to resend the message; drain Ductor before restarts (wait for running turns) instead of stopping it mid-turn.',
-    docs: 'LOG-FORMATS.md section 5 (process lifetime, graceful stop)',
+    docs: 'docs/rules/DT101.md',
+    evidence:
+      'the turn that was running (its chat and when it started) and the process stop or death that cut it off.',
+    upstream: [
+      {
+        repo: 'PleasePrompto/ductor',
+        file: 'ductor_bot/orchestrator/flows.py',
+        version: '0.4.4, 0.20.x',
+        behaviour:
+          '`Normal flow starting` / `Streaming flow starting` open a turn, `… flow completed` closes it',
+      },
+      {
+        repo: 'PleasePrompto/ductor',
+        file: 'ductor_bot/messenger/telegram/startup.py',
+        version: '0.20.x',
+        behaviour: 'at start, interrupted foreground turns are only announced, not resumed',
+      },
+    ],
     family: 'ductor',
   },
   needles: [...LIFETIME_NEEDLES, ...TURN_OPEN, ...TURN_CLOSE],

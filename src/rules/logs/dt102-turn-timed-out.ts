@@ -29,7 +29,16 @@ export const dt102: LogRule = {
     rationale:
       'On timeout Ductor preserves the CLI session id for resume; until a later turn resumes it, the work the user asked for is unfinished and the session state is only on disk.',
     fix: 'Ask the user to continue in the chat (the next message resumes the preserved session), or raise the CLI timeout for long tasks.',
-    docs: 'LOG-FORMATS.md section 5 (turn closes, timeout)',
+    docs: 'docs/rules/DT102.md',
+    evidence: 'the turn, its timeout and the session it preserved, and that no later turn resumed it.',
+    upstream: [
+      {
+        repo: 'PleasePrompto/ductor',
+        file: 'ductor_bot/orchestrator/flows.py',
+        version: '0.20.x',
+        behaviour: '`Session timed out after %.0fs` and `Timeout: preserving session_id %s for resume`',
+      },
+    ],
     family: 'ductor',
   },
   needles: ['Session timed out after', 'Timeout: preserving session_id', ...TURN_OPEN],

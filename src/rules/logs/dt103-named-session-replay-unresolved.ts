@@ -25,7 +25,17 @@ export const dt103: LogRule = {
     rationale:
       'At startup Ductor resubmits named-session work that was running; a replay that never resolves means the named session is stuck or was lost in the next restart, and its chat waits for nothing.',
     fix: 'Check the named session in the chat (`/sessions`), cancel or rerun it; look for the CLI process of the replay in the host.',
-    docs: 'LOG-FORMATS.md section 5 (named-session replay)',
+    docs: 'docs/rules/DT103.md',
+    evidence:
+      'the named session replayed at start-up and the missing end (ok, error or failure) before the process ended.',
+    upstream: [
+      {
+        repo: 'PleasePrompto/ductor',
+        file: 'ductor_bot/messenger/telegram/startup.py',
+        version: '0.20.x',
+        behaviour: 'interrupted named sessions are re-submitted at start-up (`Auto-resuming named session`)',
+      },
+    ],
     family: 'ductor',
   },
   needles: [...LIFETIME_NEEDLES, 'Background task submitted', 'CLI ns:', 'Named session task failed'],

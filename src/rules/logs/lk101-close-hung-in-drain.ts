@@ -22,7 +22,8 @@ import {
   type ProcessRef,
 } from './common.js';
 
-const WINDOW_S = 60;
+/** The SDKs' own close bound (agents-js 1.4.6+, livekit-agents 1.5.15+); the config can change it. */
+export const DEFAULT_FORCED_CLOSE_WINDOW_SECONDS = 60;
 
 interface Open {
   ev: LogEvent;
@@ -42,7 +43,30 @@ export const lk101: LogRule = {
     rationale:
       'When the participant leaves, the agent closes its session; the close drains the activity first. A close that never logs `AgentSession closed` leaves the job, its STT socket and its room alive, and the process never takes new work.',
     fix: 'Upgrade @livekit/agents (1.4.6+) or livekit-agents (1.5.15+) for the 60 s close bound, and make tools and speech tasks cancellable so the drain can finish.',
-    docs: 'LOG-FORMATS.md section 4 (forced close, close done, drain finished)',
+    docs: 'docs/rules/LK101.md',
+    evidence:
+      'when the forced close was logged and when (or whether) the close finished; how long the capture ran after it; STT events after the close; the job id.',
+    upstream: [
+      {
+        repo: 'livekit/agents-js',
+        file: 'agents/src/voice/room_io/room_io.ts',
+        version: '1.4.0–1.7.0',
+        behaviour: '`closing agent session due to participant disconnect` starts the forced close',
+      },
+      {
+        repo: 'livekit/agents-js',
+        file: 'agents/src/voice/agent_session.ts',
+        version: '1.4.0–1.7.0',
+        behaviour: '`AgentSession closed` ends it',
+      },
+      {
+        repo: 'livekit/agents',
+        file: 'livekit-agents/livekit/agents/voice/agent_session.py',
+        version: '1.3.1–1.6.10',
+        behaviour:
+          'Python logs `session closed` at debug only; `process exiting` (ipc/supervised_proc.py) ends the job',
+      },
+    ],
     family: 'livekit',
   },
   needles: [
@@ -55,7 +79,8 @@ export const lk101: LogRule = {
     STT_ERROR_JS,
     STT_RETRY,
   ],
-  create() {
+  create(ctx) {
+    const windowSeconds = ctx.forcedCloseWindowSeconds ?? DEFAULT_FORCED_CLOSE_WINDOW_SECONDS;
     const open = new Map<string, Open[]>();
     const all: Open[] = [];
     return {
@@ -88,24 +113,24 @@ export const lk101: LogRule = {
           const t = o.ev.time;
           if (t === undefined) continue;
           const js = o.ev.family === 'livekit-js';
-          const late = o.closedAt !== undefined && o.closedAt - t > WINDOW_S * 1000;
+          const late = o.closedAt !== undefined && o.closedAt - t > windowSeconds * 1000;
           if (o.closedAt !== undefined && !late) continue;
           const fileEnd = endFor(end, o.ev.file);
-          const captured = fileEnd !== undefined && fileEnd >= t + WINDOW_S * 1000;
+          const captured = fileEnd !== undefined && fileEnd >= t + windowSeconds * 1000;
           const evidenceAfter = o.closeTimeoutAt !== undefined || o.sttAfter > 0;
           if (!js && !late && !evidenceAfter) {
             // Python's `session closed` is debug-only: silence alone proves nothing.
             if (!captured)
               notEvaluated.push({
                 subject: o.proc.subject,
-                reason: windowReason('forced close', WINDOW_S, t, endFor(end, o.ev.file)),
+                reason: windowReason('forced close', windowSeconds, t, endFor(end, o.ev.file)),
               });
             continue;
           }
           if (js && !late && !captured) {
             notEvaluated.push({
               subject: o.proc.subject,
-              reason: windowReason('forced close', WINDOW_S, t, endFor(end, o.ev.file)),
+              reason: windowReason('forced close', windowSeconds, t, endFor(end, o.ev.file)),
             });
             continue;
           }
@@ -113,7 +138,7 @@ export const lk101: LogRule = {
             forcedCloseAt: iso(t),
             closedAt: o.closedAt !== undefined ? iso(o.closedAt) : 'never',
             waitedSeconds: Math.round(((o.closedAt ?? endFor(end, o.ev.file) ?? t) - t) / 1000),
-            windowSeconds: WINDOW_S,
+            windowSeconds,
             sttEventsAfterClose: o.sttAfter,
           };
           if (o.closeTimeoutAt !== undefined) evidence.closeTimeoutAt = iso(o.closeTimeoutAt);

@@ -49,7 +49,23 @@ export const lk102: LogRule = {
     rationale:
       'A session stuck in its close keeps its inference STT stream; every ~30 minutes the server closes it with 2007 "session closed due to agent inactivity" and the plugin reconnects, billing and holding a worker slot for a call that ended.',
     fix: 'Restart the worker process named in the finding; upgrade the agents SDK to a release with the 60 s close bound, and fix what blocks the drain (see LK101).',
-    docs: "LOG-FORMATS.md section 4 (inference STT error frame, the orphan's tell)",
+    docs: 'docs/rules/LK102.md',
+    evidence:
+      'the forced close that never finished, the 2007 closures (`session closed due to agent inactivity`) after it, their cadence, and how long the socket has stayed open.',
+    upstream: [
+      {
+        repo: 'livekit/agents-js',
+        file: 'agents/src/inference/stt.ts',
+        version: '1.4.0–1.7.0',
+        behaviour: "`Received error from LiveKit STT` carries the server's error frame (code and message)",
+      },
+      {
+        repo: 'livekit/agents',
+        file: 'livekit-agents/livekit/agents/inference/stt.py',
+        version: '1.3.1–1.6.10',
+        behaviour: 'the inference STT error frame, retried through the STT retry loop',
+      },
+    ],
     family: 'livekit',
   },
   needles: [

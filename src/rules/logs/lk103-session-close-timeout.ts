@@ -19,7 +19,23 @@ export const lk103: LogRule = {
     rationale:
       'The SDK bounds the session close at 60 s and then proceeds with shutdown; the drain that should have finished did not, so speech tasks, tools or the STT stream were still running when the job was torn down.',
     fix: 'Find what the session was waiting on (long tool calls, speech tasks that ignore cancellation, a hung STT/TTS stream) and make it cancellable.',
-    docs: 'LOG-FORMATS.md section 4 (job close timeout)',
+    docs: 'docs/rules/LK103.md',
+    evidence: 'when the close timed out and the bound it hit (60 s).',
+    upstream: [
+      {
+        repo: 'livekit/agents-js',
+        file: 'agents/src/ipc/job_proc_lazy_main.ts',
+        version: '1.4.6–1.7.0',
+        behaviour:
+          '`AgentSession.close() timed out; proceeding with shutdown` after `SESSION_CLOSE_TIMEOUT` (60 s)',
+      },
+      {
+        repo: 'livekit/agents',
+        file: 'livekit-agents/livekit/agents/ipc/job_proc_lazy_main.py',
+        version: '1.5.15–1.6.10',
+        behaviour: '`AgentSession.aclose() timed out after 60.0s`',
+      },
+    ],
     family: 'livekit',
   },
   needles: [CLOSE_TIMEOUT_JS, CLOSE_TIMEOUT_PY],

@@ -37,7 +37,28 @@ export const lk104: LogRule = {
     rationale:
       'The STT plugin retries a failed stream maxRetry times (3 by default); after that the session has no transcription and the caller talks to an agent that cannot hear.',
     fix: 'Check the inference STT errors in the evidence (quota, auth, region); raise connect options maxRetry only if the failures are transient.',
-    docs: 'LOG-FORMATS.md section 4 (STT retry, retries exhausted)',
+    docs: 'docs/rules/LK104.md',
+    evidence: 'the retry warnings (`failed to recognize speech`) with their attempts, and the last error.',
+    upstream: [
+      {
+        repo: 'livekit/agents-js',
+        file: 'agents/src/stt/stt.ts',
+        version: '1.4.0–1.7.0',
+        behaviour: '`SpeechStream.mainTask` retries `maxRetry` (3) times and then gives up without a warning',
+      },
+      {
+        repo: 'livekit/agents-js',
+        file: 'agents/src/types.ts',
+        version: '1.4.0–1.7.0',
+        behaviour: '`DEFAULT_API_CONNECT_OPTIONS`: `maxRetry: 3`, `retryIntervalMs: 2000`',
+      },
+      {
+        repo: 'livekit/agents',
+        file: 'livekit-agents/livekit/agents/stt/stt.py',
+        version: '1.3.1–1.6.10',
+        behaviour: 'the Python retry loop and its warning',
+      },
+    ],
     family: 'livekit',
   },
   needles: [STT_ERROR_JS, STT_RETRY],

@@ -36,7 +36,24 @@ export const lk201: LogRule = {
     rationale:
       'After the caller leaves, the transfer agent must delete the caller room; when it cannot (no job context, API failure) the room and its participants linger and keep billing, and the next transfer may join a dead room.',
     fix: 'Run the warm-transfer cleanup inside the job entrypoint (job context available) or delete the room with the server API; check the warnings in the evidence.',
-    docs: 'LOG-FORMATS.md section 4 (warm transfer hang-up, room cleanup, no job context)',
+    docs: 'docs/rules/LK201.md',
+    evidence:
+      'when the caller hung up, the warnings about the room deletion (no job context, server gone, Twirp errors), and whether the room was deleted within 30 s.',
+    upstream: [
+      {
+        repo: 'livekit/agents-js',
+        file: 'agents/src/workflows/warm_transfer.ts',
+        version: '1.5.0–1.7.0',
+        behaviour:
+          '`participant disconnected from caller room, closing`, then `jobCtx.deleteRoom`; `no job context captured, cannot delete caller room`',
+      },
+      {
+        repo: 'livekit/agents',
+        file: 'livekit-agents/livekit/agents/beta/workflows/warm_transfer.py',
+        version: '1.3.6–1.6.10',
+        behaviour: 'the caller hang-up, then `job_ctx.delete_room`; `job.py` logs the deletion errors',
+      },
+    ],
     family: 'livekit',
   },
   needles: [HANGUP, DELETED, ...CLEANUP_WARNINGS, 'no job context'],

@@ -33,7 +33,29 @@ export const lk301: LogRule = {
     rationale:
       'Draining lets running jobs finish before a worker stops (1 h by default); timeouts, kills and orphaned job processes mean sessions were cut off or left running without a worker to own them.',
     fix: 'Find the jobs that did not finish (see LK101/LK103 for the same process), shorten what they wait on, and align the pod terminationGracePeriodSeconds with the drain timeout.',
-    docs: 'LOG-FORMATS.md section 4 (worker drain)',
+    docs: 'docs/rules/LK301.md',
+    evidence:
+      'the drain or shutdown line that hit its timeout, or the job that was orphaned or killed, with the process.',
+    upstream: [
+      {
+        repo: 'livekit/agents-js',
+        file: 'agents/src/ipc/supervised_proc.ts',
+        version: '1.4.0–1.7.0',
+        behaviour: '`job shutdown is taking too much time`, `job is unresponsive`',
+      },
+      {
+        repo: 'livekit/agents-js',
+        file: 'agents/src/cli.ts',
+        version: '1.4.0–1.7.0',
+        behaviour: '`timed out draining` (production `start` only)',
+      },
+      {
+        repo: 'livekit/agents',
+        file: 'livekit-agents/livekit/agents/cli/cli.py',
+        version: '1.5.2–1.6.10',
+        behaviour: '`drain timed out, forcing shutdown`',
+      },
+    ],
     family: 'livekit',
   },
   needles: DRAIN_MESSAGES,

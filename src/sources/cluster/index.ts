@@ -4,11 +4,12 @@
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { StoryctlError } from '../../model/errors.js';
 import type { ObjectSet, StepRun, Story, StoryRun, Transport } from '../../model/kube.js';
-import type { SourceInfo } from '../../model/report.js';
+import type { SourceInfo, SourceScope } from '../../model/report.js';
 import type { ObjectKind } from '../../model/world.js';
 import { ApiCaller, defaultPolicy, HttpStatusError, type RetryEvent } from './caller.js';
+import { listableNamespaces, namespaceAdvice } from './access.js';
 import { fetchForeignStories } from './foreign-stories.js';
-import { makeKubeConfig } from './kubeconfig.js';
+import { makeKubeConfig, type KubeConfigOptions } from './kubeconfig.js';
 import { listAll, type ListScope } from './list.js';
 import { RESOURCES, resourceName, type ApiResource } from './resources.js';
 import { belongsTo, stepRunQueries } from './step-batches.js';
@@ -18,9 +19,7 @@ export { ApiCaller, defaultPolicy, HttpStatusError, type CallPolicy, type RetryE
 export { RESOURCES, resourceName, type ApiResource } from './resources.js';
 
 /** The connection fields accept undefined (= their default), so CLI flags pass on as parsed. */
-export interface LoadClusterOptions {
-  kubeconfig?: string | undefined;
-  context?: string | undefined;
+export interface LoadClusterOptions extends KubeConfigOptions {
   /** Default: the context's namespace, else `default`. */
   namespace?: string | undefined;
   allNamespaces?: boolean | undefined;
@@ -34,7 +33,6 @@ export interface LoadClusterOptions {
   onRetry?: (event: RetryEvent) => void;
   /** Page size (default 500); tests use small pages to exercise continue tokens. */
   pageSize?: number;
-  env?: NodeJS.ProcessEnv | undefined;
 }
 
 export type Unavailable = Partial<Record<ObjectKind, string>>;
@@ -52,7 +50,7 @@ export interface ClusterLoad {
 const STEP_QUERY_CONCURRENCY = 4;
 
 export async function loadCluster(options: LoadClusterOptions = {}): Promise<ClusterLoad> {
-  const cfg = makeKubeConfig({ kubeconfig: options.kubeconfig, context: options.context, env: options.env });
+  const cfg = makeKubeConfig(options);
   const namespace = options.allNamespaces ? undefined : (options.namespace ?? cfg.namespace ?? 'default');
   const who = cfg.user ? `context ${cfg.context}, user ${cfg.user}` : `context ${cfg.context}`;
   const caller = new ApiCaller(
@@ -164,6 +162,14 @@ export async function loadCluster(options: LoadClusterOptions = {}): Promise<Clu
     );
   }
 
+  if (namespace === undefined && unavailable.storyRuns !== undefined) {
+    // A forbidden -A: say where the user may look instead.
+    const listable = await listableNamespaces(cfg.kc, caller, RESOURCES.storyRuns);
+    const advice = namespaceAdvice(RESOURCES.storyRuns, listable, cfg.namespace);
+    unavailable.storyRuns += advice;
+    if (unavailable.stepRuns !== undefined) unavailable.stepRuns += advice;
+  }
+
   const [pair, stories, transports] = settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [
     [StoryRun[], StepRun[]],
     Story[],
@@ -173,10 +179,23 @@ export async function loadCluster(options: LoadClusterOptions = {}): Promise<Clu
     stories.push(...(await fetchForeignStories(caller, api, pair[0], stories)));
   const objects: ObjectSet = { storyRuns: pair[0], stepRuns: pair[1], stories, transports };
   const count = objects.storyRuns.length + objects.stepRuns.length + stories.length + transports.length;
+  const scope: SourceScope = {
+    context: cfg.context,
+    namespaces: namespace === undefined ? 'all' : [namespace],
+    counts: {
+      storyRuns: objects.storyRuns.length,
+      stepRuns: objects.stepRuns.length,
+      stories: stories.length,
+      transports: transports.length,
+    },
+  };
+  if (runScope.labelSelector !== undefined) scope.selector = runScope.labelSelector;
+  const unreadable = (Object.keys(RESOURCES) as ObjectKind[]).filter((k) => unavailable[k] !== undefined);
+  if (unreadable.length > 0) scope.unreadable = unreadable;
   return {
     objects,
     unavailable,
-    source: { type: 'cluster', name: `${cfg.context} (${cfg.server})`, objects: count },
+    source: { type: 'cluster', name: `${cfg.context} (${cfg.server})`, objects: count, scope },
     context: cfg.context,
     namespace,
     user: cfg.user,

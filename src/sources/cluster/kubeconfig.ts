@@ -16,6 +16,19 @@ export interface KubeConfigOptions {
   context?: string | undefined;
   /** Defaults to process.env; a parameter so tests do not depend on the caller's environment. */
   env?: NodeJS.ProcessEnv | undefined;
+  /** kubectl's `--cluster`: a cluster of the kubeconfig instead of the context's. */
+  cluster?: string | undefined;
+  /** kubectl's `--user`: a user of the kubeconfig instead of the context's. */
+  user?: string | undefined;
+  /** kubectl's `--server`: the API server's address (works without a kubeconfig too). */
+  server?: string | undefined;
+  /** kubectl's `--token`: a bearer token instead of the user's credentials. */
+  token?: string | undefined;
+  insecureSkipTlsVerify?: boolean | undefined;
+  /** kubectl's `--as`: the user to impersonate. */
+  as?: string | undefined;
+  /** kubectl's `--as-group`: groups to impersonate (each its own Impersonate-Group header). */
+  asGroups?: readonly string[] | undefined;
 }
 
 export interface ResolvedKubeConfig {
@@ -23,6 +36,7 @@ export interface ResolvedKubeConfig {
   context: string;
   /** The context's namespace, if it names one. */
   namespace: string | undefined;
+  /** Who the server judges: the impersonated user with --as, else the kubeconfig user. */
   user: string | undefined;
   server: string;
   /** Files read, for messages. */
@@ -30,6 +44,46 @@ export interface ResolvedKubeConfig {
 }
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+/** The name of a cluster, user or context made from flags alone (`--server`, `--token`). */
+const FROM_FLAGS = 'storyctl-flags';
+
+/**
+ * A KubeConfig that also sends Impersonate-Group. client-node sends Impersonate-User itself (the
+ * user's `as`) but has no groups. The API server reads one group per header line, and client-node's
+ * request context keeps one value per header name, so each group goes under its own spelling of the
+ * name (HTTP header names are case-insensitive): node-fetch joins them into repeated header lines.
+ */
+class StoryctlKubeConfig extends KubeConfig {
+  constructor(private readonly groups: readonly string[]) {
+    super();
+  }
+
+  override async applySecurityAuthentication(
+    context: Parameters<KubeConfig['applySecurityAuthentication']>[0],
+  ) {
+    await super.applySecurityAuthentication(context);
+    this.groups.forEach((group, i) => context.setHeaderParam(headerSpelling('Impersonate-Group', i), group));
+  }
+
+  override async applyToFetchOptions(opts: Parameters<KubeConfig['applyToFetchOptions']>[0]) {
+    const init = await super.applyToFetchOptions(opts);
+    const headers = init.headers as { append(name: string, value: string): void } | undefined;
+    for (const group of this.groups) headers?.append('Impersonate-Group', group);
+    return init;
+  }
+}
+
+/** The i-th distinct upper/lower-case spelling of `name` (0 is `name` itself). */
+export function headerSpelling(name: string, i: number): string {
+  const letters = [...name].map((c, at) => ({ c, at })).filter(({ c }) => /[a-z]/i.test(c));
+  const chars = [...name];
+  letters.forEach(({ c, at }, bit) => {
+    // Bit set: flip the letter's case.
+    if (Math.floor(i / 2 ** bit) % 2 === 1)
+      chars[at] = c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase();
+  });
+  return chars.join('');
+}
 
 export function makeKubeConfig(opts: KubeConfigOptions = {}): ResolvedKubeConfig {
   const env = opts.env ?? process.env;
@@ -57,10 +111,14 @@ export function makeKubeConfig(opts: KubeConfigOptions = {}): ResolvedKubeConfig
       files = [];
       kc = new KubeConfig();
       kc.loadFromCluster();
+    } else if (opts.server !== undefined) {
+      // kubectl --server URL --token T works without any kubeconfig.
+      files = [];
+      kc = new KubeConfig();
     } else {
       throw new StoryctlError(
         'config',
-        'no kubeconfig: pass --kubeconfig, set KUBECONFIG, or create ~/.kube/config',
+        'no kubeconfig: pass --kubeconfig, set KUBECONFIG, create ~/.kube/config, or give --server (and --token)',
       );
     }
   }
@@ -77,27 +135,107 @@ export function makeKubeConfig(opts: KubeConfigOptions = {}): ResolvedKubeConfig
   }
   const contextName = kc.getCurrentContext();
   const context = contextName ? kc.getContextObject(contextName) : null;
-  if (!context)
+  if (!context && opts.server === undefined)
     throw new StoryctlError(
       'config',
       `the kubeconfig (${files.join(delimiter) || 'in-cluster'}) has no current context: pass --context`,
     );
-  const cluster = kc.getCluster(context.cluster);
-  if (!cluster)
-    throw new StoryctlError(
-      'config',
-      `context "${contextName}" names cluster "${context.cluster}", which the kubeconfig does not define`,
-    );
-  checkCredentialFiles(contextName, cluster, kc.getUser(context.user));
-  boundExecPlugins(kc);
+  const cluster = pickCluster(kc, opts, context, contextName);
+  const user = pickUser(kc, opts, context);
+  const name = context?.name ?? FROM_FLAGS;
+  const resolved = new StoryctlKubeConfig(opts.asGroups ?? []);
+  // The entry replaces its namesake in place (kubeconfig order is what `__complete contexts` lists).
+  const others = <T extends { name: string }>(list: T[], keep: T | undefined): T[] =>
+    !keep
+      ? list
+      : list.some((x) => x.name === keep.name)
+        ? list.map((x) => (x.name === keep.name ? keep : x))
+        : [...list, keep];
+  resolved.loadFromOptions({
+    clusters: others(kc.getClusters(), cluster),
+    users: others(kc.getUsers(), user),
+    contexts: others(kc.getContexts(), {
+      name,
+      cluster: cluster.name,
+      user: user?.name ?? '',
+      ...(context?.namespace ? { namespace: context.namespace } : {}),
+    }),
+    currentContext: name,
+  });
+  checkCredentialFiles(name, cluster, user ?? null);
+  boundExecPlugins(resolved);
   return {
-    kc,
-    context: contextName,
-    namespace: context.namespace || undefined,
-    user: context.user || undefined,
+    kc: resolved,
+    context: name,
+    namespace: context?.namespace || undefined,
+    user: opts.as ?? (user?.name || undefined),
     server: cluster.server,
     files,
   };
+}
+
+/** The context's cluster, or --cluster's, with --server and --insecure-skip-tls-verify applied. */
+function pickCluster(
+  kc: KubeConfig,
+  opts: KubeConfigOptions,
+  context: Context | null,
+  contextName: string,
+): Cluster {
+  let cluster: Cluster | null;
+  if (opts.cluster !== undefined) {
+    cluster = kc.getCluster(opts.cluster);
+    if (!cluster) {
+      const known = kc.getClusters().map((c) => c.name);
+      throw new StoryctlError(
+        'config',
+        `cluster "${opts.cluster}" is not in the kubeconfig (known: ${known.join(', ') || 'none'})`,
+      );
+    }
+  } else cluster = context ? kc.getCluster(context.cluster) : null;
+  if (!cluster && opts.server === undefined)
+    throw new StoryctlError(
+      'config',
+      `context "${contextName}" names cluster "${context?.cluster ?? ''}", which the kubeconfig does not define`,
+    );
+  let out: Cluster = cluster ?? { name: FROM_FLAGS, server: '', skipTLSVerify: false };
+  if (opts.server !== undefined) {
+    if (!/^https?:\/\/[^/]/.test(opts.server) || !URL.canParse(opts.server))
+      throw new StoryctlError(
+        'usage',
+        `--server takes a URL such as https://10.0.0.1:6443, got "${opts.server}"`,
+      );
+    out = { ...out, server: opts.server.replace(/\/+$/, '') };
+  }
+  if (opts.insecureSkipTlsVerify) {
+    // As kubectl: the flag replaces the certificate authority rather than adding to it.
+    const { caData: _caData, caFile: _caFile, ...rest } = out;
+    out = { ...rest, skipTLSVerify: true };
+  }
+  return out;
+}
+
+/** The context's user, or --user's, with --token and --as applied. */
+function pickUser(kc: KubeConfig, opts: KubeConfigOptions, context: Context | null): User | undefined {
+  let user: User | null = null;
+  if (opts.user !== undefined) {
+    user = kc.getUser(opts.user);
+    if (!user) {
+      const known = kc.getUsers().map((u) => u.name);
+      throw new StoryctlError(
+        'config',
+        `user "${opts.user}" is not in the kubeconfig (known: ${known.join(', ') || 'none'})`,
+      );
+    }
+  } else if (context?.user) user = kc.getUser(context.user);
+  if (opts.token === undefined && opts.as === undefined) return user ?? undefined;
+  let out: User = user ?? { name: FROM_FLAGS };
+  if (opts.token !== undefined) {
+    // The token is the credential now: a plugin or password would otherwise be tried first.
+    const { exec: _exec, authProvider: _provider, username: _username, password: _password, ...rest } = out;
+    out = { ...rest, token: opts.token };
+  }
+  if (opts.as !== undefined) out = { ...out, impersonateUser: opts.as };
+  return out;
 }
 
 function loadFiles(files: string[]): KubeConfig {

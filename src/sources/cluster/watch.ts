@@ -45,6 +45,12 @@ export interface WatchOptions {
    * dashboard, or a test of the 410 path). A version the server no longer has leads to a relist.
    */
   resumeFrom?: Partial<Record<ObjectKind, string>>;
+  /**
+   * Applied to every object as it arrives, listed or watched, before it is kept or emitted: a
+   * long-running caller drops what it never reads (metadata.managedFields) before a list of
+   * thousands accumulates.
+   */
+  transform?: (object: KubeObject) => KubeObject;
   /** Backoff bounds for reconnects (ms); tests shorten them. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
@@ -98,7 +104,8 @@ export function watchCluster(options: WatchOptions, emit: (event: WatchEvent) =>
     const scope: ListScope = { namespace: options.namespace };
     if (kind === 'storyRuns' && options.selector) scope.labelSelector = options.selector;
     // The same paging (and its checks of what the server answered) as the scan.
-    return listWithVersion<KubeObject>(caller, api, RESOURCES[kind], scope);
+    const listed = await listWithVersion<KubeObject>(caller, api, RESOURCES[kind], scope);
+    return options.transform ? { ...listed, items: listed.items.map(options.transform) } : listed;
   }
 
   /** One watch connection; resolves with the last resourceVersion when the server ends it. */
@@ -123,11 +130,12 @@ export function watchCluster(options: WatchOptions, emit: (event: WatchEvent) =>
           query,
           (type: string, object: unknown) => {
             if (stopped) return;
-            const obj = object as KubeObject & { code?: number; message?: string };
+            const raw = object as KubeObject & { code?: number; message?: string };
             if (type === 'ERROR') {
-              if (obj.code === 410) gone = true;
+              if (raw.code === 410) gone = true;
               return;
             }
+            const obj = options.transform && raw?.metadata ? options.transform(raw) : raw;
             if (obj?.metadata?.resourceVersion) rv = obj.metadata.resourceVersion;
             if (type === 'ADDED' || type === 'MODIFIED') emit({ type: 'upsert', kind, object: obj });
             else if (type === 'DELETED') emit({ type: 'delete', kind, object: obj });

@@ -18,6 +18,11 @@ export interface ClassifiedObject {
   object: BobrapetObject;
   /** 1-based line of the object in its file. */
   line: number;
+  /**
+   * 1-based line of its `metadata.name`, where a finding about it points. Computed on demand: for
+   * JSON it costs a scan of the text (json-positions.ts), which only a finding should pay for.
+   */
+  nameLine(): number;
 }
 
 export interface Classification {
@@ -102,11 +107,13 @@ function visit(
   // Keep the object as the server printed it; only fill in what a typed list left implicit.
   const object = { ...value, apiVersion, kind } as unknown as BobrapetObject;
   // Located when asked: most objects are never pointed at, and a position costs a scan of the text.
+  const namePath = [...path, 'metadata', 'name'];
   out.objects.push({
     object,
     get line() {
       return line();
     },
+    nameLine: () => doc.lineOf(namePath),
   });
 }
 

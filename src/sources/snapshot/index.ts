@@ -3,7 +3,7 @@
 import { inputError } from '../../model/errors.js';
 import type { InputWarning } from '../../model/input-warning.js';
 import type { BobrapetObject, ObjectSet } from '../../model/kube.js';
-import type { SourceInfo } from '../../model/report.js';
+import type { Location, ScopeCounts, SourceInfo, SourceScope, Subject } from '../../model/report.js';
 import { classifyDocuments } from './classify.js';
 import { parseSnapshotText } from './parse.js';
 import { snapshotTexts, type ReadOptions } from './read.js';
@@ -18,6 +18,8 @@ export interface SnapshotResult {
   sources: SourceInfo[];
   /** What was read but may hide something (a JSON key given twice), in reading order. */
   warnings: InputWarning[];
+  /** Where an object was read: its file and the line of its `metadata.name` (the copy that won). */
+  locate(subject: Subject): Location | undefined;
 }
 
 /**
@@ -30,6 +32,7 @@ export async function readSnapshots(
   options: ReadOptions = {},
 ): Promise<SnapshotResult> {
   const byKey = new Map<string, BobrapetObject>();
+  const where = new Map<string, { file: string; line: () => number }>();
   const sources: SourceInfo[] = [];
   const warnings: InputWarning[] = [];
   for await (const { name, text, format } of snapshotTexts(paths, options)) {
@@ -38,7 +41,11 @@ export async function readSnapshots(
     // would report a healthy cluster.
     if (docs.length === 0) throw inputError(`${name}: empty snapshot (no YAML or JSON document in it)`, name);
     const { objects, ignored } = classifyDocuments(docs, name);
-    for (const { object } of objects) byKey.set(objectIdentity(object), object);
+    for (const { object, nameLine } of objects) {
+      const id = objectIdentity(object);
+      byKey.set(id, object);
+      where.set(id, { file: name, line: nameLine });
+    }
     const found = docs.flatMap((d) => d.warnings().map((w) => ({ file: name, ...w })));
     warnings.push(...found);
     sources.push({
@@ -46,10 +53,29 @@ export async function readSnapshots(
       name,
       objects: objects.length,
       ignoredObjects: ignored,
+      scope: snapshotScope(objects.map((o) => o.object)),
       ...(found.length > 0 ? { warnings: found.length } : {}),
     });
   }
-  return { objects: toObjectSet(byKey.values()), sources, warnings };
+  const locate = (s: Subject): Location | undefined => {
+    const hit = where.get(`${s.kind}/${s.kind === 'Transport' ? '' : (s.namespace ?? 'default')}/${s.name}`);
+    return hit ? { file: hit.file, line: hit.line() } : undefined;
+  };
+  return { objects: toObjectSet(byKey.values()), sources, warnings, locate };
+}
+
+/** What one file holds: the namespaces its objects are in and how many of each kind. */
+function snapshotScope(objects: readonly BobrapetObject[]): SourceScope {
+  const counts: ScopeCounts = { storyRuns: 0, stepRuns: 0, stories: 0, transports: 0 };
+  const namespaces = new Set<string>();
+  for (const o of objects) {
+    if (o.kind === 'StoryRun') counts.storyRuns++;
+    else if (o.kind === 'StepRun') counts.stepRuns++;
+    else if (o.kind === 'Story') counts.stories++;
+    else counts.transports++;
+    if (o.kind !== 'Transport') namespaces.add(o.metadata.namespace ?? 'default');
+  }
+  return { namespaces: [...namespaces].sort(), counts };
 }
 
 function objectIdentity(o: BobrapetObject): string {

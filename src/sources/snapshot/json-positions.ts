@@ -20,7 +20,8 @@ export interface DuplicateKey {
 export interface JsonPositions {
   /**
    * 1-based line where the value at `path` starts, for the elements of the arrays storyctl walks
-   * (a top-level array, and `items` of the top-level object or of an element); else undefined.
+   * (a top-level array, and `items` of the top-level object or of an element), and of the
+   * `metadata.name` of the objects among them (where a finding points); else undefined.
    */
   lineOf(path: NodePath): number | undefined;
   /** Every key an object in the text repeats, in text order; empty for most captures. */
@@ -46,6 +47,8 @@ interface Frame {
   /** An object storyctl walks (the root or an element of a tracked array): its `items` is tracked. */
   walked: boolean;
   index: number;
+  /** The `metadata` of a walked object: that object's path (its `name` line is recorded). */
+  metadataOf: string | undefined;
   /** The last key read in this object, as offsets of its text. */
   keyStart: number;
   keyEnd: number;
@@ -67,6 +70,8 @@ interface ScanState {
   text: string;
   /** 1-based start lines of the elements of each tracked array, by the array's path. */
   starts: Map<string, number[]>;
+  /** 1-based line of the `metadata.name` key of each walked object, by the object's path. */
+  names: Map<string, number>;
   stack: Frame[];
   /** JSON strings hold no raw newline, so counting newlines between tokens counts them all. */
   line: number;
@@ -82,6 +87,7 @@ function valueStarts(s: ScanState, code: number): void {
   let walked = false;
   let tracked = false;
   let path = '';
+  let metadataOf: string | undefined;
   if (top === undefined) walked = true;
   else if (top.tracked) {
     s.starts.get(top.path)?.push(s.line);
@@ -90,39 +96,74 @@ function valueStarts(s: ScanState, code: number): void {
   } else if (!top.array && top.walked && isItemsKey(s.text, top)) {
     tracked = true;
     path = `${top.path}/items`;
+  } else if (!top.array && top.walked && isKey(s.text, top, 'metadata')) {
+    metadataOf = top.path;
   }
   if (code !== OPEN_BRACE && code !== OPEN_BRACKET) return;
   const array = code === OPEN_BRACKET;
   // An array met where an object is walked is walked element by element (classify does so).
   tracked = array && (tracked || walked);
   if (tracked) s.starts.set(path, []);
-  s.stack.push({ array, path, tracked, walked: walked && !array, index: 0, keyStart: -1, keyEnd: -1 });
+  s.stack.push({
+    array,
+    path,
+    tracked,
+    walked: walked && !array,
+    index: 0,
+    metadataOf: array ? undefined : metadataOf,
+    keyStart: -1,
+    keyEnd: -1,
+  });
 }
 
 /**
  * Positions in `text` (valid JSON: `value` is what JSON.parse made of it), each computed when first
- * asked for: item lines by one linear scan holding a number per walked element.
+ * asked for: item and name lines by one linear scan holding a number or two per walked element.
+ * Once both the lines and the duplicate keys are known the text is let go: a finding's location is
+ * asked for after the whole snapshot is read, and must not keep a 200 MB capture alive till then.
  */
 export function jsonPositions(text: string, value: unknown): JsonPositions {
-  let starts: Map<string, number[]> | undefined;
+  const held: { text: string | undefined; value: unknown } = { text, value };
+  let lines: Pick<ScanState, 'starts' | 'names'> | undefined;
   let duplicates: DuplicateKey[] | undefined;
+  const release = (): void => {
+    if (lines !== undefined && duplicates !== undefined) {
+      held.text = undefined;
+      held.value = undefined;
+    }
+  };
+  const scanned = (): Pick<ScanState, 'starts' | 'names'> => {
+    if (lines === undefined) {
+      lines = itemLines(held.text ?? '');
+      release();
+    }
+    return lines;
+  };
   return {
     lineOf(path) {
       const last = path[path.length - 1];
+      if (last === 'name' && path[path.length - 2] === 'metadata')
+        return scanned().names.get(arrayKey(path.slice(0, -2)));
       if (typeof last !== 'number') return undefined;
-      starts ??= itemLines(text);
-      return starts.get(arrayKey(path.slice(0, -1)))?.[last];
+      return scanned().starts.get(arrayKey(path.slice(0, -1)))?.[last];
     },
     duplicateKeys() {
-      duplicates ??= hasDuplicateKeys(text, value) ? findDuplicateKeys(text) : [];
+      if (duplicates === undefined) {
+        const t = held.text ?? '';
+        duplicates = hasDuplicateKeys(t, held.value) ? findDuplicateKeys(t) : [];
+        release();
+      }
       return duplicates;
     },
   };
 }
 
-/** The start line of every element of the arrays storyctl walks, by the array's path. */
-function itemLines(text: string): Map<string, number[]> {
-  const state: ScanState = { text, starts: new Map(), stack: [], line: 1 };
+/**
+ * The start line of every element of the arrays storyctl walks, by the array's path, and the line
+ * of each walked object's `metadata.name`, by the object's path.
+ */
+function itemLines(text: string): Pick<ScanState, 'starts' | 'names'> {
+  const state: ScanState = { text, starts: new Map(), names: new Map(), stack: [], line: 1 };
   const stack = state.stack;
   let line = 1;
   let expectingValue = true;
@@ -143,6 +184,8 @@ function itemLines(text: string): Map<string, number[]> {
       if (top !== undefined && !top.array && !expectingValue) {
         top.keyStart = open + 1;
         top.keyEnd = i;
+        // The last `name` wins, as in JSON.parse.
+        if (top.metadataOf !== undefined && isKey(text, top, 'name')) state.names.set(top.metadataOf, line);
       } else if (top === undefined || top.tracked) {
         state.line = line;
         valueStarts(state, c);
@@ -175,7 +218,7 @@ function itemLines(text: string): Map<string, number[]> {
       expectingValue = false;
     }
   }
-  return state.starts;
+  return { starts: state.starts, names: state.names };
 }
 
 /**
@@ -203,7 +246,12 @@ function isDelimiter(c: number): boolean {
 }
 
 function isItemsKey(text: string, frame: Frame): boolean {
-  return frame.keyEnd - frame.keyStart === 5 && text.startsWith('items', frame.keyStart);
+  return isKey(text, frame, 'items');
+}
+
+/** Whether the last key read in `frame` is `key` (as written: storyctl's keys need no escape). */
+function isKey(text: string, frame: Frame, key: string): boolean {
+  return frame.keyEnd - frame.keyStart === key.length && text.startsWith(key, frame.keyStart);
 }
 
 /** The `starts` key of the array at `path`: `` for the root, `/items`, `/items/3/items`, `/0`. */

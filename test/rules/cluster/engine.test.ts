@@ -22,6 +22,8 @@ const boom: ClusterRule = {
     rationale: 'r',
     fix: 'f',
     docs: 'd',
+    evidence: 'e',
+    upstream: [],
     family: 'storyrun',
   },
   requires: [],

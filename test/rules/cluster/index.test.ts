@@ -24,13 +24,14 @@ describe('cluster rule list', () => {
   });
 
   it.each(clusterRules.map((r) => [r.meta.id, r] as const))(
-    '%s has complete metadata pointing at CONTROLLER.md',
+    '%s has complete metadata pointing at its docs/rules page',
     (_id, rule) => {
       expect(rule.kind).toBe('cluster');
       for (const key of ['summary', 'rationale', 'fix', 'docs'] as const)
         expect(rule.meta[key].length).toBeGreaterThan(10);
-      expect(rule.meta.docs).toMatch(/^CONTROLLER\.md §\d/);
-      expect(rule.meta.rationale).toMatch(/§\d/);
+      // Its page in this repository, and the upstream behaviour it rests on (issue 13).
+      expect(rule.meta.docs).toBe(`docs/rules/${rule.meta.id}.md`);
+      expect(rule.meta.upstream.length).toBeGreaterThan(0);
       expect(rule.requires.length).toBeGreaterThan(0);
     },
   );

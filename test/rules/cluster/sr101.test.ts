@@ -64,6 +64,8 @@ describe('SR101 stalled-graceful-cancel', () => {
     const a = runRule(sr101, world, ctx('2026-04-22T18:14:30Z')).findings[0]!;
     const b = runRule(sr101, world, ctx('2026-04-22T18:30:00Z')).findings[0]!;
     expect(a.fingerprint).toBe(b.fingerprint);
+    // Another capture of the same run with another cancel time: the same finding for baselines
+    // (issue 14: never a time in the fingerprint), another occurrence within a run.
     const other = runRule(
       sr101,
       seedWorld([
@@ -71,7 +73,8 @@ describe('SR101 stalled-graceful-cancel', () => {
       ]),
       ctx('2026-04-22T18:30:00Z'),
     ).findings[0]!;
-    expect(other.fingerprint).not.toBe(a.fingerprint);
+    expect(other.fingerprint).toBe(a.fingerprint);
+    expect(other.occurrence).not.toBe(a.occurrence);
   });
 
   it('says when the window has expired and no StepRuns are left', () => {

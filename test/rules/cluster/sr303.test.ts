@@ -31,6 +31,13 @@ describe('SR303 stuck-finalizer', () => {
     });
   });
 
+  it('takes its age from the context (config thresholds.stuckFinalizerAge)', () => {
+    const step = makeStep(SEED_RUN, 'voice-agent', { deletionTimestamp: FINISHED_AT });
+    const world = seedWorld([makeRun({ phase: 'Running', cancelRequested: true })], [step]);
+    expect(runRule(sr303, world, { ...ctx(NOW), stuckFinalizerSeconds: 900 }).findings).toEqual([]);
+    expect(runRule(sr303, world, { ...ctx(NOW), stuckFinalizerSeconds: 600 }).findings).toHaveLength(1);
+  });
+
   it('fires on a StoryRun too, and keeps its fingerprint as time passes', () => {
     const run = makeRun({
       phase: 'Finished',

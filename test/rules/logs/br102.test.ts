@@ -17,6 +17,16 @@ describe('BR102 steprun-cleanup-stuck', () => {
     expect(r.notEvaluated).toEqual([]);
   });
 
+  it('takes its age from the context (config thresholds.stuckCleanupAge)', () => {
+    const lines = [
+      zap(0, WAIT, { namespace: 'ns', name: 's1' }),
+      zap(120, WAIT, { namespace: 'ns', name: 's1' }),
+    ];
+    const r = runLogRule(br102, lines, { thresholds: { stuckCleanupSeconds: 60 } });
+    expect(r.findings.map((f) => f.ruleId)).toEqual(['BR102']);
+    expect(r.findings[0]?.evidence).toMatchObject({ limitSeconds: 60, waitedSeconds: 120 });
+  });
+
   it('is not evaluated when the capture ends before 5 min', () => {
     const r = runLogRule(br102, [
       zap(0, WAIT, { namespace: 'ns', name: 's1' }),

@@ -8,12 +8,14 @@ import { parseRecord } from '../../../src/logs/detect.js';
 import type { LogEvent } from '../../../src/model/log-event.js';
 import { redactFindings } from '../../../src/model/redact.js';
 import { startLogRules, type EngineResult } from '../../../src/rules/engine.js';
-import type { LogRule } from '../../../src/rules/types.js';
+import type { LogRule, LogRuleContext } from '../../../src/rules/types.js';
 
 export { ductor, FIXTURES, pino, py, zap } from '../../logs/helpers.js';
 
 export interface RunLogRuleOptions {
   stopBudgetSeconds?: number;
+  /** The config file's rule thresholds (LK101 window, BR102 age). */
+  thresholds?: Pick<LogRuleContext, 'forcedCloseWindowSeconds' | 'stuckCleanupSeconds'>;
   now?: number;
   showPii?: boolean;
 }
@@ -34,6 +36,7 @@ export function runLogRule(
   const session = startLogRules([rule], {
     now: opts.now ?? Date.now(),
     stopBudgetSeconds: opts.stopBudgetSeconds ?? DEFAULT_STOP_BUDGET_SECONDS,
+    ...opts.thresholds,
   });
   let lastTime: number | undefined;
   const see = (t: number | undefined): void => {

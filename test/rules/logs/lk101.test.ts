@@ -33,6 +33,14 @@ describe('LK101 close-hung-in-drain', () => {
     expect(ids(long)).toEqual(['LK101']);
   });
 
+  it('takes its window from the context (config thresholds.forcedCloseWindow)', () => {
+    const lines = [pino(0, 30, FORCED), tick(45)];
+    expect(runLogRule(lk101, lines).findings).toEqual([]);
+    const r = runLogRule(lk101, lines, { thresholds: { forcedCloseWindowSeconds: 40 } });
+    expect(ids(r)).toEqual(['LK101']);
+    expect(r.findings[0]?.evidence).toMatchObject({ windowSeconds: 40 });
+  });
+
   it('keeps processes apart: another pid closing does not resolve this one', () => {
     const r = runLogRule(lk101, [
       pino(0, 30, FORCED),

@@ -36,6 +36,39 @@ describe('jsonPositions: lines', () => {
   });
 });
 
+describe('jsonPositions: metadata.name lines (where a snapshot finding points)', () => {
+  it('gives the line of each walked object metadata.name, the last one when repeated', () => {
+    const items = [
+      { kind: 'A', spec: { metadata: { name: 'not-this' } }, metadata: { namespace: 'x', name: 'a' } },
+      { kind: 'B', metadata: { labels: { name: 'label' }, name: 'b' } },
+      { kind: 'C' },
+    ];
+    const text = JSON.stringify(
+      { apiVersion: 'v1', items, kind: 'List', metadata: { name: 'list' } },
+      null,
+      2,
+    );
+    const p = positions(text);
+    expect(p.lineOf(['items', 0, 'metadata', 'name'])).toBe(lineOfText(text, '"name": "a"'));
+    expect(p.lineOf(['items', 1, 'metadata', 'name'])).toBe(lineOfText(text, '"name": "b"'));
+    expect(p.lineOf(['items', 2, 'metadata', 'name'])).toBeUndefined();
+    expect(p.lineOf(['metadata', 'name'])).toBe(lineOfText(text, '"name": "list"'));
+    // Only a walked object's own metadata: not a nested one, not a label called name.
+    expect(p.lineOf(['items', 0, 'spec', 'metadata', 'name'])).toBeUndefined();
+    const repeated = '{"kind": "StoryRun",\n"metadata": {"name": "first",\n"name": "second"}}';
+    expect(positions(repeated).lineOf(['metadata', 'name'])).toBe(3);
+  });
+
+  it('answers after the text is let go, once lines and duplicate keys are known', () => {
+    const text = JSON.stringify({ kind: 'List', items: [{ metadata: { name: 'a' } }] }, null, 2);
+    const p = positions(text);
+    expect(p.duplicateKeys()).toEqual([]);
+    const first = p.lineOf(['items', 0]);
+    expect(p.lineOf(['items', 0, 'metadata', 'name'])).toBe(lineOfText(text, '"name": "a"'));
+    expect(p.lineOf(['items', 0])).toBe(first);
+  });
+});
+
 describe('jsonPositions: duplicate keys', () => {
   it('finds none in what kubectl prints', () => {
     const text = JSON.stringify({ kind: 'List', items: [{ status: { phase: 'Running' } }] }, null, 4);

@@ -39,7 +39,19 @@ describe('readSnapshots', () => {
     expect(names(objects.stepRuns)).toEqual(['r1-agent', 'r1-egress']);
     expect(names(objects.stories)).toEqual(['s']);
     expect(names(objects.transports)).toEqual(['livekit-webrtc']);
-    expect(sources).toEqual([{ type: 'snapshot', name: file, objects: 5, ignoredObjects: 1 }]);
+    expect(sources).toEqual([
+      {
+        type: 'snapshot',
+        name: file,
+        objects: 5,
+        ignoredObjects: 1,
+        // What the file holds (issue 13: the report says what was looked at).
+        scope: {
+          namespaces: [expect.any(String)],
+          counts: { storyRuns: 1, stepRuns: 2, stories: 1, transports: 1 },
+        },
+      },
+    ]);
   });
 
   it('reads multi-document YAML and single objects', async () => {
@@ -88,7 +100,20 @@ describe('readSnapshots', () => {
         message: `duplicate key "phase" (first at line ${line - 1}): only the last value is read, the first is hidden`,
       },
     ]);
-    expect(sources).toEqual([{ type: 'snapshot', name: file, objects: 1, ignoredObjects: 0, warnings: 1 }]);
+    expect(sources).toEqual([
+      {
+        type: 'snapshot',
+        name: file,
+        objects: 1,
+        ignoredObjects: 0,
+        // main's scope of what the file holds (issue 13), beside the warning count.
+        scope: {
+          namespaces: ['livekit-voice'],
+          counts: { storyRuns: 1, stepRuns: 0, stories: 0, transports: 0 },
+        },
+        warnings: 1,
+      },
+    ]);
   });
 
   it('reads a directory recursively in sorted order, only .yaml .yml .json, skipping hidden entries', async () => {
@@ -113,7 +138,18 @@ describe('readSnapshots', () => {
   it('reads standard input for `-`, in YAML or JSON', async () => {
     const yaml = await readSnapshots(['-'], { stdin: Readable.from([stringify(list([run('piped')]))]) });
     expect(names(yaml.objects.storyRuns)).toEqual(['piped']);
-    expect(yaml.sources).toEqual([{ type: 'snapshot', name: '<stdin>', objects: 1, ignoredObjects: 0 }]);
+    expect(yaml.sources).toEqual([
+      {
+        type: 'snapshot',
+        name: '<stdin>',
+        objects: 1,
+        ignoredObjects: 0,
+        scope: {
+          namespaces: [expect.any(String)],
+          counts: { storyRuns: 1, stepRuns: 0, stories: 0, transports: 0 },
+        },
+      },
+    ]);
     const json = JSON.stringify(list([story('s')]));
     // Chunks split mid-character and mid-token must be joined before parsing.
     const bytes = Buffer.from(json);

@@ -1,0 +1,86 @@
+// After the rules ran: the settings applied to the report (config/apply.ts), the baseline read
+// (`--baseline`) and written (`--write-baseline`), and a warning on stderr for each suppression
+// that no longer applies, so an expired one is seen where CI prints.
+import { readFile } from 'node:fs/promises';
+import { applySettings, type ApplyContext } from '../config/apply.js';
+import type { Settings } from '../config/settings.js';
+import { baselineOf, type Baseline } from '../model/baseline.js';
+import { StoryctlError } from '../model/errors.js';
+import type { Report } from '../model/report.js';
+import type { AnnotationIndex } from '../model/suppress.js';
+import { findRuleMeta } from '../rules/index.js';
+import type { CliIO } from './io.js';
+import type { CommonFlags } from './options.js';
+import { writeFileAtomic } from './outputs.js';
+
+export async function finishReport(
+  report: Report,
+  settings: Settings,
+  flags: Pick<CommonFlags, 'baseline' | 'writeBaseline'>,
+  io: CliIO,
+  annotations?: AnnotationIndex,
+): Promise<Report> {
+  const context: ApplyContext = {
+    coversOwnedRuns: (id) => findRuleMeta(id)?.suppressibleOnStory === true,
+    today: io.now(),
+  };
+  if (annotations) context.annotations = annotations;
+  if (flags.baseline !== undefined) context.baseline = await readBaseline(flags.baseline);
+  const out = applySettings(report, settings, context);
+  for (const i of out.ineffectiveSuppressions ?? []) {
+    const why = i.problem === 'expired' ? `expired${i.expires ? ` on ${i.expires}` : ''}` : 'has no reason';
+    io.stderr.write(
+      `storyctl: warning: ${i.source}: the suppression of ${i.ruleId} ${why}; it does not apply\n`,
+    );
+  }
+  if (flags.writeBaseline !== undefined) {
+    await writeFileAtomic(flags.writeBaseline, `${JSON.stringify(baselineOf(out, io.now()), null, 2)}\n`);
+  }
+  return out;
+}
+
+async function readBaseline(file: string): Promise<Baseline> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    const why = code === 'ENOENT' ? 'no such file (write one with --write-baseline)' : String(error);
+    throw new StoryctlError('input', `cannot read the baseline: ${why}`, { file });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new StoryctlError(
+      'input',
+      `not a baseline: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        file,
+      },
+    );
+  }
+  const b = data as Partial<Baseline> | null;
+  const valid =
+    b !== null &&
+    typeof b === 'object' &&
+    b.apiVersion === 'storyctl/v1' &&
+    b.kind === 'Baseline' &&
+    Array.isArray(b.findings) &&
+    b.findings.every(
+      (e) =>
+        typeof e === 'object' &&
+        e !== null &&
+        typeof e.fingerprint === 'string' &&
+        typeof e.ruleId === 'string' &&
+        Number.isInteger(e.count) &&
+        e.count > 0,
+    );
+  if (!valid)
+    throw new StoryctlError(
+      'input',
+      'not a baseline: expected {"apiVersion": "storyctl/v1", "kind": "Baseline", "findings": [...]} as --write-baseline writes it',
+      { file },
+    );
+  return b as Baseline;
+}
