@@ -27,6 +27,7 @@ import { collect, durationOption, parseNowOption, type CommonFlags } from '../op
 import { createProgress } from '../progress.js';
 import { finishReport } from '../policy.js';
 import { logThresholds, optionSource, resolveSettings, type OptionSource } from '../settings.js';
+import { collectGarbage, LARGE_INPUT_OBJECTS } from '../release-memory.js';
 import { printInputWarnings } from '../warnings.js';
 
 export interface DoctorFlags extends CommonFlags, ClusterFlags {
@@ -132,6 +133,8 @@ export async function runDoctor(
       locate = snap.locate;
       sources.push(...snap.sources);
       printInputWarnings(io, snap.warnings, { showPii: flags.showPii === true });
+      // The files' text is dead now: let it go before the model and the report grow on top of it.
+      if (snap.sources.reduce((n, s) => n + (s.objects ?? 0), 0) >= LARGE_INPUT_OBJECTS) collectGarbage();
     } else {
       const { loadCluster } = await import('../../sources/cluster/index.js');
       const stopLog = await startRequestLog(flags, io);
