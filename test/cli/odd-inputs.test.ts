@@ -93,3 +93,76 @@ describe('a gzip capture cut short or followed by garbage', () => {
     expect(failing.code).toBe(1);
   });
 });
+
+// The table, not only the JSON, says an input was read in part or warned of (a user reading the
+// terminal must never see a green "no findings" for a capture that was not fully read).
+describe('the table for an input read in part or warned of', () => {
+  const NOW = '2026-04-22T20:00:00Z';
+  /** The table wrapped at 80 columns, its continuation lines joined back (temp paths are long). */
+  const unwrapped = (text: string): string => text.replace(/\n {2,}/g, ' ');
+  /** Plain lines no rule looks at: a clean capture, so the summary has no finding to show. */
+  const quiet = (n: number): string =>
+    Array.from(
+      { length: n },
+      (_, i) => `2026-04-22T19:00:${String(i % 60).padStart(2, '0')}Z info ok ${i}`,
+    ).join('\n');
+
+  it('says which log input was cut, and never "✔ no findings", for a cut gzip with no findings', async () => {
+    const dir = await scratch();
+    const file = join(dir, 'quiet.log.gz');
+    const gz = gzipSync(Buffer.from(`${quiet(5000)}\n`));
+    await writeFile(file, gz.subarray(0, Math.floor(gz.length * 0.6)));
+    const json = await runCli(['lint', file, '-o', 'json', '--now', NOW]);
+    expect((JSON.parse(json.stdout) as Report).findings).toEqual([]);
+    const r = await runCli(['lint', file, '--now', NOW]);
+    const text = unwrapped(r.stdout);
+    expect(r.code).toBe(3);
+    expect(r.stdout).not.toContain('✔');
+    expect(r.stdout).not.toMatch(/^✔ no findings/m);
+    expect(r.stdout).toContain('Inputs not fully read or warned of');
+    expect(text).toContain(
+      `✖ ${file}: read only in part: what followed the cut was not checked (1 warning, on stderr)`,
+    );
+    expect(text).toMatch(
+      /^▲ no findings in what was read in 1 log input, 1 input read in part, 1 input warning$/m,
+    );
+    // -o wide is the same table.
+    expect((await runCli(['lint', file, '-o', 'wide', '--now', NOW])).stdout).toContain(
+      `✖ ${file}: read only in part`,
+    );
+  });
+
+  it('says a JSON snapshot repeated a key, and never "✔ no findings", when it holds no finding', async () => {
+    const dir = await scratch();
+    const file = join(dir, 'story.json');
+    const story = {
+      apiVersion: 'bubustack.io/v1alpha1',
+      kind: 'Story',
+      metadata: { name: 'batch', namespace: 'voice' },
+      spec: { steps: [{ name: 'a' }] },
+    };
+    const text = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [story] }, null, 2).replace(
+      '"name": "a"',
+      '"name": "a",\n          "name": "b"',
+    );
+    await writeFile(file, text);
+    const r = await runCli(['doctor', '--snapshot', file, '--now', NOW]);
+    const table = unwrapped(r.stdout);
+    expect(r.stderr).toContain('duplicate key "name"');
+    expect(r.stdout).not.toContain('✔');
+    expect(table).toContain(
+      `▲ ${file}: 1 warning (on stderr): read, but maybe not as meant (a key given twice hides its first value)`,
+    );
+    expect(table).toMatch(/^▲ no findings in snapshot \S+story\.json, 1 input warning$/m);
+  });
+
+  it('keeps the green "✔ no findings" for a capture read whole without a warning', async () => {
+    const dir = await scratch();
+    const file = join(dir, 'quiet.log.gz');
+    await writeFile(file, gzipSync(Buffer.from(`${quiet(50)}\n`)));
+    const r = await runCli(['lint', file, '--now', NOW]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^✔ no findings in 1 log input$/m);
+    expect(r.stdout).not.toContain('Inputs not fully read');
+  });
+});
