@@ -15,8 +15,8 @@ export type DiffSign = '-' | '+' | 'x' | '!' | ' ';
  * redacted as a report is (secrets and personal data an object's fields carry): the CLI, the
  * confirmation and the watch dialog all draw these lines, so masking here masks them all.
  */
-export function planDiffLines(plan: RunPlan): string[] {
-  const redactor = createRedactor({ showPii: false });
+export function planDiffLines(plan: RunPlan, options: { showPii?: boolean } = {}): string[] {
+  const redactor = createRedactor({ showPii: options.showPii === true });
   return rawDiffLines(plan).map((line) => redactor.string(line));
 }
 
@@ -84,11 +84,14 @@ export function signColor(sign: DiffSign): 'red' | 'green' | 'yellow' | undefine
   return sign === '+' ? 'green' : sign === '-' ? 'red' : sign === 'x' || sign === '!' ? 'yellow' : undefined;
 }
 
-export function renderPlanDiff(plans: readonly RunPlan[], options: { color: boolean }): string {
+export function renderPlanDiff(
+  plans: readonly RunPlan[],
+  options: { color: boolean; showPii?: boolean },
+): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const out: string[] = [];
   for (const plan of plans) {
-    for (const line of planDiffLines(plan)) {
+    for (const line of planDiffLines(plan, { showPii: options.showPii === true })) {
       const color = signColor(diffSign(line));
       out.push(
         color
