@@ -1,8 +1,10 @@
-// `npm run bench [-- lint|scan|serve]`: reproducible benchmarks that print ratios against baselines
-// measured in the same run (grep for logs, kubectl for cluster listing).
+// `npm run bench [-- lint|scan|serve|snapshot]`: reproducible benchmarks that print ratios against
+// baselines measured in the same run (grep for logs, kubectl for cluster listing, JSON.parse for
+// snapshots).
 import { runLintBench } from './lint/index.js';
 import { runScanBench } from './scan/index.js';
 import { runServeBench } from './serve/index.js';
+import { runSnapshotBench } from './snapshot/index.js';
 
 const which = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const all = which.length === 0;
@@ -19,5 +21,9 @@ if (all || which.includes('scan')) {
 if (all || which.includes('serve')) {
   console.log('== bench serve');
   failed = !(await runServeBench()) || failed;
+}
+if (all || which.includes('snapshot')) {
+  console.log('== bench snapshot');
+  failed = !(await runSnapshotBench()) || failed;
 }
 process.exitCode = failed ? 1 : 0;

@@ -20,15 +20,20 @@ export type FailOn = Severity | 'none';
  * report still says both). Otherwise findings at or above the threshold give 1, and checks that
  * could not run give 3. The output format never enters into it. Suppressed findings are not in
  * `findings`, so they never count; with a baseline, only the new ones do (`unchanged` ones were
- * there when the baseline was written).
+ * there when the baseline was written). An input read only in part (a cut gzip) gives 3 unless
+ * findings gave 1, whatever --fail-on says.
  */
 export function exitCodeForReport(report: Report, failOn: FailOn): number {
-  if (failOn === 'none') return EXIT.ok;
+  // An input read only in part (a cut gzip) left its end unchecked: that is not a finding or a
+  // rule not evaluated, and no --fail-on (not even none) makes it a green run. Findings that count
+  // still say 1 first.
+  const partRead = report.sources.some((s) => s.incomplete === true);
+  if (failOn === 'none') return partRead ? EXIT.incomplete : EXIT.ok;
   const threshold = severityRank(failOn);
   const counts = (f: Report['findings'][number]): boolean =>
     f.baselineState !== 'unchanged' && severityRank(f.severity) >= threshold;
   if (report.findings.some(counts)) return EXIT.findings;
-  return report.notEvaluated.length > 0 ? EXIT.incomplete : EXIT.ok;
+  return report.notEvaluated.length > 0 || partRead ? EXIT.incomplete : EXIT.ok;
 }
 
 export function exitCodeForError(error: unknown): number {

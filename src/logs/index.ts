@@ -4,11 +4,13 @@
 import { DEFAULT_STOP_BUDGET_SECONDS } from '../contract/budget.js';
 import type { LogEvent } from '../model/log-event.js';
 import { normalizeTime } from '../model/log-event.js';
+import type { InputWarning } from '../model/input-warning.js';
 import type { Finding, NotEvaluated, SourceInfo } from '../model/report.js';
 import { startLogRules } from '../rules/engine.js';
 import type { LogRule, LogRuleContext } from '../rules/types.js';
 import { parseRecord } from './detect.js';
 import { InputClock, wallClockIn } from './input-clock.js';
+import type { GzipFault } from './gzip.js';
 import { expandInputs, inputChunks, type LogInput } from './reader.js';
 import { scanFileInRanges, type RangeOptions } from './scan/two-threads.js';
 import type { Matcher } from './matcher/types.js';
@@ -45,6 +47,8 @@ export interface LintLogsResult {
   notEvaluated: NotEvaluated[];
   sources: SourceInfo[];
   unrecognised: UnrecognisedInput[];
+  /** Inputs read only in part (a cut gzip), for stderr; their sources say `incomplete`. */
+  warnings: InputWarning[];
 }
 
 export async function lintLogs(inputs: string[], options: LintLogsOptions): Promise<LintLogsResult> {
@@ -68,6 +72,7 @@ export async function lintLogs(inputs: string[], options: LintLogsOptions): Prom
 
   const sources: SourceInfo[] = [];
   const unrecognised: UnrecognisedInput[] = [];
+  const warnings: InputWarning[] = [];
   let lastTime: number | undefined;
   const lastTimeByFile = new Map<string, number>();
   const seeTime = (t: number | undefined, file: string): void => {
@@ -94,6 +99,7 @@ export async function lintLogs(inputs: string[], options: LintLogsOptions): Prom
     sources.push(source);
     if (Object.keys(stats.formats).length === 0 && stats.firstLine !== undefined)
       unrecognised.push({ name: file.name, firstLine: stats.firstLine });
+    if (stats.fault) markIncomplete(sources, warnings, file.name, stats.fault);
   }
 
   const result = session.finish({ lastTime, lastTimeByFile });
@@ -106,6 +112,7 @@ export async function lintLogs(inputs: string[], options: LintLogsOptions): Prom
     notEvaluated: [...result.notEvaluated, ...notUnderstood],
     sources,
     unrecognised,
+    warnings,
   };
 }
 
@@ -147,6 +154,23 @@ interface InputStats {
   formats: Record<string, number>;
   unrecognised: number;
   firstLine: string | undefined;
+  /** Why the input was not read to its end (gzip only). */
+  fault?: GzipFault;
+}
+
+/**
+ * A gzip input read in part: its source says so (the CLI exits 3, as for a check not evaluated)
+ * and a warning says why. The lines before the fault were read and checked.
+ */
+function markIncomplete(
+  sources: SourceInfo[],
+  warnings: InputWarning[],
+  name: string,
+  fault: GzipFault,
+): void {
+  const source = sources[sources.length - 1];
+  if (source) Object.assign(source, { incomplete: true, warnings: 1 });
+  warnings.push({ file: name, message: `${fault.message}; the lines before it were read and checked` });
 }
 
 /**
@@ -182,6 +206,7 @@ export async function scanInput(
   let skipped: number;
   let last: LastLine | undefined;
   let firstLine: string | undefined;
+  let fault: GzipFault | undefined;
   if (file.kind === 'file' && !file.gzip) {
     const r = await scanFileInRanges(file.path, file.size, matcher, onRecord, onRaw, ranges, sample);
     lines = r.lines;
@@ -190,7 +215,7 @@ export async function scanInput(
     firstLine = r.firstLine;
   } else {
     const scanner = new Scanner(matcher, onRecord, sample);
-    for await (const chunk of inputChunks(file, stdin, onRaw)) scanner.push(chunk);
+    for await (const chunk of inputChunks(file, stdin, onRaw, (f) => (fault = f))) scanner.push(chunk);
     scanner.end();
     lines = scanner.lines;
     skipped = scanner.skippedLines;
@@ -205,6 +230,7 @@ export async function scanInput(
     formats,
     unrecognised: parseFailures,
     firstLine,
+    ...(fault ? { fault } : {}),
   };
 }
 

@@ -2,10 +2,10 @@
 // for stdin; gzip is recognised by its magic bytes, whatever the name, once per input: a file when
 // the inputs are expanded, stdin (which can be read only once) on its first chunk.
 import { createReadStream } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { createGunzip } from 'node:zlib';
+import { open, stat } from 'node:fs/promises';
 import { inputError, StoryctlError } from '../model/errors.js';
+import { fileIdentity, filesUnder } from '../sources/walk.js';
+import { gunzipMembers, type GzipFault } from './gzip.js';
 
 /** A file named by the inputs or found under them. */
 export interface FileInput {
@@ -39,8 +39,10 @@ export async function expandInputs(inputs: readonly string[]): Promise<LogInput[
   const out: LogInput[] = [];
   const seen = new Set<string>();
   const add = async (path: string, size: number): Promise<void> => {
-    if (seen.has(path)) return;
-    seen.add(path);
+    // One real file (device and inode) is read once, however many names and links reach it.
+    const id = (await fileIdentity(path)) ?? path;
+    if (seen.has(id)) return;
+    seen.add(id);
     out.push({ kind: 'file', name: path, path, size, gzip: await startsWithGzipMagic(path) });
   };
   for (const input of inputs) {
@@ -65,7 +67,7 @@ export async function expandInputs(inputs: readonly string[]): Promise<LogInput[
     if (st.isDirectory()) {
       let entries: string[];
       try {
-        entries = (await readdir(input, { recursive: true })).map((e) => join(input, e)).sort();
+        entries = await directoryFiles(input);
       } catch (error) {
         throw inputError(`cannot read directory ${input}: ${reason(error)}`, input);
       }
@@ -84,6 +86,14 @@ export async function expandInputs(inputs: readonly string[]): Promise<LogInput[
     }
   }
   return out;
+}
+
+/**
+ * The files under a directory, each real file once, hidden entries (a mounted ConfigMap's `..data`)
+ * skipped, without looping on links: the walk the snapshot reader uses (sources/walk.ts).
+ */
+async function directoryFiles(dir: string): Promise<string[]> {
+  return (await filesUnder(dir)).map((f) => f.path);
 }
 
 function reason(error: unknown): string {
@@ -115,13 +125,14 @@ function isGzip(b: Buffer | undefined): boolean {
 
 /**
  * The decompressed bytes of one input, chunk by chunk. `onRaw` sees the raw (compressed) byte
- * counts for progress. A truncated gzip member ends the input instead of failing it: captures are
- * often copied while still being written.
+ * counts for progress. A gzip input cut short or followed by garbage yields all that decompresses
+ * and tells `onFault` (gzip.ts): captures are often copied while still being written.
  */
 export async function* inputChunks(
   input: LogInput,
   stdin: NodeJS.ReadableStream | undefined,
   onRaw: (n: number) => void,
+  onFault?: (fault: GzipFault) => void,
 ): AsyncGenerator<Buffer> {
   let source: AsyncIterable<Buffer | string>;
   if (input.kind === 'stdin') {
@@ -141,26 +152,17 @@ export async function* inputChunks(
     }
     return;
   }
-  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-  const feed = (async () => {
-    try {
-      while (!peek.done) {
-        if (!gunzip.write(peek.value)) await new Promise((r) => gunzip.once('drain', r));
-        peek = await raw.next();
-      }
-      gunzip.end();
-    } catch (error) {
-      gunzip.destroy(error as Error);
-    }
-  })();
-  try {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) yield chunk;
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code !== 'Z_BUF_ERROR')
-      throw inputError(`cannot decompress ${input.name}: ${reason(error)}`, input.name);
-  }
-  await feed;
+  // The first chunk was taken to look for the magic bytes: hand it back in front of the rest.
+  const first = peek.value;
+  let handedBack = false;
+  const rest: AsyncIterator<Buffer> = {
+    next: () => {
+      if (handedBack) return raw.next();
+      handedBack = true;
+      return Promise.resolve({ done: false, value: first });
+    },
+  };
+  yield* gunzipMembers(rest, (fault) => onFault?.(fault));
 }
 
 async function* rawChunks(

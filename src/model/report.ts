@@ -1,5 +1,5 @@
 // The report contract (ARCHITECTURE.md "JSON report"): plain data shared by rules, reporters and the CLI.
-import { redactFindings, redactString } from './redact.js';
+import { createRedactor, redactFindings, redactNotEvaluated } from './redact.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -121,6 +121,10 @@ export interface SourceInfo {
   objects?: number;
   /** Objects of kinds storyctl does not read (ignored and counted). */
   ignoredObjects?: number;
+  /** Warnings about this input (printed on stderr): read, but maybe not as meant. */
+  warnings?: number;
+  /** The input could not be read to its end (a cut gzip): what followed the cut was not checked. */
+  incomplete?: boolean;
 }
 
 export interface Summary {
@@ -215,16 +219,22 @@ export function compareFindings(a: Finding, b: Finding): number {
 }
 
 /**
- * Assemble the report: findings redacted (the one place that does it), deduplicated by
- * occurrence (the same problem seen by a live list and a log, or a log read twice), ordered by
- * severity, then subject, then rule. Suppression and baselines come after (cli/policy.ts), on the
- * report this returns.
+ * Assemble the report: findings and not-evaluated entries redacted (the one place that does it:
+ * messages, evidence, fixes, subjects, locations, reasons), deduplicated by occurrence (the same
+ * problem seen by a live list and a log, or a log read twice; fingerprints and occurrence keys are
+ * computed by the rules before redaction, so masking never changes them), ordered by severity,
+ * then subject, then rule. Suppression and baselines come after (cli/policy.ts), on the report
+ * this returns.
  */
 export function buildReport(input: ReportInput): Report {
   const redact = { showPii: input.showPii === true };
+  const redactor = createRedactor(
+    redact,
+    input.findings.map((f) => f.evidence),
+  );
   const seen = new Set<string>();
   const findings: Finding[] = [];
-  for (const f of redactFindings(input.findings, redact)) {
+  for (const f of redactFindings(input.findings, redact, redactor)) {
     const { occurrence, ...finding } = f;
     const key = occurrence ?? f.fingerprint;
     if (seen.has(key)) continue;
@@ -239,7 +249,7 @@ export function buildReport(input: ReportInput): Report {
     now: new Date(input.now).toISOString(),
     sources: input.sources,
     findings,
-    notEvaluated: input.notEvaluated.map((n) => ({ ...n, reason: redactString(n.reason, redact) })),
+    notEvaluated: redactNotEvaluated(input.notEvaluated, redactor),
     suppressed: [],
     summary: summarize(findings, input.notEvaluated),
   };

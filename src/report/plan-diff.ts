@@ -4,6 +4,7 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { Condition } from '../model/kube.js';
+import { createRedactor } from '../model/redact.js';
 import type { RunPlan } from '../repair/plan.js';
 import type { Outcome, RunResult } from '../repair/result.js';
 import { inertLine, inertText } from './escape.js';
@@ -12,11 +13,13 @@ export type DiffSign = '-' | '+' | 'x' | '!' | ' ';
 
 /**
  * The first character of every line is its sign; headers start with a letter. Values come from
- * the run (status messages, step names, annotations), so each line is inert: the CLI, the confirm
- * question and the watch dialog all draw these lines.
+ * the run (status messages, step names, annotations), so every line is redacted as a report is
+ * (secrets and personal data) and inert (control characters shown escaped): the CLI, the confirm
+ * question and the watch dialog all draw these lines, so doing it here does it for them all.
  */
-export function planDiffLines(plan: RunPlan): string[] {
-  return rawPlanDiffLines(plan).map(inertLine);
+export function planDiffLines(plan: RunPlan, options: { showPii?: boolean } = {}): string[] {
+  const redactor = createRedactor({ showPii: options.showPii === true });
+  return rawPlanDiffLines(plan).map((line) => inertLine(redactor.string(line)));
 }
 
 function rawPlanDiffLines(plan: RunPlan): string[] {
@@ -88,11 +91,14 @@ export function signColor(sign: DiffSign): 'red' | 'green' | 'yellow' | undefine
   return sign === '+' ? 'green' : sign === '-' ? 'red' : sign === 'x' || sign === '!' ? 'yellow' : undefined;
 }
 
-export function renderPlanDiff(plans: readonly RunPlan[], options: { color: boolean }): string {
+export function renderPlanDiff(
+  plans: readonly RunPlan[],
+  options: { color: boolean; showPii?: boolean },
+): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const out: string[] = [];
   for (const plan of plans) {
-    for (const line of planDiffLines(plan)) {
+    for (const line of planDiffLines(plan, { showPii: options.showPii === true })) {
       const color = signColor(diffSign(line));
       out.push(
         color

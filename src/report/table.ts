@@ -188,12 +188,28 @@ function shortScope(sources: readonly SourceInfo[]): string {
   return parts.join(' + ') || 'nothing';
 }
 
-/** `✖ 7 findings (4 errors, 3 warnings, 0 info) in namespace voice`, wrapped to `width`. */
+/** How much of the inputs was not read whole or was warned of (the JSON's sources[].incomplete/warnings). */
+function inputTrouble(sources: readonly SourceInfo[]): { partRead: number; warnings: number } {
+  return {
+    partRead: sources.filter((s) => s.incomplete === true).length,
+    warnings: sources.reduce((n, s) => n + (s.warnings ?? 0), 0),
+  };
+}
+
+/**
+ * `✖ 7 findings (4 errors, 3 warnings, 0 info) in namespace voice`, wrapped to `width`. No finding
+ * is a green `✔ no findings` only when every input was read whole without a warning: a cut capture
+ * says `▲ no findings in what was read`, a warned one `▲ no findings`, both with their counts.
+ */
 export function summaryLines(report: Report, c: ChalkInstance, width: number): string[] {
   const { error, warning, info, notEvaluated } = report.summary;
   const total = error + warning + info;
   const counts = `${plural(error, 'error')}, ${plural(warning, 'warning')}, ${info} info`;
   const ne = notEvaluated ? `, ${notEvaluated} not evaluated` : '';
+  const trouble = inputTrouble(report.sources);
+  const inputs =
+    (trouble.partRead ? `, ${plural(trouble.partRead, 'input')} read in part` : '') +
+    (trouble.warnings ? `, ${plural(trouble.warnings, 'input warning')}` : '');
   const scope = shortScope(report.sources);
   // A log input with lines but no record in a known format was not checked at all: say so here.
   const unread = report.sources.filter(
@@ -203,29 +219,58 @@ export function summaryLines(report: Report, c: ChalkInstance, width: number): s
       Object.keys(s.formats).length === 0 &&
       (s.unrecognised ?? 0) > 0,
   ).length;
-  // Never a green tick over something that was not looked at (not evaluated, or unreadable input).
-  const partial = notEvaluated > 0 || unread > 0;
+  // Never a green tick over something that was not looked at: a check not evaluated, an input in
+  // no known format, read in part, or warned of.
+  const troubled = trouble.partRead > 0 || trouble.warnings > 0;
+  const partial = notEvaluated > 0 || unread > 0 || trouble.partRead > 0;
   const head =
     total > 0
       ? `✖ ${plural(total, 'finding')}`
-      : partial
-        ? '▲ no findings in what was checked'
-        : '✔ no findings';
+      : trouble.partRead > 0
+        ? '▲ no findings in what was read'
+        : partial
+          ? '▲ no findings in what was checked'
+          : troubled
+            ? '▲ no findings'
+            : '✔ no findings';
   const policy = policyCounts(report)
     .map((p) => `, ${p}`)
     .join('');
   const lines = wrap(
-    `${head}${total === 0 ? '' : ` (${counts})`} in ${scope}${ne}${policy}`,
+    `${head}${total === 0 ? '' : ` (${counts})`} in ${scope}${ne}${inputs}${policy}`,
     width,
     '',
     '  ',
   );
   if (unread) lines.push(`▲ ${plural(unread, 'log input')} in no known format, not checked`);
   const tone: Severity = total === 0 ? 'warning' : error ? 'error' : warning ? 'warning' : 'info';
-  const painted = total === 0 && !partial ? c.green(head) : paint(c, tone, head);
+  const painted = total === 0 && !partial && !troubled ? c.green(head) : paint(c, tone, head);
   return lines.map((l, i) =>
     i === 0 ? `${painted}${l.slice(head.length)}` : l.startsWith('▲') ? paint(c, 'warning', l) : l,
   );
+}
+
+/**
+ * One line per input read in part or warned of, as the JSON's sources say; the warnings themselves
+ * went to stderr (the report keeps their count). Empty when every input was read whole and clean.
+ */
+export function inputLines(sources: readonly SourceInfo[], c: ChalkInstance, width: number): string[] {
+  const troubled = sources.filter((s) => s.incomplete === true || (s.warnings ?? 0) > 0);
+  if (troubled.length === 0) return [];
+  const out = [c.bold('Inputs not fully read or warned of')];
+  for (const s of troubled) {
+    const n = s.warnings ?? 0;
+    const onStderr = n > 0 ? `${plural(n, 'warning')}, on stderr` : '';
+    const text =
+      s.incomplete === true
+        ? `✖ ${s.name}: read only in part: what followed the cut was not checked${onStderr ? ` (${onStderr})` : ''}`
+        : `▲ ${s.name}: ${plural(n, 'warning')} (on stderr): read, but maybe not as meant${s.type === 'snapshot' ? ' (a key given twice hides its first value)' : ''}`;
+    const [first = '', ...rest] = wrap(text, width, '  ', '    ');
+    const mark = s.incomplete === true ? 'error' : 'warning';
+    out.push(`  ${paint(c, mark, first.slice(2, 3))}${first.slice(3)}`, ...rest);
+  }
+  out.push('');
+  return out;
 }
 
 /** The command to run next: the batch repair when runs need it, else where to read on. */
@@ -256,6 +301,7 @@ export function renderTable(untrusted: Report, options: ReporterOptions): string
   const metas = new Map(options.rules.map((m) => [m.id, m]));
   const out: string[] = [];
   for (const b of groupBlocks(report.findings)) out.push(...renderBlock(b, c, width, wide, metas));
+  out.push(...inputLines(report.sources, c, width));
   if (report.notEvaluated.length > 0) {
     out.push(c.bold('Not evaluated'));
     for (const n of report.notEvaluated)

@@ -37,6 +37,20 @@ describe('exitCodeForReport', () => {
       expect(exitCodeForReport(report([...findings], [...n]), failOn)).toBe(code);
     },
   );
+
+  it('says incomplete (3) for an input read only in part, unless findings say 1', () => {
+    const partRead = (findings: Finding[]) =>
+      buildReport({
+        now: Date.parse('2026-04-22T18:16:00Z'),
+        sources: [
+          { type: 'log', name: 'cut.log.gz', lines: 10, skippedLines: 0, incomplete: true, warnings: 1 },
+        ],
+        findings,
+        notEvaluated: [],
+      });
+    expect(exitCodeForReport(partRead([]), 'error')).toBe(EXIT.incomplete);
+    expect(exitCodeForReport(partRead([finding('error')]), 'error')).toBe(EXIT.findings);
+  });
 });
 
 describe('exitCodeForError', () => {

@@ -5,12 +5,14 @@ import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { loadFinisher } from '../../src/cli/commands/watch.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { run as runMain } from '../../src/cli/main.js';
 import { CANCELED_MESSAGE } from '../../src/contract/terminal-state.js';
 import { formatKubeTime } from '../../src/contract/time.js';
 import { ANNOTATIONS, type StepRun, type StoryRun } from '../../src/model/kube.js';
+import { MASK } from '../../src/model/redact.js';
 import type { RunPlan } from '../../src/repair/plan.js';
 import { planDiffLines } from '../../src/report/plan-diff.js';
 import { applyEvent, emptyObjects, evaluate } from '../../src/report/ui/dashboard-state.js';
@@ -256,6 +258,39 @@ describe.skipIf(!useCluster())('finish --force-terminal (real apiserver)', () =>
     expect(await ruleIds('restricted')).toEqual(
       all.filter((id) => !['SR101', 'SR102', 'SR103'].includes(id)),
     );
+  });
+
+  it('masks personal data and secrets in --dry-run -o json and -o yaml as reports do; --show-pii shows the personal data only', async () => {
+    const k = clients('admin');
+    await stalledSeed(k, ns, 'call-pii');
+    const now = CANCEL_AT + 10 * 60_000;
+    const token = 'ghp_0123456789abcdefABCDEF0123456789abcd';
+    const reason = `caller jane.doe@example.com on +15551234567 after rotating GITHUB_TOKEN=${token}`;
+    const base = ['call-pii', '-n', ns, '--force-terminal', '--dry-run=client', '--reason', reason];
+    type Doc = { kind: string; runs: { annotations?: Record<string, string> }[] };
+    for (const format of ['json', 'yaml'] as const) {
+      const out = await finish([...base, '-o', format], { now });
+      expect(out.code).toBe(0);
+      for (const leak of ['jane.doe@example.com', '+15551234567', token])
+        expect(out.stdout).not.toContain(leak);
+      const doc = (format === 'json' ? JSON.parse(out.stdout) : parseYaml(out.stdout)) as Doc;
+      expect(doc.kind).toBe('FinishPlan');
+      expect(doc.runs[0]?.annotations?.['storyctl.bubustack.io/reason']).toBe(
+        `caller ${MASK} on ${MASK} after rotating GITHUB_TOKEN=${MASK}`,
+      );
+    }
+    const shown = await finish([...base, '-o', 'json', '--show-pii'], { now });
+    expect((JSON.parse(shown.stdout) as Doc).runs[0]?.annotations?.['storyctl.bubustack.io/reason']).toBe(
+      `caller jane.doe@example.com on +15551234567 after rotating GITHUB_TOKEN=${MASK}`,
+    );
+    // The table's plan diff follows the same flag.
+    const table = await finish([...base, '--show-pii'], { now });
+    expect(table.stdout).toContain('jane.doe@example.com');
+    expect(table.stdout).not.toContain(token);
+    // A dry run writes nothing.
+    expect(
+      (await getRun(k, ns, 'call-pii')).metadata.annotations?.['storyctl.bubustack.io/reason'],
+    ).toBeUndefined();
   });
 
   it('repairs the #89 run (Finished with Running steps): phase and finish time kept, steps Canceled', async () => {

@@ -128,3 +128,22 @@ describe('renderPlanDiff and the summary', () => {
     expect(text).not.toMatch(ANSI);
   });
 });
+
+describe('planDiffLines: redaction (issue 16 item 6)', () => {
+  it('masks a secret pasted into --reason, in the diff the CLI, the confirmation and watch all show', () => {
+    const plan = planRun({
+      run: makeRun({ phase: 'Running', cancelRequested: true, cancelObservedAt: CANCEL_AT }),
+      steps: STEPS.map((s) => makeStep(SEED_RUN, s)),
+      now: NOW,
+      mode: 'force-terminal',
+      user: 'oncall',
+      reason: 'INC-4711 after rotating GITHUB_TOKEN=ghp_0123456789abcdefABCDEF0123456789abcd',
+    });
+    const lines = planDiffLines(plan);
+    expect(lines).toContain(
+      '+ metadata.annotations["storyctl.bubustack.io/reason"]: INC-4711 after rotating GITHUB_TOKEN=[redacted]',
+    );
+    expect(lines.join('\n')).not.toContain('ghp_');
+    expect(renderPlanDiff([plan], { color: false })).not.toContain('ghp_');
+  });
+});

@@ -173,3 +173,22 @@ describe('connection state', () => {
     expect(connectionLine(c, NOW + 14_000)).toBeUndefined();
   });
 });
+
+describe('evaluate: what the TUI shows is redacted (issue 16 item 6)', () => {
+  it('masks a secret that an object carries into a finding, as a report does', () => {
+    // A step named after an env assignment: SR201 quotes the open step states in its message.
+    const leaked = 'LIVEKIT_API_SECRET=Zx8yWq2vLm9nB4cR';
+    const run = sceneRun('call-9d2e', 'voice-agent', {
+      phase: 'Failed',
+      finishedAt: '2026-04-22T18:05:00Z',
+      stepStates: { [leaked]: { phase: 'Running' } },
+    });
+    const e = evaluate(applyEvent(objects(), { type: 'upsert', kind: 'storyRuns', object: run }), opts);
+    const row = e.rows.find((r) => r.name === 'call-9d2e');
+    const texts = JSON.stringify(row?.findings);
+    expect(row?.badges).toContain('SR201');
+    expect(texts).toContain('LIVEKIT_API_SECRET=[redacted]');
+    expect(texts).not.toContain('Zx8yWq2vLm9nB4cR');
+    expect(JSON.stringify(e.findings)).not.toContain('Zx8yWq2vLm9nB4cR');
+  });
+});

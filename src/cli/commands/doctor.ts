@@ -41,6 +41,8 @@ import {
   resolveSettings,
   type OptionSource,
 } from '../settings.js';
+import { collectGarbage, LARGE_INPUT_OBJECTS } from '../release-memory.js';
+import { printInputWarnings } from '../warnings.js';
 
 export interface DoctorFlags extends CommonFlags, ClusterFlags {
   snapshot?: string[];
@@ -152,6 +154,9 @@ export async function runDoctor(
       sources.push(...snap.sources);
       operator ??= snap.operator;
       operatorNote = snap.operatorUnreadable ?? 'a snapshot holds no controller Deployment';
+      printInputWarnings(io, snap.warnings, { showPii: flags.showPii === true });
+      // The files' text is dead now: let it go before the model and the report grow on top of it.
+      if (snap.sources.reduce((n, s) => n + (s.objects ?? 0), 0) >= LARGE_INPUT_OBJECTS) collectGarbage();
     } else {
       const { loadCluster } = await import('../../sources/cluster/index.js');
       const stopLog = await startRequestLog(flags, io);
@@ -205,6 +210,7 @@ export async function runDoctor(
     findings.push(...logs.findings);
     notEvaluated.push(...logs.notEvaluated);
     sources.push(...logs.sources);
+    printInputWarnings(io, logs.warnings, { showPii: flags.showPii === true });
   }
 
   const built = buildReport({ now, sources, findings, notEvaluated, showPii: flags.showPii === true });

@@ -8,6 +8,7 @@ import { makeRepairClient } from '../../repair/client.js';
 import { describePermission, planDocument, type RepairMode, type RunPlan } from '../../repair/plan.js';
 import { unwrittenOutcome, unwrittenResult, type RunResult } from '../../repair/result.js';
 import { inertLine, inertText } from '../../report/escape.js';
+import { renderFinishDocument } from '../../report/finish-document.js';
 import { planSummary, renderPlanDiff, renderResultsTable } from '../../report/plan-diff.js';
 import { makeKubeConfig } from '../../sources/cluster/kubeconfig.js';
 import type { OperatorRelease } from '../../contract/operator-release.js';
@@ -53,7 +54,9 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
   const mode: RepairMode = flags.forceTerminal ? 'force-terminal' : 'request-cancel';
   const dryRun: DryRun = flags.dryRun ?? 'none';
   const color = useColor(io, flags.color);
-  const json = flags.output === 'json';
+  // -o json and -o yaml print the FinishPlan document; neither writes the table or notes beside it.
+  const json = flags.output === 'json' || flags.output === 'yaml';
+  const redact = { showPii: flags.showPii === true };
   const progress = showProgress(io, false);
   // The release decides what a refused cancel request means: --operator-version, else the controller
   // Deployment, read only when a refusal needs explaining (no extra request on the happy path).
@@ -96,7 +99,7 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
     if (json) {
       const doc = { ...planDocument(plans, mode, dryRun), ...(results ? { results } : {}), ...extra };
       if (notes.length > 0) Object.assign(doc, { notes });
-      io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+      io.stdout.write(renderFinishDocument(doc, flags.output === 'yaml' ? 'yaml' : 'json', redact));
       return;
     }
     if (results) {
@@ -106,7 +109,7 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
     for (const n of notes) io.stdout.write(`${inertText(n)}\n`);
   };
   const showPlan = (): void => {
-    if (!json) io.stdout.write(`${renderPlanDiff(plans, { color })}${planSummary(plans)}\n`);
+    if (!json) io.stdout.write(`${renderPlanDiff(plans, { color, ...redact })}${planSummary(plans)}\n`);
   };
 
   if (plans.length === 0) {

@@ -64,7 +64,12 @@ export function registerFinish(program: Command, io: CliIO, result: CommandResul
         .default(DEFAULT_MAX_CHANGES)
         .argParser(parsePositiveInt),
     )
-    .addOption(new Option('-o, --output <format>', 'table|json').choices(['table', 'json']).default('table'))
+    .addOption(
+      new Option('-o, --output <format>', 'table|json|yaml')
+        .choices(['table', 'json', 'yaml'])
+        .default('table'),
+    )
+    .option('--show-pii', 'show lk.pii.* values and participant identities (masked by default)')
     .addOption(stopBudgetOption('how long a stop may take before it is stalled (SR101)'))
     .option('--no-color', 'no colours (NO_COLOR is honoured too)');
   withExamples(cmd, [

@@ -25,6 +25,7 @@ import type { LogZone } from '../../logs/timezone.js';
 export interface LintFlags extends CommonFlags {
   logTimezone?: LogZone;
 }
+import { printInputWarnings } from '../warnings.js';
 
 export function registerLint(program: Command, io: CliIO, result: CommandResult): void {
   const cmd = program
@@ -86,6 +87,7 @@ export async function runLint(
   }
   // An input no known format reads is named on stderr, whatever the output format (issue 11 item 5).
   for (const u of logs.unrecognised) io.stderr.write(`${inertText(unrecognisedWarning(u))}\n`);
+  printInputWarnings(io, logs.warnings, { showPii: flags.showPii === true });
   // No arguments and nothing piped in (CI, `< /dev/null`): nothing was linted, which is not a pass.
   if (implicitStdin && logs.sources.every((s) => (s.lines ?? 0) === 0))
     throw new StoryctlError(

@@ -13,7 +13,9 @@ export interface FinishFlags extends ClusterFlags {
   wait?: number;
   allStalled?: boolean;
   maxChanges: number;
-  output: 'table' | 'json';
+  output: 'table' | 'json' | 'yaml';
+  /** Show personal data in the plan and its JSON/YAML (masked by default, as in reports). */
+  showPii?: boolean;
   stopBudget: number;
   color?: boolean;
 }

@@ -6,6 +6,7 @@ import { isPastStopBudget } from '../../contract/budget.js';
 import { describeWindowSource } from '../../contract/cancel-window.js';
 import { parseTime } from '../../contract/time.js';
 import { type ObjectSet, type StepRun, type Story, type StoryRun, type Transport } from '../../model/kube.js';
+import { createRedactor, redactFindings, redactNotEvaluated } from '../../model/redact.js';
 import { stepRunsOfSelectedRuns } from '../../model/selection.js';
 import { severityRank, type Finding, type NotEvaluated, type Severity } from '../../model/report.js';
 import { buildWorld, objectKey, type ObjectKind, type RunView, type World } from '../../model/world.js';
@@ -116,20 +117,38 @@ export function evaluate(objects: Objects, options: EvaluateOptions): Evaluation
   if (options.operatorDefaultSeconds !== undefined)
     worldOptions.operatorDefaultSeconds = options.operatorDefaultSeconds;
   const world = buildWorld(set, worldOptions);
-  const result = runClusterRules(options.rules, world, {
+  const evaluated = runClusterRules(options.rules, world, {
     now: options.now,
     stopBudgetSeconds: options.stopBudgetSeconds,
   });
+  // What the TUI shows comes from here: masked as buildReport masks a report (no --show-pii here).
+  // Runs are matched to findings by the unmasked subjects.
+  const redact = { showPii: false };
+  const redactor = createRedactor(
+    redact,
+    evaluated.findings.map((f) => f.evidence),
+  );
+  const findings = redactFindings(evaluated.findings, redact, redactor);
+  const masked = new Map(evaluated.findings.map((f, i) => [f, findings[i] ?? f]));
+  const result = { findings, notEvaluated: redactNotEvaluated(evaluated.notEvaluated, redactor) };
 
   // Findings about a StepRun or a Story are shown on the runs they concern.
-  const byRun = findingsByRun(world, result.findings);
+  const byRun = findingsByRun(world, evaluated.findings);
 
-  const rows = world.runs.map((v) => toRow(v, byRun.get(v.key) ?? [], options));
+  const rows = world.runs.map((v) =>
+    toRow(
+      v,
+      (byRun.get(v.key) ?? []).map((f) => masked.get(f) ?? f),
+      options,
+    ),
+  );
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of result.findings) counts[f.severity] += 1;
+  // Attached or not is decided on the unmasked findings byRun holds; the panel shows them masked.
   const attached = new Set([...byRun.values()].flat());
-  const unattached = result.findings
+  const unattached = evaluated.findings
     .filter((f) => !attached.has(f))
+    .map((f) => masked.get(f) ?? f)
     .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId));
   return {
     world,

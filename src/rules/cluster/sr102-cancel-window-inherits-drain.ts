@@ -58,6 +58,15 @@ export const sr102: ClusterRule = {
     const findings: FindingDraft[] = [];
     // Before v0.1.12 there is no window to inherit anything.
     if (!hasCancelWindow(world.operator)) return { findings, notEvaluated: [] };
+    // Live runs by Story, once: a filter over every run per Story is quadratic in large captures.
+    const liveRuns = new Map<string, typeof world.runs>();
+    for (const v of world.runs) {
+      if (v.phaseClass === 'terminal' || v.story === undefined) continue;
+      const key = objectKey(v.story.metadata.namespace, v.story.metadata.name);
+      const list = liveRuns.get(key);
+      if (list) list.push(v);
+      else liveRuns.set(key, [v]);
+    }
     for (const story of world.stories) {
       if (!isRealtimeStory(story)) continue;
       // Only the drain matters here, and a drain replaces the operator value, so no operator setting is needed.
@@ -66,14 +75,11 @@ export const sr102: ClusterRule = {
       if (source.kind !== 'transport-drain' || window.seconds <= ctx.stopBudgetSeconds) continue;
       const ns = story.metadata.namespace ?? 'default';
       const key = objectKey(ns, story.metadata.name);
-      const affected = world.runs
-        .filter(
-          (v) =>
-            v.phaseClass !== 'terminal' &&
-            v.story !== undefined &&
-            objectKey(v.story.metadata.namespace, v.story.metadata.name) === key,
-        )
-        .map((v) => ({ name: v.name, phase: v.phase, cancelRequested: v.cancelRequested }));
+      const affected = (liveRuns.get(key) ?? []).map((v) => ({
+        name: v.name,
+        phase: v.phase,
+        cancelRequested: v.cancelRequested,
+      }));
       const where =
         source.origin === 'Transport'
           ? `Transport ${source.transport}`

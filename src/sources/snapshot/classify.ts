@@ -21,7 +21,7 @@ export interface ClassifiedObject {
   line: number;
   /**
    * 1-based line of its `metadata.name`, where a finding about it points. Computed on demand: for
-   * JSON it costs a YAML parse of the file, which only a finding should pay for.
+   * JSON it costs a scan of the text (json-positions.ts), which only a finding should pay for.
    */
   nameLine(): number;
 }
@@ -118,9 +118,15 @@ function visit(
   checkMetadata(value['metadata'], known, file, line());
   // Keep the object as the server printed it; only fill in what a typed list left implicit.
   const object = { ...value, apiVersion, kind } as unknown as BobrapetObject;
-  const at = line();
+  // Located when asked: most objects are never pointed at, and a position costs a scan of the text.
   const namePath = [...path, 'metadata', 'name'];
-  out.objects.push({ object, line: at, nameLine: () => doc.lineOf(namePath) });
+  out.objects.push({
+    object,
+    get line() {
+      return line();
+    },
+    nameLine: () => doc.lineOf(namePath),
+  });
 }
 
 /** Enough shape for the model to rely on: a name, and string maps where Kubernetes has them. */

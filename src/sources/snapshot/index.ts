@@ -2,6 +2,7 @@
 // printed, read into the ObjectSet the model is built from.
 import { releaseFromDeployment, type OperatorRelease } from '../../contract/operator-release.js';
 import { inputError } from '../../model/errors.js';
+import type { InputWarning } from '../../model/input-warning.js';
 import type { BobrapetObject, ObjectSet } from '../../model/kube.js';
 import type { Location, ScopeCounts, SourceInfo, SourceScope, Subject } from '../../model/report.js';
 import { classifyDocuments } from './classify.js';
@@ -16,6 +17,8 @@ export interface SnapshotResult {
   objects: ObjectSet;
   /** One entry per file read (directories are expanded), in reading order. */
   sources: SourceInfo[];
+  /** What was read but may hide something (a JSON key given twice), in reading order. */
+  warnings: InputWarning[];
   /** Where an object was read: its file and the line of its `metadata.name` (the copy that won). */
   locate(subject: Subject): Location | undefined;
   /** The release of a controller Deployment captured with the objects, when its image names one. */
@@ -37,6 +40,7 @@ export async function readSnapshots(
   const where = new Map<string, { file: string; line: () => number }>();
   const sources: SourceInfo[] = [];
   const found: { release?: OperatorRelease; unreadable?: string } = {};
+  const warnings: InputWarning[] = [];
   for await (const { name, text, format } of snapshotTexts(paths, options)) {
     const docs = parseSnapshotText(text, name, format);
     // An empty capture is what a failed `kubectl get ... > file` leaves; reading it as "no runs"
@@ -53,19 +57,27 @@ export async function readSnapshots(
       if (r && 'release' in r) found.release = r.release;
       else if (r) found.unreadable = r.unreadable;
     }
+    const fileWarnings = docs.flatMap((d) => d.warnings().map((w) => ({ file: name, ...w })));
+    warnings.push(...fileWarnings);
     sources.push({
       type: 'snapshot',
       name,
       objects: objects.length,
       ignoredObjects: ignored,
       scope: snapshotScope(objects.map((o) => o.object)),
+      ...(fileWarnings.length > 0 ? { warnings: fileWarnings.length } : {}),
     });
   }
   const locate = (s: Subject): Location | undefined => {
     const hit = where.get(`${s.kind}/${s.kind === 'Transport' ? '' : (s.namespace ?? 'default')}/${s.name}`);
     return hit ? { file: hit.file, line: hit.line() } : undefined;
   };
-  const result: SnapshotResult = { objects: toObjectSet(byKey.values()), sources, locate };
+  const result: SnapshotResult = {
+    objects: toObjectSet(byKey.values()),
+    sources,
+    warnings,
+    locate,
+  };
   if (found.release) result.operator = found.release;
   else if (found.unreadable) result.operatorUnreadable = found.unreadable;
   return result;

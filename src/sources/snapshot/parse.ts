@@ -1,9 +1,11 @@
 // Text of one snapshot file → the documents in it, each with the line it starts on. Pure: the
 // caller reads the file. kubectl prints either YAML (possibly several `---` documents) or one JSON
-// value; JSON takes a JSON.parse fast path because large `-o json` captures are the common case.
-import { LineCounter, parseAllDocuments, parseDocument, isNode, type Document } from 'yaml';
+// value; JSON takes a JSON.parse fast path because large `-o json` captures are the common case,
+// and its positions come from a scan of the text (json-positions.ts), not from a second parse.
+import { LineCounter, parseAllDocuments, isNode, type Document } from 'yaml';
 import { inputError } from '../../model/errors.js';
 import { jsonErrorOffset, lineColumnAt } from './json-error.js';
+import { jsonPositions } from './json-positions.js';
 
 export type NodePath = readonly (string | number)[];
 
@@ -13,6 +15,14 @@ export interface ParsedDocument {
   line: number;
   /** 1-based line of the node at `path` inside this document (for List items); the document line if unknown. */
   lineOf(path: NodePath): number;
+  /** What was read but may not be what the file meant (a JSON object repeating a key). */
+  warnings(): ParseWarning[];
+}
+
+export interface ParseWarning {
+  /** 1-based line in the file. */
+  line: number;
+  message: string;
 }
 
 export type SnapshotFormat = 'json' | 'yaml' | 'auto';
@@ -32,7 +42,7 @@ export function parseSnapshotText(
   format: SnapshotFormat = formatForName(file),
 ): ParsedDocument[] {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const start = source.search(/\S/);
+  const start = firstNonSpace(source);
   if (start < 0) return [];
   const looksJson = source[start] === '{' || source[start] === '[';
   if (format === 'json' || (format === 'auto' && looksJson)) {
@@ -42,6 +52,15 @@ export function parseSnapshotText(
     if (format === 'json') throw malformed('JSON', file, source, parsed.offset, parsed.reason);
   }
   return parseYaml(source, file);
+}
+
+/**
+ * Offset of the first non-whitespace character, or -1. Not `text.search(/\S/)`: V8 keeps the
+ * subject of the last successful match alive, which would hold a 200 MB capture past its parse.
+ */
+function firstNonSpace(text: string): number {
+  for (let i = 0; i < text.length; i++) if (!/\s/.test(text.charAt(i))) return i;
+  return -1;
 }
 
 type JsonResult = { ok: true; doc: ParsedDocument } | { ok: false; offset: number; reason: string };
@@ -54,22 +73,19 @@ function tryJson(source: string, start: number): JsonResult {
     return { ok: false, offset: jsonErrorOffset(source, error), reason: shortJsonReason(error) };
   }
   const line = lineColumnAt(source, start).line;
-  // Item lines are only needed to point at a bad object; locate them lazily with the YAML parser
-  // (JSON is YAML), so the fast path stays fast.
-  let located: Document.Parsed | undefined;
-  let lineCounter: LineCounter | undefined;
+  // JSON.parse keeps no positions: they come from the text, each when first asked for.
+  const positions = jsonPositions(source, value);
   return {
     ok: true,
     doc: {
       value,
       line,
-      lineOf(path) {
-        if (!located) {
-          lineCounter = new LineCounter();
-          located = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: false });
-        }
-        return nodeLine(located, lineCounter as LineCounter, path) ?? line;
-      },
+      lineOf: (path) => (path.length === 0 ? line : (positions.lineOf(path) ?? line)),
+      warnings: () =>
+        positions.duplicateKeys().map((d) => ({
+          line: d.line,
+          message: `duplicate key ${JSON.stringify(d.key)} (first at line ${d.firstLine}): only the last value is read, the first is hidden`,
+        })),
     },
   };
 }
@@ -104,7 +120,8 @@ function parseYaml(source: string, file: string): ParsedDocument[] {
     }
     if (value === null || value === undefined) continue;
     const line = lineCounter.linePos(contents.range[0]).line;
-    out.push({ value, line, lineOf: (path) => nodeLine(doc, lineCounter, path) ?? line });
+    // The YAML parser rejects duplicate keys itself (an error above), so nothing is left to warn of.
+    out.push({ value, line, lineOf: (path) => nodeLine(doc, lineCounter, path) ?? line, warnings: () => [] });
   }
   return out;
 }

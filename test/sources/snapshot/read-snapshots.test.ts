@@ -1,4 +1,4 @@
-import { chmod } from 'node:fs/promises';
+import { chmod, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { stringify } from 'yaml';
@@ -79,6 +79,41 @@ describe('readSnapshots', () => {
       objects.storyRuns.map((r) => `${r.metadata.namespace}/${r.metadata.name}:${r.status?.phase}`),
     ).toEqual(['livekit-voice/r1:Running', 'support-voice/r2:Succeeded']);
     expect(names(objects.transports)).toEqual(['livekit-webrtc']);
+  });
+
+  it('warns of a key given twice in JSON, with file and line, and counts it in the source', async () => {
+    // Two `phase` keys: JSON.parse keeps the last, so a run captured as Running reads as Succeeded
+    // and the stalled cancel it carries is hidden. The reader says so instead of staying silent.
+    const text = JSON.stringify(list([run('r1')]), null, 4).replace(
+      '"phase": "Running"',
+      '"phase": "Running",\n                "phase": "Succeeded"',
+    );
+    const dir = await scratchDir({ 'cluster.json': text });
+    const file = join(dir, 'cluster.json');
+    const { objects, sources, warnings } = await readSnapshots([file]);
+    expect(objects.storyRuns[0]?.status?.phase).toBe('Succeeded');
+    const line = text.split('\n').findIndex((l) => l.includes('"phase": "Succeeded"')) + 1;
+    expect(warnings).toEqual([
+      {
+        file,
+        line,
+        message: `duplicate key "phase" (first at line ${line - 1}): only the last value is read, the first is hidden`,
+      },
+    ]);
+    expect(sources).toEqual([
+      {
+        type: 'snapshot',
+        name: file,
+        objects: 1,
+        ignoredObjects: 0,
+        // main's scope of what the file holds (issue 13), beside the warning count.
+        scope: {
+          namespaces: ['livekit-voice'],
+          counts: { storyRuns: 1, stepRuns: 0, stories: 0, transports: 0 },
+        },
+        warnings: 1,
+      },
+    ]);
   });
 
   it('reads a directory recursively in sorted order, only .yaml .yml .json, skipping hidden entries', async () => {
@@ -238,5 +273,15 @@ describe('readSnapshots', () => {
     const dir = await scratchDir({ 'a.yaml': stringify(run('a')) });
     const { sources } = await readSnapshots([dir, join(dir, 'a.yaml')]);
     expect(sources).toHaveLength(1);
+  });
+});
+
+describe('readSnapshots: directories of links (issue 16 item 7)', () => {
+  it('reads each real file once, without looping on a link back up the tree', async () => {
+    const dir = await scratchDir({ 'captures/cluster.yaml': stringify(list([run('r1')])) });
+    await symlink('..', join(dir, 'captures/up'));
+    await symlink('captures/cluster.yaml', join(dir, 'latest.yaml'));
+    const { sources } = await readSnapshots([dir]);
+    expect(sources.map((s) => s.name)).toEqual([join(dir, 'captures/cluster.yaml')]);
   });
 });
