@@ -1,8 +1,10 @@
-// `npm run bench [-- lint|scan|serve]`: reproducible benchmarks that print ratios against baselines
+// `npm run bench [-- lint|scan|serve|table|watch]`: reproducible benchmarks that print ratios against baselines
 // measured in the same run (grep for logs, kubectl for cluster listing).
 import { runLintBench } from './lint/index.js';
 import { runScanBench } from './scan/index.js';
 import { runServeBench } from './serve/index.js';
+import { runTableBench } from './table/index.js';
+import { runWatchBench } from './watch/index.js';
 
 const which = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const all = which.length === 0;
@@ -19,5 +21,13 @@ if (all || which.includes('scan')) {
 if (all || which.includes('serve')) {
   console.log('== bench serve');
   failed = !(await runServeBench()) || failed;
+}
+if (all || which.includes('table')) {
+  console.log('== bench table');
+  failed = !(await runTableBench()) || failed;
+}
+if (all || which.includes('watch')) {
+  console.log('== bench watch');
+  failed = !(await runWatchBench()) || failed;
 }
 process.exitCode = failed ? 1 : 0;
