@@ -7,8 +7,8 @@
 // The change finishes a live run with its step states still Running, so the header's error count
 // goes up by one. Targets (issue 16): idle CPU <= 5 % of a core, RSS <= 300 MB, change <= 1 s.
 // STORYCTL_BENCH_WATCH_RUNS sets N, STORYCTL_BENCH_IDLE_SECONDS the idle window.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBinaries } from '../../test/cluster/binaries.js';
@@ -49,8 +49,13 @@ export async function runWatchBench(): Promise<boolean> {
   const socket = join(dir, 'tmux.sock');
   const tmux = (...args: string[]): string =>
     execFileSync('tmux', ['-S', socket, ...args], { encoding: 'utf8' });
+  // The tmux server runs in the foreground as our child (-D): where /dev/null is not a device
+  // (some sandboxes), tmux cannot daemonize.
+  writeFileSync(join(dir, 'tmux.conf'), '');
+  const server = spawn('tmux', ['-S', socket, '-D', '-f', join(dir, 'tmux.conf')], { stdio: 'ignore' });
   const screen = (): string => tmux('capture-pane', '-p', '-t', 'watch');
   try {
+    while (!existsSync(socket) && server.exitCode === null) await sleep(50);
     const t0 = Date.now();
     const loaded = await loadRuns(cluster.info, runs);
     console.log(
@@ -105,11 +110,18 @@ export async function runWatchBench(): Promise<boolean> {
     const ok =
       idleCpu <= TARGET_IDLE_CPU && rss <= TARGET_RSS_MB && Math.max(...latencies) <= TARGET_LATENCY_MS;
     const line = (what: string, value: string, target: string, met: boolean): void =>
-      console.log(`watch: ${what.padEnd(38)} ${value.padStart(10)}  target ${target}: ${met ? 'met' : 'NOT met'}`);
+      console.log(
+        `watch: ${what.padEnd(38)} ${value.padStart(10)}  target ${target}: ${met ? 'met' : 'NOT met'}`,
+      );
     console.log(
       `watch: ${loaded.runs} runs / ${loaded.steps} steps in a 160x45 tmux pane; all runs shown after ${readyS.toFixed(1)} s`,
     );
-    line(`idle CPU % of a core (${idleSeconds} s)`, idleCpu.toFixed(2), `<= ${TARGET_IDLE_CPU}`, idleCpu <= TARGET_IDLE_CPU);
+    line(
+      `idle CPU % of a core (${idleSeconds} s)`,
+      idleCpu.toFixed(2),
+      `<= ${TARGET_IDLE_CPU}`,
+      idleCpu <= TARGET_IDLE_CPU,
+    );
     line('peak RSS MB', rss.toFixed(0), `<= ${TARGET_RSS_MB}`, rss <= TARGET_RSS_MB);
     line(
       `change visible after ${BURST}-update burst, ms (median / max of ${ROUNDS})`,
@@ -124,6 +136,7 @@ export async function runWatchBench(): Promise<boolean> {
     return ok;
   } finally {
     spawnSync('tmux', ['-S', socket, 'kill-server'], { stdio: 'ignore' });
+    if (server.exitCode === null) server.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
     await cluster.stop();
   }

@@ -117,7 +117,15 @@ export function evaluate(objects: Objects, options: EvaluateOptions): Evaluation
     now: options.now,
     stopBudgetSeconds: options.stopBudgetSeconds,
   });
+  return toEvaluation(world, result, options);
+}
 
+/** The rows, counts and off-row findings of one world's rule results (shared with live-evaluation.ts). */
+export function toEvaluation(
+  world: World,
+  result: { findings: Finding[]; notEvaluated: NotEvaluated[] },
+  options: EvaluateOptions,
+): Evaluation {
   // Findings about a StepRun or a Story are shown on the runs they concern.
   const byRun = findingsByRun(world, result.findings);
 
@@ -175,6 +183,10 @@ function toRow(v: RunView, findings: Finding[], options: EvaluateOptions): RunRo
  * Worst first: highest severity, then canceling runs that have waited longest, then live runs
  * before finished ones, then newest; the key keeps the order stable between ticks.
  */
+// localeCompare's order (the default locale's collation) without building a collator per call:
+// thousands of runs are sorted on every tick.
+const collator = new Intl.Collator();
+
 export function sortRows(rows: readonly RunRow[]): RunRow[] {
   const rank = (r: RunRow): number => (r.worst ? severityRank(r.worst) : 0);
   const waited = (r: RunRow): number => (r.cancel ? (r.cancel.elapsedSeconds ?? 0) + 1 : 0);
@@ -185,7 +197,7 @@ export function sortRows(rows: readonly RunRow[]): RunRow[] {
       waited(b) - waited(a) ||
       live(b) - live(a) ||
       (a.ageSeconds ?? Infinity) - (b.ageSeconds ?? Infinity) ||
-      a.key.localeCompare(b.key),
+      collator.compare(a.key, b.key),
   );
 }
 

@@ -51,6 +51,8 @@ export const sr102: ClusterRule = {
     needsWindow: true,
   },
   requires: ['stories', 'transports'],
+  // Its evidence lists the Story's live runs.
+  scope: 'world',
   check(world, ctx) {
     const findings: FindingDraft[] = [];
     for (const story of world.stories) {
