@@ -19,6 +19,8 @@ type AnyObject = StoryRun | StepRun | Story | Transport;
 export type LiveOptions = Omit<EvaluateOptions, 'now' | 'unavailable'>;
 
 interface RunResult {
+  /** The world it was last found valid in. */
+  world: World;
   run: StoryRun;
   steps: readonly StepRun[];
   story: Story | undefined;
@@ -126,8 +128,10 @@ export class LiveEvaluation {
     rules: readonly ClusterRule[],
     ctx: ClusterRuleContext,
   ): EngineResult {
-    const window = JSON.stringify([v.window, v.windowConfidence, this.unavailableKey]);
     const held = this.runs.get(v.key);
+    // The same world as last time: the run's objects are the same too.
+    if (held && held.world === world && (!held.timed || held.now === ctx.now)) return held.result;
+    const window = JSON.stringify([v.window, v.windowConfidence, this.unavailableKey]);
     if (
       held &&
       held.run === v.run &&
@@ -135,8 +139,10 @@ export class LiveEvaluation {
       held.window === window &&
       sameSteps(held.steps, v.steps) &&
       (!held.timed || held.now === ctx.now)
-    )
+    ) {
+      held.world = world;
       return held.result;
+    }
     const one: World = {
       ...world,
       runs: [v],
@@ -147,6 +153,7 @@ export class LiveEvaluation {
     };
     const result = check(rules, one, ctx);
     this.runs.set(v.key, {
+      world,
       run: v.run,
       steps: v.steps,
       story: v.story,
