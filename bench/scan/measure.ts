@@ -2,10 +2,13 @@
 // (VmHWM in /proc/<pid>/status), sampled until the process exits; `/usr/bin/time -v` may not exist.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { cpuSeconds } from '../serve/proc.js';
 
 export interface Measurement {
   ms: number;
   peakRssMb: number | undefined;
+  /** User + system CPU seconds, from the last /proc sample before the process exited. */
+  cpuSeconds: number | undefined;
   code: number | null;
   stdoutBytes: number;
   stderr: string;
@@ -20,6 +23,7 @@ export function measure(
     const started = process.hrtime.bigint();
     const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let peakKb: number | undefined;
+    let cpu: number | undefined;
     let stdoutBytes = 0;
     const err: Buffer[] = [];
     const sample = (): void => {
@@ -27,6 +31,7 @@ export function measure(
       try {
         const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
         if (m) peakKb = Math.max(peakKb ?? 0, Number(m[1]));
+        cpu = cpuSeconds(child.pid);
       } catch {
         // exited between samples
       }
@@ -45,6 +50,7 @@ export function measure(
       resolve({
         ms: Number(process.hrtime.bigint() - started) / 1e6,
         peakRssMb: peakKb === undefined ? undefined : peakKb / 1024,
+        cpuSeconds: cpu,
         code,
         stdoutBytes,
         stderr: Buffer.concat(err).toString('utf8'),

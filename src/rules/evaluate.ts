@@ -27,7 +27,10 @@ export function findingsByRun(
     for (const s of v.steps) stepOwner.set(objectKey(s.metadata.namespace, s.metadata.name), v.key);
     if (v.story && v.phaseClass !== 'terminal') {
       const story = objectKey(v.story.metadata.namespace, v.story.metadata.name);
-      liveRunsOfStory.set(story, [...(liveRunsOfStory.get(story) ?? []), v.key]);
+      // Pushed in place: a copy per run is quadratic in a Story's live runs (thousands in a watch).
+      const runs = liveRunsOfStory.get(story);
+      if (runs) runs.push(v.key);
+      else liveRunsOfStory.set(story, [v.key]);
     }
   }
   const runKeys = new Set(world.runs.map((v) => v.key));

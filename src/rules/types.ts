@@ -103,6 +103,12 @@ export interface ClusterRule {
   meta: RuleMeta;
   /** Object kinds the rule needs; if one could not be read the rule is not evaluated. */
   requires: ObjectKind[];
+  /**
+   * `world`: a finding may depend on more than one run (a Story's finding counts its live runs), so
+   * the rule is always checked over the whole world. Otherwise the rule looks at each run with its
+   * StepRuns, and at StepRuns without a run, on their own: the watch re-checks only what changed.
+   */
+  scope?: 'world';
   check(world: World, ctx: ClusterRuleContext): RuleOutput;
 }
 

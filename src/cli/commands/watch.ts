@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { RunPlan } from '../../repair/plan.js';
 import type { ResolvedKubeConfig } from '../../sources/cluster/kubeconfig.js';
 import { clusterRules } from '../../rules/index.js';
+import { withoutManagedFields } from '../../serve/store.js';
 import type { RunRow } from '../../report/ui/dashboard-state.js';
 import type { PlannedFinish } from '../../report/ui/WatchApp.js';
 import type { OperatorRelease } from '../../contract/operator-release.js';
@@ -82,6 +83,8 @@ export async function runWatch(flags: WatchFlags, io: CliIO): Promise<number> {
     namespace,
     selector: flags.selector,
     timeoutSeconds: flags.requestTimeout,
+    // Thousands of runs: drop what no rule reads (often the larger half of each object).
+    transform: withoutManagedFields,
   };
   const operator = await watchRelease(cfg, flags);
   const finisher = await loadFinisher(cfg, flags, io, operator);

@@ -5,10 +5,7 @@ import { useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   applyConnection,
-  applyEvent,
   connectionLine,
-  emptyObjects,
-  evaluate,
   filterRows,
   reselect,
   unavailableKinds,
@@ -18,7 +15,9 @@ import {
   type ObjectEvent,
   type RunRow,
 } from './dashboard-state.js';
+import { coalesce } from './coalesce.js';
 import { Dashboard } from './Dashboard.js';
+import { LiveEvaluation } from './live-evaluation.js';
 import { answerFinish, INITIAL_UI, reduceKey, splitInput, type KeyInfo, type UiState } from './keys.js';
 
 export interface PlannedFinish {
@@ -45,6 +44,8 @@ export interface WatchAppProps {
   readonly tickMs?: number;
   /** The operator release the rules assume. */
   readonly operator?: EvaluateOptions['operator'];
+  /** Events arriving closer together than this are shown in one frame (default 25 ms). */
+  readonly frameMs?: number;
 }
 
 interface DialogData {
@@ -58,7 +59,16 @@ interface DialogData {
 export function WatchApp(props: WatchAppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
-  const [objects, setObjects] = useState(emptyObjects);
+  // The objects and their findings, kept up to date event by event (live-evaluation.ts); `version`
+  // makes React notice a batch of events, applied at most once per frame.
+  const live = useRef<LiveEvaluation | undefined>(undefined);
+  live.current ??= new LiveEvaluation({
+    stopBudgetSeconds: props.stopBudgetSeconds,
+    rules: props.rules,
+    selected: props.selected,
+    operator: props.operator,
+  });
+  const [version, setVersion] = useState(0);
   const [connection, setConnection] = useState<ConnectionState>({});
   const [now, setNow] = useState(props.clock);
   const [notice, setNotice] = useState<string | undefined>(undefined);
@@ -70,16 +80,20 @@ export function WatchApp(props: WatchAppProps) {
   const pending = useRef<PlannedFinish | undefined>(undefined);
 
   useEffect(() => {
+    // A burst of updates is one re-evaluation and one frame, not one per event.
+    const frame = coalesce(() => setVersion((n) => n + 1), props.frameMs ?? 25);
     const stop = props.subscribe((event) => {
-      if (event.type === 'reset' || event.type === 'upsert' || event.type === 'delete')
-        setObjects((o) => applyEvent(o, event));
-      else setConnection((c) => applyConnection(c, event, props.clock()));
+      if (event.type === 'reset' || event.type === 'upsert' || event.type === 'delete') {
+        live.current?.apply(event);
+        frame.request();
+      } else setConnection((c) => applyConnection(c, event, props.clock()));
     });
     const timer = setInterval(() => setNow(props.clock()), props.tickMs ?? 1000);
     const resize = (): void => setSize({ width: stdout.columns || 120, height: stdout.rows || 30 });
     stdout.on('resize', resize);
     return () => {
       stop();
+      frame.cancel();
       clearInterval(timer);
       stdout.off('resize', resize);
     };
@@ -88,16 +102,9 @@ export function WatchApp(props: WatchAppProps) {
 
   const unavailable = useMemo(() => unavailableKinds(connection), [connection]);
   const evaluation = useMemo(
-    () =>
-      evaluate(objects, {
-        now,
-        stopBudgetSeconds: props.stopBudgetSeconds,
-        rules: props.rules,
-        unavailable,
-        selected: props.selected,
-        operator: props.operator,
-      }),
-    [objects, now, unavailable, props.stopBudgetSeconds, props.rules, props.selected, props.operator],
+    () => (live.current as LiveEvaluation).evaluate(now, unavailable),
+    // `version` stands for the objects held in `live`.
+    [version, now, unavailable],
   );
   const state = ui.current;
   const rows = useMemo(() => filterRows(evaluation.rows, state.filter), [evaluation, state.filter]);

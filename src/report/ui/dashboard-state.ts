@@ -121,8 +121,19 @@ export function evaluate(objects: Objects, options: EvaluateOptions): Evaluation
     now: options.now,
     stopBudgetSeconds: options.stopBudgetSeconds,
   });
-  // What the TUI shows comes from here: masked as buildReport masks a report (no --show-pii here).
-  // Runs are matched to findings by the unmasked subjects.
+  return toEvaluation(world, evaluated, options);
+}
+
+/**
+ * The rows, counts and off-row findings of one world's rule results (shared with
+ * live-evaluation.ts). What the TUI shows comes from here: masked as buildReport masks a report (no
+ * --show-pii here); runs are matched to findings by the unmasked subjects.
+ */
+export function toEvaluation(
+  world: World,
+  evaluated: { findings: Finding[]; notEvaluated: NotEvaluated[] },
+  options: EvaluateOptions,
+): Evaluation {
   const redact = { showPii: false };
   const redactor = createRedactor(
     redact,
@@ -197,6 +208,10 @@ function toRow(v: RunView, findings: Finding[], options: EvaluateOptions): RunRo
  * Worst first: highest severity, then canceling runs that have waited longest, then live runs
  * before finished ones, then newest; the key keeps the order stable between ticks.
  */
+// localeCompare's order (the default locale's collation) without building a collator per call:
+// thousands of runs are sorted on every tick.
+const collator = new Intl.Collator();
+
 export function sortRows(rows: readonly RunRow[]): RunRow[] {
   const rank = (r: RunRow): number => (r.worst ? severityRank(r.worst) : 0);
   const waited = (r: RunRow): number => (r.cancel ? (r.cancel.elapsedSeconds ?? 0) + 1 : 0);
@@ -207,7 +222,7 @@ export function sortRows(rows: readonly RunRow[]): RunRow[] {
       waited(b) - waited(a) ||
       live(b) - live(a) ||
       (a.ageSeconds ?? Infinity) - (b.ageSeconds ?? Infinity) ||
-      a.key.localeCompare(b.key),
+      collator.compare(a.key, b.key),
   );
 }
 

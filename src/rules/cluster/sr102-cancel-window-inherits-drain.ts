@@ -54,6 +54,8 @@ export const sr102: ClusterRule = {
     needsWindow: true,
   },
   requires: ['stories', 'transports'],
+  // Its evidence lists the Story's live runs.
+  scope: 'world',
   check(world, ctx) {
     const findings: FindingDraft[] = [];
     // Before v0.1.12 there is no window to inherit anything.

@@ -1,0 +1,206 @@
+// The live evaluation against the full one: after any sequence of watch events, clock moves and
+// unreadable kinds, `LiveEvaluation.evaluate` gives the same rows, counts, off-row findings and
+// not-evaluated reasons as `evaluate` over the same objects. Random sequences from a fixed seed
+// over a small universe of names, so runs, StepRuns, Stories and Transports meet often: StepRuns
+// before their runs, orphans, label-only links, deletions with finalizers, cancels, relists.
+import { describe, expect, it } from 'vitest';
+import type { StepRun, Story, StoryRun, Transport } from '../../src/model/kube.js';
+import type { Finding, NotEvaluated } from '../../src/model/report.js';
+import { applyEvent, emptyObjects, evaluate, type ObjectEvent } from '../../src/report/ui/dashboard-state.js';
+import { LiveEvaluation } from '../../src/report/ui/live-evaluation.js';
+import { clusterRules } from '../../src/rules/index.js';
+import type { ObjectKind } from '../../src/model/world.js';
+import { drain, makeRun, makeStep, makeStory, makeTransport } from '../support/objects.js';
+
+const T0 = Date.parse('2026-04-22T18:10:00Z');
+const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/** mulberry32: a small seeded generator, so a failure replays. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function generator(random: () => number) {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+  const chance = (p: number): boolean => random() < p;
+  const namespaces = ['voice', 'batch'];
+  const runNames = ['call-a', 'call-b', 'call-c', 'call-d', 'call-e'];
+  const phases = ['Running', 'Pending', 'Finished', 'Succeeded', 'Failed', 'Canceled', 'Weird', ''];
+  const stepPhases = ['Running', 'Succeeded', 'Failed', 'Pending', 'Odd'];
+
+  const run = (now: number): StoryRun => {
+    const phase = pick(phases);
+    const terminal = ['Finished', 'Succeeded', 'Failed', 'Canceled'].includes(phase);
+    const cancel = chance(0.5);
+    const r = makeRun({
+      namespace: pick(namespaces),
+      name: pick(runNames),
+      story: chance(0.1) ? null : pick(['voice-agent', 'batch', 'missing']),
+      phase,
+      cancelRequested: cancel,
+      ...(cancel && chance(0.8) ? { cancelObservedAt: iso(now - Math.floor(random() * 300_000)) } : {}),
+      startedAt: chance(0.1) ? null : iso(now - Math.floor(random() * 600_000)),
+      ...(terminal && chance(0.7) ? { finishedAt: iso(now - 1000) } : {}),
+      stepStates: Object.fromEntries(
+        ['agent', 'egress'].filter(() => chance(0.8)).map((s) => [s, pick(stepPhases)]),
+      ),
+      stepsComplete: Math.floor(random() * 3),
+      stepsFailed: 0,
+      stepsSkipped: 0,
+      ...(chance(0.15)
+        ? { deletionTimestamp: iso(now - Math.floor(random() * 900_000)), finalizers: ['f'] }
+        : {}),
+    });
+    return r;
+  };
+  const step = (now: number): StepRun => {
+    const owner = pick(runNames);
+    const links = (['label', 'ref', 'owner'] as const).filter(() => chance(0.6));
+    return makeStep(owner, pick(['agent', 'egress']), {
+      namespace: pick(namespaces),
+      phase: pick(stepPhases),
+      links: [...links],
+      ...(chance(0.15)
+        ? { deletionTimestamp: iso(now - Math.floor(random() * 900_000)), finalizers: ['g'] }
+        : {}),
+    });
+  };
+  const story = (): Story =>
+    makeStory({
+      namespace: pick(namespaces),
+      name: pick(['voice-agent', 'batch']),
+      pattern: pick(['realtime', 'batch'] as const),
+      steps: ['agent', 'egress'],
+      transports: chance(0.7) ? [{ name: 'livekit', transportRef: pick(['livekit-webrtc', 'other']) }] : [],
+    });
+  const transport = (): Transport =>
+    makeTransport(pick(['livekit-webrtc', 'other']), { streaming: drain(pick([10, 120, 600])) });
+
+  const object = (kind: ObjectKind, now: number): { metadata: { name: string; namespace?: string } } =>
+    kind === 'storyRuns'
+      ? run(now)
+      : kind === 'stepRuns'
+        ? step(now)
+        : kind === 'stories'
+          ? story()
+          : transport();
+
+  const event = (now: number): ObjectEvent => {
+    const kind = pick<ObjectKind>([
+      'storyRuns',
+      'storyRuns',
+      'storyRuns',
+      'stepRuns',
+      'stepRuns',
+      'stories',
+      'transports',
+    ]);
+    const r = random();
+    if (r < 0.08)
+      return {
+        type: 'reset',
+        kind,
+        items: Array.from({ length: Math.floor(random() * 5) }, () => object(kind, now)),
+      };
+    if (r < 0.25) return { type: 'delete', kind, object: object(kind, now) };
+    return { type: 'upsert', kind, object: object(kind, now) };
+  };
+  return { pick, chance, event };
+}
+
+/** An order-free view of findings and reasons (the full evaluation lists them rule by rule). */
+function bag<T extends Finding | NotEvaluated>(items: readonly T[]): string[] {
+  return items.map((i) => JSON.stringify(i)).sort();
+}
+
+describe('LiveEvaluation', () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])(
+    'matches the full evaluation over a random event sequence (seed %i)',
+    (seed) => {
+      const random = rng(seed);
+      const g = generator(random);
+      const selected = seed % 4 === 0;
+      const live = new LiveEvaluation({ stopBudgetSeconds: 30, rules: clusterRules, selected });
+      let objects = emptyObjects();
+      let now = T0;
+      let unavailable: Partial<Record<ObjectKind, string>> = {};
+      for (let i = 0; i < 250; i++) {
+        // A batch of events (a burst, or one), then the clock, sometimes a kind turning unreadable.
+        const n = g.chance(0.2) ? 1 + Math.floor(random() * 8) : 1;
+        for (let k = 0; k < n; k++) {
+          const e = g.event(now);
+          objects = applyEvent(objects, e);
+          live.apply(e);
+        }
+        if (g.chance(0.5)) now += Math.floor(random() * 60_000);
+        if (g.chance(0.05))
+          unavailable = g.chance(0.5)
+            ? {}
+            : { [g.pick<ObjectKind>(['stepRuns', 'stories', 'transports'])]: 'forbidden' };
+        // Sometimes only the clock moves (the dashboard's tick).
+        const ticks = g.chance(0.3) ? 2 : 1;
+        for (let t = 0; t < ticks; t++) {
+          if (t > 0) now += 7_000;
+          const want = evaluate(objects, {
+            now,
+            stopBudgetSeconds: 30,
+            rules: clusterRules,
+            unavailable,
+            selected,
+          });
+          const got = live.evaluate(now, unavailable);
+          expect(got.rows, `step ${i}`).toEqual(want.rows);
+          expect(got.counts).toEqual(want.counts);
+          expect(got.unattached).toEqual(want.unattached);
+          expect(bag(got.findings)).toEqual(bag(want.findings));
+          expect(bag(got.notEvaluated)).toEqual(bag(want.notEvaluated));
+        }
+      }
+    },
+  );
+
+  it('re-checks only the runs an event touches, and on a tick only those the clock moves', () => {
+    let calls = 0;
+    const counting = clusterRules.map((r) => ({
+      ...r,
+      check: (...args: Parameters<typeof r.check>) => {
+        if (r.meta.id === 'SR201') calls += args[0].runs.length;
+        return r.check(...args);
+      },
+    }));
+    const live = new LiveEvaluation({ stopBudgetSeconds: 30, rules: counting, selected: false });
+    const runs = Array.from({ length: 50 }, (_, i) =>
+      makeRun({
+        namespace: 'voice',
+        name: `call-${i}`,
+        story: null,
+        ...(i === 0 ? { cancelRequested: true, cancelObservedAt: iso(T0) } : {}),
+      }),
+    );
+    live.apply({ type: 'reset', kind: 'storyRuns', items: runs });
+    for (const kind of ['stepRuns', 'stories', 'transports'] as const)
+      live.apply({ type: 'reset', kind, items: [] });
+    live.evaluate(T0);
+    expect(calls).toBe(50);
+    calls = 0;
+    live.apply({
+      type: 'upsert',
+      kind: 'storyRuns',
+      object: makeRun({ namespace: 'voice', name: 'call-7', story: null, phase: 'Succeeded' }),
+    });
+    live.evaluate(T0);
+    expect(calls).toBe(1);
+    calls = 0;
+    // The clock alone: only the canceled live run (SR101 counts from its cancel).
+    const e = live.evaluate(T0 + 60_000);
+    expect(calls).toBe(1);
+    expect(e.rows.find((r) => r.name === 'call-0')?.badges).toContain('SR101');
+  });
+});
