@@ -132,6 +132,26 @@ describe('FinishDialog', () => {
     `);
   });
 
+  it('asks the second question, on its own, for a run nobody canceled', () => {
+    const { lastFrame } = render(
+      <FinishDialog
+        namespace="voice"
+        name="call-7f3a"
+        stage="confirm-again"
+        diff={['StoryRun voice/call-7f3a: Running → Finished, resourceVersion 812']}
+        second={{
+          lines: ['! voice/call-7f3a: nobody asked it to stop (no spec.cancelRequested)'],
+          question: 'Force this live run terminal anyway? [y/N]',
+        }}
+        color={false}
+      />,
+    );
+    const frame = lastFrame() ?? '';
+    expect(frame).toContain('! voice/call-7f3a: nobody asked it to stop (no spec.cancelRequested)');
+    expect(frame).toContain('Force this live run terminal anyway? [y/N]');
+    expect(frame).not.toContain('Apply these changes?');
+  });
+
   it('shows an RBAC refusal from the applier', () => {
     const { lastFrame } = render(
       <FinishDialog

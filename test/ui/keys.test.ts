@@ -78,6 +78,25 @@ describe('reduceKey', () => {
     expect(press([['z']], { ...f.s, dialog: 'failed' }).s.mode).toBe('table');
   });
 
+  it('asks a second question before forcing a run nobody canceled, and writes only on two yeses', () => {
+    const f = press([['j'], ['f']]);
+    const confirm = { ...f.s, dialog: 'confirm' as const };
+    const again = answerFinish(confirm, true, { second: true });
+    expect(again).toMatchObject({ state: { dialog: 'confirm-again' }, effect: { type: 'none' } });
+    expect(answerFinish(again.state, true, { second: true })).toMatchObject({
+      state: { dialog: 'applying' },
+      effect: { type: 'apply' },
+    });
+    expect(answerFinish(again.state, false, { second: true })).toMatchObject({
+      state: { mode: 'table', dialog: undefined },
+      effect: { type: 'close-dialog', applied: false },
+    });
+    expect(answerFinish(confirm, false, { second: true }).effect).toEqual({
+      type: 'close-dialog',
+      applied: false,
+    });
+  });
+
   it('quits with 0 on q and 130 on Ctrl-C, even from the dialog', () => {
     expect(reduceKey(INITIAL_UI, 'q', {}, ctx).effect).toEqual({ type: 'quit', code: 0 });
     expect(

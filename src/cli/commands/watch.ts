@@ -165,6 +165,7 @@ export async function loadFinisher(
   const [
     { makeRepairClient },
     { prepareFinish, isUncanceledLive },
+    { uncanceledQuestion },
     { describePermission },
     { applyRun },
     { planDiffLines },
@@ -172,6 +173,7 @@ export async function loadFinisher(
   ] = await Promise.all([
     import('../../repair/client.js'),
     import('../finish/prepare.js'),
+    import('../finish/confirm.js'),
     import('../../repair/plan.js'),
     import('../../repair/apply.js'),
     import('../../report/plan-diff.js'),
@@ -202,14 +204,9 @@ export async function loadFinisher(
         apply: closed('gone', false),
       };
     const target = prepared.targets[0];
-    const diff = [
-      ...(target && isUncanceledLive(target)
-        ? [
-            '! nobody asked this run to stop (no spec.cancelRequested) and doctor does not find it stalled: the controller may still be working on it',
-          ]
-        : []),
-      ...planDiffLines(first),
-    ];
+    const diff = planDiffLines(first);
+    // A run nobody canceled is a second decision, asked after the plan's yes, as finish asks it.
+    const second = target && isUncanceledLive(target) ? uncanceledQuestion([row.key]) : undefined;
     const summary = planSummary(first);
     if (first.action === 'refused')
       return { diff, summary, refusal: `refused: ${first.reason ?? ''}`, apply: closed('refused', false) };
@@ -235,6 +232,7 @@ export async function loadFinisher(
     return {
       diff,
       summary,
+      ...(second ? { second } : {}),
       apply: async () => {
         const r = await applyRun(client, first, {
           replan: prepared.replan,

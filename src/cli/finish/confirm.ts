@@ -5,11 +5,24 @@ import type { StoryRun } from '../../model/kube.js';
 import type { RunPlan } from '../../repair/run-plan.js';
 import { planDiffLines, planSummary } from '../../report/plan-diff.js';
 import { ConfirmPlan } from '../../report/ui/ConfirmPlan.js';
+import type { SecondQuestion } from '../../report/ui/FinishDialog.js';
 import type { CliIO } from '../io.js';
 
 export async function confirm(io: CliIO, plans: readonly RunPlan[], color: boolean): Promise<boolean> {
   const lines = plans.flatMap((p) => [...planDiffLines(p), '']);
   return ask(io, { lines, summary: planSummary(plans), color });
+}
+
+/** Why forcing runs nobody canceled is different, and the question: asked by finish and watch's `f`. */
+export function uncanceledQuestion(names: readonly string[]): SecondQuestion {
+  const it = names.length === 1 ? 'it' : 'them';
+  return {
+    lines: [
+      `! ${names.join(', ')}: nobody asked ${it} to stop (no spec.cancelRequested) and doctor does not find ${it} stalled.`,
+      '! The controller may still be working on it: forcing the terminal state ends the run under it.',
+    ],
+    question: `Force ${names.length === 1 ? 'this live run' : `these ${names.length} live runs`} terminal anyway? [y/N]`,
+  };
 }
 
 /** The second question: the runs nobody canceled, why forcing them is different, y or n. */
@@ -19,15 +32,8 @@ export async function confirmUncanceled(
   color: boolean,
 ): Promise<boolean> {
   const names = targets.map((t) => `${t.run.metadata.namespace ?? 'default'}/${t.run.metadata.name}`);
-  return ask(io, {
-    lines: [
-      `! ${names.join(', ')}: nobody asked ${names.length === 1 ? 'it' : 'them'} to stop (no spec.cancelRequested) and doctor does not find ${names.length === 1 ? 'it' : 'them'} stalled.`,
-      '! The controller may still be working on it: forcing the terminal state ends the run under it.',
-    ],
-    summary: '',
-    question: `Force ${names.length === 1 ? 'this live run' : `these ${names.length} live runs`} terminal anyway? [y/N]`,
-    color,
-  });
+  const q = uncanceledQuestion(names);
+  return ask(io, { lines: [...q.lines], summary: '', question: q.question, color });
 }
 
 function ask(

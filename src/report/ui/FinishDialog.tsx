@@ -6,7 +6,13 @@ import { diffSign, signColor } from '../plan-diff.js';
 import { ConfirmPlan } from './ConfirmPlan.js';
 import { tint } from './format.js';
 
-export type FinishStage = 'planning' | 'confirm' | 'applying' | 'done' | 'failed';
+export type FinishStage = 'planning' | 'confirm' | 'confirm-again' | 'applying' | 'done' | 'failed';
+
+/** The second question, for a run nobody canceled: why it is different, and the question. */
+export interface SecondQuestion {
+  readonly lines: readonly string[];
+  readonly question: string;
+}
 
 export interface FinishDialogProps {
   readonly namespace: string;
@@ -19,6 +25,8 @@ export interface FinishDialogProps {
   /** The outcome or the refusal, in words. */
   readonly message?: string;
   readonly onAnswer?: (yes: boolean) => void;
+  /** Asked after a yes to the plan, when set (stage `confirm-again`). */
+  readonly second?: SecondQuestion | undefined;
   /** Diff lines that fit on screen; the rest are counted, not drawn. */
   readonly maxLines?: number;
   readonly color: boolean;
@@ -41,7 +49,15 @@ export function FinishDialog(props: FinishDialogProps) {
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>finish {inertLine(`${props.namespace}/${props.name}`)} --force-terminal</Text>
       {stage === 'planning' ? <Text>reading the run and planning…</Text> : null}
-      {stage === 'confirm' ? (
+      {stage === 'confirm-again' && props.second ? (
+        <ConfirmPlan
+          lines={props.second.lines}
+          summary=""
+          question={props.second.question}
+          color={color}
+          onAnswer={props.onAnswer ?? (() => undefined)}
+        />
+      ) : stage === 'confirm' ? (
         <ConfirmPlan
           lines={diff}
           summary={props.summary ?? ''}

@@ -17,6 +17,7 @@ import {
 } from './dashboard-state.js';
 import { coalesce } from './coalesce.js';
 import { Dashboard } from './Dashboard.js';
+import type { SecondQuestion } from './FinishDialog.js';
 import { LiveEvaluation } from './live-evaluation.js';
 import { answerFinish, INITIAL_UI, reduceKey, splitInput, type KeyInfo, type UiState } from './keys.js';
 
@@ -26,6 +27,8 @@ export interface PlannedFinish {
   summary: string;
   /** Set when nothing will be written: the run needs no repair, or storyctl will not plan it. */
   refusal?: string;
+  /** Asked after a yes to the plan: the run nobody canceled (finish's second question). */
+  second?: SecondQuestion;
   apply(): Promise<{ ok: boolean; message: string }>;
 }
 
@@ -188,7 +191,9 @@ export function WatchApp(props: WatchAppProps) {
   }
 
   const onAnswer = (yes: boolean): void => {
-    const { state: next, effect } = answerFinish(ui.current, yes);
+    const { state: next, effect } = answerFinish(ui.current, yes, {
+      second: pending.current?.second !== undefined,
+    });
     ui.current = next;
     redraw((n) => n + 1);
     if (effect.type === 'apply') apply();
@@ -197,7 +202,10 @@ export function WatchApp(props: WatchAppProps) {
       setDialog(undefined);
     }
   };
-  const dialogProps = dialog && state.dialog ? { ...dialog, stage: state.dialog, onAnswer } : undefined;
+  const dialogProps =
+    dialog && state.dialog
+      ? { ...dialog, stage: state.dialog, onAnswer, second: pending.current?.second }
+      : undefined;
   return (
     <Dashboard
       header={{

@@ -115,9 +115,19 @@ export function reduceKey(
   return none(s);
 }
 
-/** ConfirmPlan's y/N: yes applies, anything else closes the dialog without writing. */
-export function answerFinish(s: UiState, yes: boolean): { state: UiState; effect: Effect } {
-  if (s.mode !== 'confirm' || s.dialog !== 'confirm') return { state: s, effect: { type: 'none' } };
+/**
+ * ConfirmPlan's y/N: yes applies, anything else closes the dialog without writing. A run nobody
+ * canceled (`second`) asks once more, on its own, before anything is written — as `finish` does.
+ */
+export function answerFinish(
+  s: UiState,
+  yes: boolean,
+  options: { second?: boolean } = {},
+): { state: UiState; effect: Effect } {
+  if (s.mode !== 'confirm' || (s.dialog !== 'confirm' && s.dialog !== 'confirm-again'))
+    return { state: s, effect: { type: 'none' } };
+  if (yes && s.dialog === 'confirm' && options.second === true)
+    return { state: { ...s, dialog: 'confirm-again' }, effect: { type: 'none' } };
   if (yes) return { state: { ...s, dialog: 'applying' }, effect: { type: 'apply' } };
   return {
     state: { ...s, mode: 'table', dialog: undefined },
