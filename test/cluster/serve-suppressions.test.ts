@@ -4,16 +4,19 @@
 // --auto-finish SR101 and a 1 s grace, only the unsuppressed run gets a Warning Event and is
 // finished by storyctl-serve; the suppressed ones raise no Event, are never repaired, are not in
 // storyctl_findings and are counted in storyctl_suppressed_findings.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventsV1Api } from '@kubernetes/client-node';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoryRun } from '../../src/model/kube.js';
 import { suppressionAnnotation } from '../../src/model/suppress.js';
 import { AUDIT_ANNOTATIONS } from '../../src/repair/plan.js';
 import { ControllerSim } from '../support/controller-sim.js';
 import { mergePatch, RUNS } from '../support/kube-clients.js';
+import { REPO_ROOT } from '../support/manifests.js';
+import { describeWithTool, findTool } from '../support/tools.js';
 import { createSeedScenario, requestCancel } from '../support/scenario.js';
 import { eventually, startServeProcess, type ServeProcess } from './serve-process.js';
 import { cluster, clients, useCluster, useNamespace } from './use-cluster.js';
@@ -144,5 +147,53 @@ describe.skipIf(!useCluster())('storyctl serve with suppressions', () => {
     ).toBe(1);
     // The repaired run's finding is gone; the suppressed ones never counted.
     expect(await serve.sample(`storyctl_findings{rule="SR101",severity="error",namespace="${ns}"}`)).toBe(0);
+  });
+});
+
+const kubectl = findTool('kubectl', 'STORYCTL_KUBECTL', 'kubernetes-client');
+
+describe.skipIf(!useCluster())('deploy/serve/with-config on the real apiserver', () => {
+  describeWithTool(kubectl, 'kubectl apply', (bin) => {
+    beforeAll(async () => {
+      // A server dry run admits nothing into a namespace that does not exist (NamespaceLifecycle).
+      await clients('admin')
+        .core.createNamespace({ body: { metadata: { name: 'storyctl-system' } } })
+        .catch((error: unknown) => {
+          if ((error as { code?: number }).code !== 409) throw error;
+        });
+    });
+
+    it('--dry-run=server -k: the ConfigMap, mounted, and --config in the args', () => {
+      const r = spawnSync(
+        bin,
+        [
+          '--kubeconfig',
+          cluster().kubeconfigs.admin,
+          'apply',
+          '--dry-run=server',
+          '-k',
+          'deploy/serve/with-config',
+        ],
+        {
+          cwd: REPO_ROOT,
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' },
+        },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(
+        /^configmap\/storyctl-config (created|configured|unchanged) \(server dry run\)$/m,
+      );
+      expect(r.stdout).toMatch(
+        /^deployment\.apps\/storyctl (created|configured|unchanged) \(server dry run\)$/m,
+      );
+      const rendered = spawnSync(bin, ['kustomize', 'deploy/serve/with-config'], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      });
+      expect(rendered.stdout).toContain('- --config\n        - /etc/storyctl/storyctl.yaml');
+      expect(rendered.stdout).toMatch(/mountPath: \/etc\/storyctl\n\s+name: config\n\s+readOnly: true/);
+    });
   });
 });

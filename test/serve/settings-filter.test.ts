@@ -246,3 +246,18 @@ describe('storyctl serve --config', () => {
       expect(help.stdout).toContain(flag);
   });
 });
+
+describe('deploy/serve/with-config', () => {
+  it("the ConfigMap's storyctl.yaml is a valid config serve can start with", async () => {
+    const { readManifests, REPO_ROOT } = await import('../support/manifests.js');
+    const [cm] = readManifests(join(REPO_ROOT, 'deploy', 'serve', 'with-config', 'storyctl-config.yaml'));
+    const text = (cm as { data?: Record<string, string> } | undefined)?.data?.['storyctl.yaml'];
+    expect(text).toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'storyctl-serve-cm-'));
+    writeFileSync(join(dir, 'storyctl.yaml'), text ?? '');
+    const s = await resolveServeSettings(flags({ config: 'storyctl.yaml' }), io(dir));
+    expect(s.rules.map((r) => r.meta.id)).not.toContain('SR204');
+    expect(s.settings.suppressions).toHaveLength(1);
+    expect(s.thresholds.stopBudgetSeconds).toBe(30);
+  });
+});
