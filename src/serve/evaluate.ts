@@ -39,7 +39,6 @@ export function settingsFilter(
   settings: Pick<Settings, 'rules' | 'exclude' | 'suppressions' | 'useSuppressions'>,
 ): FindingsFilter {
   return (findings, world, now) => {
-    if (findings.length === 0) return { kept: [], suppressed: [], ineffective: [] };
     const out = applyFindingSettings({ findings, notEvaluated: [] }, settings, {
       annotations: lazyIndex(world),
       coversOwnedRuns: ruleCoversOwnedRuns,

@@ -163,6 +163,14 @@ describe('serve: the config and suppressions, as doctor applies them', () => {
     expect(after.ineffective).toEqual([
       expect.objectContaining({ ruleId: 'SR101', kind: 'config', problem: 'expired' }),
     ]);
+    // Said whether or not anything matches now (serve logs it once, not each time a finding comes and goes).
+    const quiet = evaluate(objects([]), {
+      rules: s.rules,
+      filter: s.filter,
+      now: NOW + 61_000,
+      ...s.thresholds,
+    });
+    expect(quiet.ineffective).toEqual(after.ineffective);
   });
 
   it('a rule the config turns off is not run; excludes drop findings; thresholds come from the file', async () => {
