@@ -56,20 +56,30 @@ function key(kind: SubjectKind, namespace: string | undefined, name: string): st
   return `${kind}/${namespace ?? ''}/${name}`;
 }
 
-/** Index a model's objects by subject. Transports are cluster-scoped; namespaced objects default to `default`. */
+/** Does the object carry any `ignore-check.storyctl.bubustack.io/` annotation? */
+function hasSuppression(annotations: Readonly<Record<string, string>> | undefined): boolean {
+  if (!annotations) return false;
+  for (const k in annotations) if (k.startsWith(SUPPRESSION_ANNOTATION_PREFIX)) return true;
+  return false;
+}
+
+/**
+ * Index a model's objects by subject. Transports are cluster-scoped; namespaced objects default to
+ * `default`. Only objects with a suppression annotation are held (the rest could suppress nothing),
+ * so `serve` can index tens of thousands of objects at every evaluation without holding them twice.
+ */
 export function annotationIndex(world: World): AnnotationIndex {
   const objects = new Map<string, AnnotatedObject>();
   const stories = new Map<string, AnnotatedObject>();
   const add = (
     kind: SubjectKind,
     meta: { name: string; namespace?: string; annotations?: Record<string, string> },
-  ): AnnotatedObject => {
+  ): void => {
+    if (!hasSuppression(meta.annotations)) return;
     const namespace = kind === 'Transport' ? undefined : (meta.namespace ?? 'default');
     const subject: Subject =
       namespace === undefined ? { kind, name: meta.name } : { kind, namespace, name: meta.name };
-    const object = { subject, annotations: meta.annotations ?? {} };
-    objects.set(key(kind, namespace, meta.name), object);
-    return object;
+    objects.set(key(kind, namespace, meta.name), { subject, annotations: meta.annotations ?? {} });
   };
   for (const s of world.stories) add('Story', s.metadata);
   for (const t of world.transports.values()) add('Transport', t.metadata);
