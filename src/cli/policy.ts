@@ -2,14 +2,13 @@
 // (`--baseline`) and written (`--write-baseline`), and a warning on stderr for each suppression
 // that no longer applies, so an expired one is seen where CI prints.
 import { readFile } from 'node:fs/promises';
-import { applySettings, type ApplyContext } from '../config/apply.js';
+import { applySettings, ruleCoversOwnedRuns, type ApplyContext } from '../config/apply.js';
 import type { Settings } from '../config/settings.js';
 import { baselineOf, type Baseline } from '../model/baseline.js';
 import { StoryctlError } from '../model/errors.js';
 import type { Report } from '../model/report.js';
 import type { AnnotationIndex } from '../model/suppress.js';
 import { inertText } from '../report/escape.js';
-import { findRuleMeta } from '../rules/index.js';
 import type { CliIO } from './io.js';
 import type { CommonFlags } from './options.js';
 import { writeFileAtomic } from './outputs.js';
@@ -22,7 +21,7 @@ export async function finishReport(
   annotations?: AnnotationIndex,
 ): Promise<Report> {
   const context: ApplyContext = {
-    coversOwnedRuns: (id) => findRuleMeta(id)?.suppressibleOnStory === true,
+    coversOwnedRuns: ruleCoversOwnedRuns,
     today: io.now(),
   };
   if (annotations) context.annotations = annotations;

@@ -56,30 +56,30 @@ function key(kind: SubjectKind, namespace: string | undefined, name: string): st
   return `${kind}/${namespace ?? ''}/${name}`;
 }
 
+/** Does the object carry any `ignore-check.storyctl.bubustack.io/` annotation? */
+function hasSuppression(annotations: Readonly<Record<string, string>> | undefined): boolean {
+  if (!annotations) return false;
+  for (const k in annotations) if (k.startsWith(SUPPRESSION_ANNOTATION_PREFIX)) return true;
+  return false;
+}
+
 /**
  * Index a model's objects by subject. Transports are cluster-scoped; namespaced objects default to
- * `default`. Only objects that carry a suppression annotation are indexed: no other can suppress a
- * finding, and a 200 MB snapshot holds a hundred thousand objects that mostly carry none.
+ * `default`. Only objects with a suppression annotation are held (the rest could suppress nothing),
+ * so `serve` can index tens of thousands of objects at every evaluation without holding them twice.
  */
 export function annotationIndex(world: World): AnnotationIndex {
   const objects = new Map<string, AnnotatedObject>();
   const stories = new Map<string, AnnotatedObject>();
-  const suppresses = (
-    annotations: Record<string, string> | undefined,
-  ): annotations is Record<string, string> => {
-    if (annotations === undefined) return false;
-    for (const k in annotations) if (k.startsWith(SUPPRESSION_ANNOTATION_PREFIX)) return true;
-    return false;
-  };
   const add = (
     kind: SubjectKind,
     meta: { name: string; namespace?: string; annotations?: Record<string, string> },
   ): void => {
-    if (!suppresses(meta.annotations)) return;
+    if (!hasSuppression(meta.annotations)) return;
     const namespace = kind === 'Transport' ? undefined : (meta.namespace ?? 'default');
     const subject: Subject =
       namespace === undefined ? { kind, name: meta.name } : { kind, namespace, name: meta.name };
-    objects.set(key(kind, namespace, meta.name), { subject, annotations: meta.annotations });
+    objects.set(key(kind, namespace, meta.name), { subject, annotations: meta.annotations ?? {} });
   };
   for (const s of world.stories) add('Story', s.metadata);
   for (const t of world.transports.values()) add('Transport', t.metadata);

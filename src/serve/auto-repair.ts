@@ -4,8 +4,9 @@
 // (every write with the resourceVersion it was planned from, audit annotations with
 // `finished-by: storyctl-serve`, the read-back). Only while this replica leads: leadership is asked
 // again before each run and before its writes, so losing the Lease stops repairs at once.
-import { prepareFinish } from '../cli/finish/prepare.js';
+import { prepareFinish, type FinishTarget } from '../cli/finish/prepare.js';
 import type { OperatorRelease } from '../contract/operator-release.js';
+import type { Finding } from '../model/report.js';
 import type { StoryRun } from '../model/kube.js';
 import { parseTime } from '../contract/time.js';
 import { formatGoDuration } from '../contract/duration.js';
@@ -34,6 +35,8 @@ export interface AutoRepairOptions {
   graceMs: number;
   maxPerHour: number;
   dryRun: boolean;
+  /** The fresh read's findings that still count (the config's suppressions applied); all without. */
+  keep?: (target: FinishTarget) => Finding[];
   metrics: { repaired(rule: string, result: RepairResult): void; repairCapped(): void };
   event: (spec: EventSpec) => Promise<void>;
   regardingOf: (namespace: string, name: string) => Regarding;
@@ -173,6 +176,9 @@ export class AutoRepairer {
     // The fresh read decides, not the watch's copy: a run the controller just finished is left alone.
     if (!target.findings.some((f) => schedule.rules.has(f.ruleId)))
       return done('no-op', `the fresh read no longer shows ${c.rule}`);
+    const kept = this.o.keep ? this.o.keep(target) : target.findings;
+    if (!kept.some((f) => schedule.rules.has(f.ruleId)))
+      return done('no-op', `the fresh read shows ${c.rule} suppressed`);
     if (plan.action === 'refused') return done('refused', plan.reason ?? 'the planner refused');
     if (plan.action === 'no-op') return done('no-op', plan.reason ?? 'nothing to write');
     if (prepared.missing.length > 0) {

@@ -4,7 +4,7 @@
 // namespaces × phases, whatever the number of runs. One registry per serve, not prom-client's
 // global one, so tests can run several in one process.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Finding } from '../model/report.js';
+import type { Finding, SuppressedFinding } from '../model/report.js';
 import type { World, ObjectKind } from '../model/world.js';
 import { RESOURCES } from '../sources/cluster/resources.js';
 import { KINDS } from './store.js';
@@ -18,6 +18,7 @@ export type EventResult = 'created' | 'updated' | 'rate-limited' | 'failed';
 export class ServeMetrics {
   readonly registry = new Registry();
   private readonly findings: Gauge<'rule' | 'severity' | 'namespace'>;
+  private readonly suppressed: Gauge<'rule' | 'namespace' | 'suppression'>;
   private readonly storyRuns: Gauge<'namespace' | 'phase'>;
   private readonly objects: Gauge<'kind'>;
   private readonly cancelStop: Histogram;
@@ -30,6 +31,7 @@ export class ServeMetrics {
   private readonly leaseHeld: Gauge;
   /** Label sets exported before: they drop to 0 rather than vanish, so a graph shows the fall. */
   private readonly seenFindings = new Set<string>();
+  private readonly seenSuppressed = new Set<string>();
   private readonly seenRuns = new Set<string>();
 
   constructor(version: string, options: { processMetrics?: boolean } = {}) {
@@ -38,6 +40,12 @@ export class ServeMetrics {
       name: 'storyctl_findings',
       help: 'Current findings of the doctor by rule, severity and namespace (0 once the last one is gone).',
       labelNames: ['rule', 'severity', 'namespace'],
+      registers,
+    });
+    this.suppressed = new Gauge({
+      name: 'storyctl_suppressed_findings',
+      help: 'Current findings silenced by a suppression (suppression="annotation" or "config"), by rule and namespace; not in storyctl_findings.',
+      labelNames: ['rule', 'namespace', 'suppression'],
       registers,
     });
     this.storyRuns = new Gauge({
@@ -111,13 +119,26 @@ export class ServeMetrics {
   }
 
   /** The gauges of one evaluation. */
-  evaluated(world: World, findings: readonly Finding[], at: number, durationMs: number): void {
+  evaluated(
+    world: World,
+    findings: readonly Finding[],
+    at: number,
+    durationMs: number,
+    suppressed: readonly SuppressedFinding[] = [],
+  ): void {
     const byFinding = new Map<string, number>();
     for (const f of findings) {
       const key = labelKey(f.ruleId, f.severity, f.subject?.namespace ?? '');
       byFinding.set(key, (byFinding.get(key) ?? 0) + 1);
     }
     setAll(this.findings, ['rule', 'severity', 'namespace'], byFinding, this.seenFindings);
+
+    const bySuppressed = new Map<string, number>();
+    for (const f of suppressed) {
+      const key = labelKey(f.ruleId, f.subject?.namespace ?? '', f.suppression.kind);
+      bySuppressed.set(key, (bySuppressed.get(key) ?? 0) + 1);
+    }
+    setAll(this.suppressed, ['rule', 'namespace', 'suppression'], bySuppressed, this.seenSuppressed);
 
     const byRun = new Map<string, number>();
     for (const v of world.runs) {

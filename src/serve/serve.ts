@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AuthorizationV1Api } from '@kubernetes/client-node';
 import { GROUPS, VERSION } from '../model/kube.js';
-import type { Finding, Subject } from '../model/report.js';
-import { objectKey, type ObjectKind } from '../model/world.js';
+import type { Finding, Subject, SuppressedFinding } from '../model/report.js';
+import { buildWorld, objectKey, type ObjectKind } from '../model/world.js';
 import { makeRepairClient } from '../repair/client.js';
 import type { ClusterRule } from '../rules/types.js';
 import { ApiCaller, defaultPolicy } from '../sources/cluster/caller.js';
@@ -41,6 +41,10 @@ export interface ServeOptions {
   requestTimeoutSeconds: number;
   metricsAddr: ListenAddress;
   stopBudgetSeconds: number;
+  /** The config's `thresholds.stuckFinalizerAge` (SR303). */
+  stuckFinalizerSeconds?: number;
+  /** The config's `thresholds.operatorGracefulTimeout` (or the flag), when set. */
+  operatorDefaultSeconds?: number;
   /** The clock-driven re-evaluation (SR101, SR303), ms. */
   evaluationIntervalMs: number;
   /** Changes are gathered this long before an evaluation, ms. */
@@ -55,7 +59,7 @@ export interface ServeOptions {
   rules: readonly ClusterRule[];
   /** `--operator-version`: the release the rules and repairs assume; else the objects are asked. */
   operator?: OperatorRelease | undefined;
-  /** The seam for the config file's suppressions (see evaluate.ts). */
+  /** The config file's severities, excludes and suppressions (see evaluate.ts); keepAll without. */
   filter: FindingsFilter;
   log: Logger;
   clock?: () => number;
@@ -184,6 +188,19 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
           maxPerHour: o.autoFinish.maxPerHour,
           dryRun: o.autoFinish.dryRun,
           metrics,
+          // The fresh read goes through the same filter: an annotation added since the watch's
+          // copy still stops the repair.
+          keep: (t) =>
+            o.filter(
+              t.findings,
+              buildWorld({
+                storyRuns: [t.run],
+                stepRuns: [...t.steps],
+                stories: t.story ? [t.story] : [],
+                transports: t.transports,
+              }),
+              clock(),
+            ).kept,
           event: (spec: EventSpec) => recorder.emit(spec),
           regardingOf: (namespace, name) =>
             regardingOf({ kind: 'StoryRun', namespace, name }) ?? {
@@ -201,6 +218,8 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
   let lastDurationMs = 0;
   let lastEnd = 0;
   let current = new Map<string, Finding>();
+  let currentSuppressed = new Map<string, SuppressedFinding>();
+  let currentIneffective = new Set<string>();
   let firstEvaluation = true;
 
   function request(delayMs?: number): void {
@@ -225,13 +244,15 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
       filter: o.filter,
       now: started,
       stopBudgetSeconds: o.stopBudgetSeconds,
+      ...(o.stuckFinalizerSeconds !== undefined ? { stuckFinalizerSeconds: o.stuckFinalizerSeconds } : {}),
+      ...(o.operatorDefaultSeconds !== undefined ? { operatorDefaultSeconds: o.operatorDefaultSeconds } : {}),
       unavailable,
       selected: o.selector !== undefined,
       operator: o.operator,
     });
     lastEnd = performance.now();
     lastDurationMs = lastEnd - t0;
-    metrics.evaluated(ev.world, ev.findings, started, lastDurationMs);
+    metrics.evaluated(ev.world, ev.findings, started, lastDurationMs, ev.suppressed);
     for (const k of KINDS) metrics.held(k, store.count(k));
 
     const next = new Map(ev.findings.map((f) => [f.fingerprint, f]));
@@ -240,6 +261,30 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
     for (const [fp, f] of current)
       if (!next.has(fp)) log.info('finding', { ...findingFields(f), state: 'resolved' });
     current = next;
+    const nextSuppressed = new Map(ev.suppressed.map((f) => [f.fingerprint, f]));
+    for (const [fp, f] of nextSuppressed)
+      if (!currentSuppressed.has(fp))
+        log.info('finding', {
+          ...findingFields(f),
+          state: 'suppressed',
+          suppression: f.suppression.kind,
+          source: f.suppression.source,
+          reason: f.suppression.reason,
+        });
+    currentSuppressed = nextSuppressed;
+    // An expired suppression (or one without a reason) is said once, when it stops applying.
+    const ineffective = new Set<string>();
+    for (const i of ev.ineffective) {
+      const k = `${i.kind}\u0000${i.source}\u0000${i.ruleId}`;
+      ineffective.add(k);
+      if (!currentIneffective.has(k))
+        log.warn(`suppression ${i.problem === 'expired' ? 'expired' : 'has no reason'}: it does not apply`, {
+          rule: i.ruleId,
+          source: i.source,
+          ...(i.expires !== undefined ? { expires: i.expires } : {}),
+        });
+    }
+    currentIneffective = ineffective;
     if (firstEvaluation) {
       firstEvaluation = false;
       log.info('first evaluation', {

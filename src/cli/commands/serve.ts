@@ -5,17 +5,28 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { formatGoDuration } from '../../contract/duration.js';
 import { StoryctlError } from '../../model/errors.js';
 import { clusterRules, findRuleMeta } from '../../rules/index.js';
+import type { ClusterRule } from '../../rules/types.js';
 import { addClusterFlags, kubeConfigOptions, releaseFromFlag, type ClusterFlags } from '../cluster-flags.js';
 import type { CommandResult } from '../command-result.js';
 import { EXIT } from '../exit.js';
 import { withExamples } from '../examples.js';
 import type { CliIO } from '../io.js';
-import { durationOption, stopBudgetOption } from '../options.js';
+import { selectRules } from '../common.js';
+import { DEFAULT_FLAGS, durationOption, stopBudgetOption } from '../options.js';
+import { resolveSettings } from '../settings.js';
+import type { Settings } from '../../config/settings.js';
+import type { FindingsFilter } from '../../serve/evaluate.js';
+import type { ServeOptions } from '../../serve/serve.js';
 import { VERSION } from '../version.js';
 
 export interface ServeFlags extends ClusterFlags {
   metricsAddr: string;
   stopBudget: number;
+  operatorGracefulTimeout?: number;
+  /** `--config FILE`, or false for `--no-config`; undefined: discover `.storyctl.yaml`. */
+  config?: string | false;
+  /** false with `--no-suppressions` (audit mode). */
+  suppressions?: boolean;
   autoFinish?: string[];
   grace: number;
   maxRepairsPerHour: number;
@@ -81,6 +92,18 @@ export function registerServe(program: Command, io: CliIO, result: CommandResult
       ),
     )
     .addOption(stopBudgetOption())
+    .addOption(
+      durationOption(
+        '--operator-graceful-timeout <duration>',
+        "the operator's engram.default-graceful-shutdown-timeout-seconds",
+      ),
+    )
+    .option(
+      '--config <file>',
+      'read settings from FILE, read once at start (default: .storyctl.yaml here or up to the git root)',
+    )
+    .option('--no-config', 'ignore any .storyctl.yaml')
+    .option('--no-suppressions', 'audit mode: ignore suppressions in annotations and in the config')
     .addOption(
       new Option(
         '--auto-finish <rules>',
@@ -162,26 +185,67 @@ function validate(flags: ServeFlags, source: FlagSource): void {
   if (flags.leaseDuration < 2) usage('--lease-duration must be at least 2s');
 }
 
+/** What serve takes from the settings: read once at start, exactly as doctor reads them. */
+export interface ServeSettings {
+  settings: Settings;
+  rules: ClusterRule[];
+  filter: FindingsFilter;
+  thresholds: Pick<ServeOptions, 'stopBudgetSeconds' | 'stuckFinalizerSeconds' | 'operatorDefaultSeconds'>;
+}
+
+/** The config file (`--config`, discovery, `--no-config`) under the flags; a bad file throws (exit 2, file:line). */
+export async function resolveServeSettings(
+  flags: ServeFlags,
+  io: CliIO,
+  source: FlagSource = () => undefined,
+): Promise<ServeSettings> {
+  const { settingsFilter } = await import('../../serve/evaluate.js');
+  const settings = resolveSettings({ ...flags, failOn: DEFAULT_FLAGS.failOn }, io, [], source);
+  const t = settings.thresholds;
+  return {
+    settings,
+    // A rule the config turns off is not run at all, as in doctor.
+    rules: selectRules<ClusterRule>({}, clusterRules, () => '', settings),
+    filter: settingsFilter(settings),
+    thresholds: {
+      stopBudgetSeconds: t.stopBudget.value,
+      stuckFinalizerSeconds: t.stuckFinalizerAge.value,
+      ...(t.operatorGracefulTimeout.from.kind !== 'default'
+        ? { operatorDefaultSeconds: t.operatorGracefulTimeout.value }
+        : {}),
+    },
+  };
+}
+
 export async function runServe(
   flags: ServeFlags,
   io: CliIO,
   source: FlagSource = () => undefined,
   signals: NodeJS.Process = process,
 ): Promise<number> {
-  const [{ makeKubeConfig }, { startServe }, { jsonLogger }, { parseListenAddress }, { keepAll }] =
-    await Promise.all([
-      import('../../sources/cluster/kubeconfig.js'),
-      import('../../serve/serve.js'),
-      import('../../serve/log.js'),
-      import('../../serve/http.js'),
-      import('../../serve/evaluate.js'),
-    ]);
+  const [{ makeKubeConfig }, { startServe }, { jsonLogger }, { parseListenAddress }] = await Promise.all([
+    import('../../sources/cluster/kubeconfig.js'),
+    import('../../serve/serve.js'),
+    import('../../serve/log.js'),
+    import('../../serve/http.js'),
+  ]);
   validate(flags, source);
+  // Once, as doctor does: a bad file stops serve here (exit 2, file:line), before any watch.
+  const { settings, rules, filter, thresholds } = await resolveServeSettings(flags, io, source);
   const metricsAddr = parseListenAddress(flags.metricsAddr);
   const cfg = makeKubeConfig(kubeConfigOptions(flags, io.env));
   const namespace = flags.allNamespaces ? undefined : (flags.namespace ?? cfg.namespace ?? 'default');
   const log = jsonLogger(io.stderr, io.now);
   const leaseNamespace = flags.leaseNamespace ?? io.env['POD_NAMESPACE'] ?? cfg.namespace ?? 'default';
+
+  log.info('settings', {
+    config: settings.configFile ?? (flags.config === false ? 'none (--no-config)' : 'none found'),
+    suppressions: settings.useSuppressions.value
+      ? `${settings.suppressions.length} in the config, and annotations`
+      : 'ignored (--no-suppressions)',
+    rulesOff: clusterRules.filter((r) => !rules.includes(r)).map((r) => r.meta.id),
+    stopBudget: formatGoDuration(thresholds.stopBudgetSeconds),
+  });
 
   const handle = await startServe({
     cfg,
@@ -189,7 +253,7 @@ export async function runServe(
     selector: flags.selector,
     requestTimeoutSeconds: flags.requestTimeout,
     metricsAddr,
-    stopBudgetSeconds: flags.stopBudget,
+    ...thresholds,
     evaluationIntervalMs: flags.evaluationInterval * 1000,
     debounceMs: flags.debounce * 1000,
     version: VERSION,
@@ -207,12 +271,14 @@ export async function runServe(
       : undefined,
     events: flags.events,
     eventSeriesIntervalMs: flags.eventSeriesInterval * 1000,
-    rules: clusterRules,
+    rules,
     operator: releaseFromFlag(flags),
-    // The config file's suppressions (the CI issue) plug in here.
-    filter: keepAll,
+    filter,
     log,
   });
+  for (const id of flags.autoFinish ?? [])
+    if (!rules.some((r) => r.meta.id === id))
+      log.warn('auto-repair: the config turns this rule off, so it repairs nothing', { rule: id });
   if (flags.autoFinish && !flags.leaseName)
     log.warn('auto-repair without --lease-name: this replica repairs alone; run one replica only', {
       grace: formatGoDuration(flags.grace),
