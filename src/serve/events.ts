@@ -15,6 +15,7 @@ import type { Finding, Subject } from '../model/report.js';
 import { findRuleMeta } from '../rules/index.js';
 import { ApiCaller, defaultPolicy, HttpStatusError } from '../sources/cluster/caller.js';
 import type { Logger } from './log.js';
+import { maskedText } from './masked.js';
 import type { EventResult } from './metrics.js';
 
 export const REPORTING_CONTROLLER = 'storyctl.bubustack.io/serve';
@@ -73,7 +74,7 @@ export function findingEvent(f: Finding, regarding: Regarding): EventSpec {
     type: 'Warning',
     reason: reasonOf(f.ruleId),
     action: 'Diagnose',
-    note: truncateNote(`${f.ruleId}: ${f.message}`),
+    note: truncateNote(maskedText(f, `${f.ruleId}: ${f.message}`)),
   };
 }
 

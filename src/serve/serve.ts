@@ -22,6 +22,7 @@ import { apiEventWriter, EventRecorder, type EventSpec, type Regarding } from '.
 import { startHttp, type HttpEndpoint, type ListenAddress } from './http.js';
 import { leaseElection, soleLeader, type Leadership } from './lease.js';
 import type { Logger } from './log.js';
+import { maskedText } from './masked.js';
 import { ServeMetrics } from './metrics.js';
 import { candidatesOf, RepairSchedule } from './repair-schedule.js';
 import { KINDS, ObjectStore, withoutManagedFields } from './store.js';
@@ -433,9 +434,12 @@ function findingFields(f: Finding): Record<string, unknown> {
     rule: f.ruleId,
     severity: f.severity,
     subject: f.subject
-      ? `${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`
+      ? maskedText(
+          f,
+          `${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`,
+        )
       : undefined,
-    message: f.message,
+    message: maskedText(f, f.message),
   };
 }
 

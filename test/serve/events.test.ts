@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   EventRecorder,
+  findingEvent,
   NOTE_LIMIT_BYTES,
   reasonOf,
   tokenBucket,
@@ -28,6 +29,29 @@ describe('Event fields', () => {
     expect(cut.endsWith('…')).toBe(true);
     expect(cut).not.toContain('\uFFFD');
     expect(truncateNote('short')).toBe('short');
+  });
+
+  it('note: personal data and secrets masked as a report masks them', () => {
+    const f: Finding = {
+      ruleId: 'SR101',
+      severity: 'error',
+      message:
+        'StoryRun voice/call-1 held for participant sip_+15551234567; LIVEKIT_API_SECRET=s3cr3tValue123 in its env',
+      evidence: { 'lk.pii.participant_identity': 'sip_+15551234567' },
+      fingerprint: 'x',
+      occurrence: 'x',
+    };
+    const regarding = {
+      apiVersion: 'runs.bubustack.io/v1alpha1',
+      kind: 'StoryRun',
+      namespace: 'voice',
+      name: 'call-1',
+    };
+    const spec = findingEvent(f, regarding);
+    expect(spec.note).not.toContain('+15551234567');
+    expect(spec.note).not.toContain('s3cr3tValue123');
+    expect(spec.note).toContain('StoryRun voice/call-1');
+    expect(spec.regarding).toEqual(regarding);
   });
 
   it('token bucket: a burst, then the refill rate', () => {
