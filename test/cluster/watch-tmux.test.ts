@@ -108,7 +108,8 @@ describe.skipIf(!useCluster() || !hasTmux)(
     it('lists the runs and marks the stalled cancel and the inconsistent run', async () => {
       const text = await waitFor(
         'the runs',
-        (t) => rowOf(t, 'call-stalled').includes('[SR101]') && rowOf(t, 'call-ended').includes('[SR201]'),
+        // Every kind listed: until Stories and Transports arrive the window is a guess (`20s?`).
+        (t) => rowOf(t, 'call-stalled').includes('[SR102]') && rowOf(t, 'call-ended').includes('[SR201]'),
         20_000,
       );
       expect(text).toContain(

@@ -16,6 +16,8 @@ import { ended, healthy, NOW, objects, sceneRun, sceneStep, stalled } from './wo
 
 const opts = { now: NOW, stopBudgetSeconds: 30, rules: clusterRules };
 
+const CONNECTED = { state: 'connected' } as const;
+
 describe('applyEvent', () => {
   it('replaces a kind on reset, adds and replaces on upsert, removes on delete', () => {
     let o = applyEvent(emptyObjects(), { type: 'reset', kind: 'storyRuns', items: [stalled, ended] });
@@ -103,13 +105,23 @@ describe('evaluate', () => {
   });
 
   it('turns forbidden kinds into rules not evaluated', () => {
+    const listed = { storyRuns: CONNECTED, stepRuns: CONNECTED, stories: CONNECTED };
     const c = applyConnection(
-      {},
+      listed,
       { type: 'forbidden', kind: 'transports', reason: 'cannot list transports' },
       NOW,
     );
     const e = evaluate(objects(), { ...opts, unavailable: unavailableKinds(c) });
     expect(e.notEvaluated).toContainEqual({ ruleId: 'SR102', reason: 'cannot list transports' });
+  });
+
+  it('evaluates no rule on a kind whose first list has not arrived (no SR203 before the StepRuns)', () => {
+    const c = { storyRuns: CONNECTED, stories: CONNECTED, transports: CONNECTED };
+    const e = evaluate(objects(), { ...opts, unavailable: unavailableKinds(c) });
+    expect(e.findings.some((f) => f.ruleId === 'SR203')).toBe(false);
+    expect(e.notEvaluated).toContainEqual({ ruleId: 'SR203', reason: 'StepRuns are still being listed' });
+    const all = { ...c, stepRuns: CONNECTED };
+    expect(unavailableKinds(all)).toEqual({});
   });
 });
 

@@ -299,10 +299,24 @@ export function applyConnection(
 }
 
 /** Kinds that cannot be read, as the world's `unavailable` (their rules become "not evaluated"). */
+const KIND_NAMES: Readonly<Record<ObjectKind, string>> = {
+  storyRuns: 'StoryRuns',
+  stepRuns: 'StepRuns',
+  stories: 'Stories',
+  transports: 'Transports',
+};
+
+/**
+ * The kinds the rules cannot rely on yet: forbidden ones, and those whose first list has not
+ * arrived (a rule judging runs without their StepRuns would call every step state orphaned, SR203,
+ * for the seconds the lists take on a large cluster).
+ */
 export function unavailableKinds(state: ConnectionState): Partial<Record<ObjectKind, string>> {
   const out: Partial<Record<ObjectKind, string>> = {};
-  for (const [kind, c] of Object.entries(state) as [ObjectKind, ConnectionState[ObjectKind]][]) {
-    if (c?.state === 'forbidden') out[kind] = c.reason;
+  for (const kind of Object.keys(KIND_NAMES) as ObjectKind[]) {
+    const c = state[kind];
+    if (c === undefined) out[kind] = `${KIND_NAMES[kind]} are still being listed`;
+    else if (c.state === 'forbidden') out[kind] = c.reason;
   }
   return out;
 }
