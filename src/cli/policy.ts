@@ -6,17 +6,18 @@ import { applySettings, ruleCoversOwnedRuns, type ApplyContext } from '../config
 import type { Settings } from '../config/settings.js';
 import { baselineOf, type Baseline } from '../model/baseline.js';
 import { StoryctlError } from '../model/errors.js';
-import type { Report } from '../model/report.js';
+import { redactReport, type Report } from '../model/report.js';
 import type { AnnotationIndex } from '../model/suppress.js';
 import { inertText } from '../report/escape.js';
 import type { CliIO } from './io.js';
 import type { CommonFlags } from './options.js';
 import { writeFileAtomic } from './outputs.js';
 
+/** The report as the CLI emits it: settings applied to the unredacted report, then redacted. */
 export async function finishReport(
   report: Report,
   settings: Settings,
-  flags: Pick<CommonFlags, 'baseline' | 'writeBaseline'>,
+  flags: Pick<CommonFlags, 'baseline' | 'writeBaseline' | 'showPii'>,
   io: CliIO,
   annotations?: AnnotationIndex,
 ): Promise<Report> {
@@ -26,7 +27,9 @@ export async function finishReport(
   };
   if (annotations) context.annotations = annotations;
   if (flags.baseline !== undefined) context.baseline = await readBaseline(flags.baseline);
-  const out = applySettings(report, settings, context);
+  // Settings first, on the real subjects and file names; then the report is masked, before anything
+  // (the baseline file included) is written from it.
+  const out = redactReport(applySettings(report, settings, context), { showPii: flags.showPii === true });
   for (const i of out.ineffectiveSuppressions ?? []) {
     const why = i.problem === 'expired' ? `expired${i.expires ? ` on ${i.expires}` : ''}` : 'has no reason';
     io.stderr.write(

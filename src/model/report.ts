@@ -226,15 +226,19 @@ export function compareFindings(a: Finding, b: Finding): number {
  * then subject, then rule. Suppression and baselines come after (cli/policy.ts), on the report
  * this returns.
  */
+/** The report of one run, deduplicated, ordered and redacted. */
 export function buildReport(input: ReportInput): Report {
-  const redact = { showPii: input.showPii === true };
-  const redactor = createRedactor(
-    redact,
-    input.findings.map((f) => f.evidence),
-  );
+  return redactReport(assembleReport(input), { showPii: input.showPii === true });
+}
+
+/**
+ * The report unredacted: the CLI applies its settings to it first (suppressions and excludes match
+ * the real subjects and file names, not their masks), then redacts it (redactReport).
+ */
+export function assembleReport(input: ReportInput): Report {
   const seen = new Set<string>();
   const findings: Finding[] = [];
-  for (const f of redactFindings(input.findings, redact, redactor)) {
+  for (const f of input.findings) {
     const { occurrence, ...finding } = f;
     const key = occurrence ?? f.fingerprint;
     if (seen.has(key)) continue;
@@ -249,8 +253,30 @@ export function buildReport(input: ReportInput): Report {
     now: new Date(input.now).toISOString(),
     sources: input.sources,
     findings,
-    notEvaluated: redactNotEvaluated(input.notEvaluated, redactor),
+    notEvaluated: input.notEvaluated,
     suppressed: [],
     summary: summarize(findings, input.notEvaluated),
+  };
+}
+
+/**
+ * Personal data (unless `showPii`) and secrets masked in every finding, suppressed one and
+ * not-evaluated reason, by one redactor that knows the values of all their evidence.
+ */
+export function redactReport(report: Report, options: { showPii: boolean }): Report {
+  const redactor = createRedactor(options, [
+    ...report.findings.map((f) => f.evidence),
+    ...report.suppressed.map((f) => f.evidence),
+  ]);
+  return {
+    ...report,
+    // A file name may hold an address or a secret too (logs kept under a person's name).
+    sources: report.sources.map((s) => {
+      const name = redactor.string(s.name);
+      return name === s.name ? s : { ...s, name };
+    }),
+    findings: redactFindings(report.findings, options, redactor),
+    suppressed: redactFindings(report.suppressed, options, redactor),
+    notEvaluated: redactNotEvaluated(report.notEvaluated, redactor),
   };
 }

@@ -1,7 +1,7 @@
 // Suppressions with reasons (issue 14 item 2): an annotation on the object (or on the Story for
 // the rules that say so), or a config entry; a suppressed finding does not fail the run and is
 // listed in JSON and counted in the table; --no-suppressions brings it back; an expired one fires.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -161,5 +161,23 @@ describe('suppressions', () => {
     expect(r.code).toBe(1);
     expect(report.findings.map((f) => f.ruleId)).toEqual(['LK102']);
     expect(report.suppressed.map((f) => f.ruleId)).toEqual(['LK101']);
+  });
+
+  it('matches a suppression on the real file name, and masks it in the output', async () => {
+    // A capture kept under an on-call engineer's address: redaction masks it in the report, but the
+    // suppression written for that path must still apply.
+    const where = join(dir, 'ops.oncall@example.com', 'orphaned-stt-socket');
+    await cp(join(process.cwd(), 'fixtures/logs/orphaned-stt-socket'), where, { recursive: true });
+    await writeFile(
+      join(dir, '.storyctl.yaml'),
+      'apiVersion: storyctl/v1\nkind: Config\nsuppressions:\n  - {rule: LK101, file: "**/ops.oncall@example.com/**", reason: "replayed incident"}\n',
+    );
+    const r = await runCli(['lint', join(dir, 'ops.oncall@example.com'), '--now', NOW, '-o', 'json'], {
+      cwd: dir,
+    });
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.suppressed.map((f) => f.ruleId)).toEqual(['LK101']);
+    expect(report.findings.map((f) => f.ruleId)).toEqual(['LK102']);
+    expect(r.stdout).not.toContain('ops.oncall@example.com');
   });
 });

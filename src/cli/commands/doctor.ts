@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { StoryctlError } from '../../model/errors.js';
 import type { ObjectSet } from '../../model/kube.js';
 import {
-  buildReport,
+  assembleReport,
   type Finding,
   type Location,
   type NotEvaluated,
@@ -213,7 +213,7 @@ export async function runDoctor(
     printInputWarnings(io, logs.warnings, { showPii: flags.showPii === true });
   }
 
-  const built = buildReport({ now, sources, findings, notEvaluated, showPii: flags.showPii === true });
+  const built = assembleReport({ now, sources, findings, notEvaluated, showPii: flags.showPii === true });
   const report = await finishReport(built, settings, flags, io, annotationIndex(world));
   await emitReport(
     report,

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { StoryctlError } from '../../model/errors.js';
 import { inertText } from '../../report/escape.js';
-import { buildReport } from '../../model/report.js';
+import { assembleReport } from '../../model/report.js';
 import { logRules } from '../../rules/index.js';
 import type { CommandResult } from '../command-result.js';
 import { withExamples } from '../examples.js';
@@ -94,7 +94,7 @@ export async function runLint(
       'usage',
       'lint read nothing: no inputs were given and standard input was empty; give log files, directories, globs or - for stdin',
     );
-  const built = buildReport({
+  const built = assembleReport({
     now,
     sources: logs.sources,
     findings: logs.findings,
