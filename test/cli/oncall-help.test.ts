@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { headerSpelling } from '../../src/sources/cluster/kubeconfig.js';
-import { releaseOf } from '../../src/sources/cluster/versions.js';
+import { releaseFromImage as releaseOf } from '../../src/contract/operator-release.js';
 import { runCli } from '../support/cli.js';
 
 const visibleCommands = (): string[] =>

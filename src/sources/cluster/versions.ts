@@ -3,6 +3,12 @@
 // the operator Deployment's image tag is the one reliable signal (the release workflow installs
 // `ghcr.io/bubustack/bobrapet:vX.Y.Z`, the Helm chart `:X.Y.Z`). Either may be unreadable.
 import { ApiextensionsV1Api, AppsV1Api, VersionApi, type V1Deployment } from '@kubernetes/client-node';
+import {
+  CONTROLLER_DEPLOYMENT,
+  controllerImage,
+  releaseFromImage,
+  type DeploymentLike,
+} from '../../contract/operator-release.js';
 import type { ResolvedKubeConfig } from './kubeconfig.js';
 import { ApiCaller, defaultPolicy, HttpStatusError } from './caller.js';
 import { RESOURCES, resourceName } from './resources.js';
@@ -31,10 +37,13 @@ export interface ClusterVersions {
   operator: Readable<OperatorImage>;
 }
 
-/** The kustomize install: namespace `bobrapet-system`, name prefix `bobrapet-`. */
-const DEFAULT_NAMESPACE = 'bobrapet-system';
-const DEFAULT_DEPLOYMENT = 'bobrapet-controller-manager';
-const LABEL = 'app.kubernetes.io/name=bobrapet';
+// Where the shipped manifests put the controller, and how the rules' release detection
+// (operator-release.ts) recognises it: one definition, in the contract.
+const {
+  namespace: DEFAULT_NAMESPACE,
+  name: DEFAULT_DEPLOYMENT,
+  labelSelector: LABEL,
+} = CONTROLLER_DEPLOYMENT;
 
 export async function readClusterVersions(
   cfg: ResolvedKubeConfig,
@@ -105,27 +114,14 @@ async function findOperator(caller: ApiCaller, apps: AppsV1Api): Promise<Readabl
 }
 
 function operatorImage(d: V1Deployment): OperatorImage | undefined {
-  const containers = d.spec?.template.spec?.containers ?? [];
-  const c =
-    containers.find((x) => x.image?.includes('bubustack/bobrapet')) ??
-    containers.find((x) => x.name === 'manager');
-  if (!c?.image) return undefined;
+  const image = controllerImage(d as DeploymentLike);
+  if (!image) return undefined;
   return {
     namespace: d.metadata?.namespace ?? '',
     deployment: d.metadata?.name ?? '',
-    image: c.image,
-    release: releaseOf(c.image),
+    image,
+    release: releaseFromImage(image),
   };
-}
-
-/** `ghcr.io/bubustack/bobrapet:v0.1.12` → `v0.1.12`; Helm's `:0.1.12` too; `latest` or a digest → undefined. */
-export function releaseOf(image: string): string | undefined {
-  const noDigest = image.split('@')[0] ?? '';
-  const slash = noDigest.lastIndexOf('/');
-  const colon = noDigest.lastIndexOf(':');
-  if (colon <= slash) return undefined;
-  const tag = noDigest.slice(colon + 1);
-  return /^v?\d+\.\d+\.\d+$/.test(tag) ? (tag.startsWith('v') ? tag : `v${tag}`) : undefined;
 }
 
 async function guard<T>(what: string, read: () => Promise<T>): Promise<Readable<T>> {
