@@ -9,9 +9,35 @@ import { StoryctlError } from '../model/errors.js';
 import { redactReport, type Report } from '../model/report.js';
 import type { AnnotationIndex } from '../model/suppress.js';
 import { inertText } from '../report/escape.js';
+import type { RuleMeta } from '../rules/types.js';
+import { emitReport } from './common.js';
+import { exitCodeForReport } from './exit.js';
 import type { CliIO } from './io.js';
 import type { CommonFlags } from './options.js';
 import { writeFileAtomic } from './outputs.js';
+
+/**
+ * The end of doctor and lint: the settings, redaction and baseline (finishReport), every output
+ * the settings ask for, and the exit code for the report.
+ */
+export async function publishReport(
+  built: Report,
+  settings: Settings,
+  flags: CommonFlags,
+  io: CliIO,
+  rules: readonly { meta: RuleMeta }[],
+  annotations?: AnnotationIndex,
+): Promise<number> {
+  const report = await finishReport(built, settings, flags, io, annotations);
+  await emitReport(
+    report,
+    flags,
+    io,
+    settings,
+    rules.map((r) => r.meta),
+  );
+  return exitCodeForReport(report, settings.failOn.value);
+}
 
 /** The report as the CLI emits it: settings applied to the unredacted report, then redacted. */
 export async function finishReport(

@@ -26,14 +26,13 @@ import {
 } from '../cluster-flags.js';
 import type { CommandResult } from '../command-result.js';
 import { withExamples } from '../examples.js';
-import { addReportOptions, emitReport, selectRules } from '../common.js';
-import { exitCodeForReport } from '../exit.js';
+import { addReportOptions, selectRules } from '../common.js';
 import { showProgress, type CliIO } from '../io.js';
 import { logTimezoneOption } from '../log-timezone.js';
 import { collect, durationOption, parseNowOption, type CommonFlags } from '../options.js';
 import type { LogZone } from '../../logs/timezone.js';
 import { createProgress } from '../progress.js';
-import { finishReport } from '../policy.js';
+import { publishReport } from '../policy.js';
 import {
   logThresholds,
   logZoneSetting,
@@ -214,15 +213,7 @@ export async function runDoctor(
   }
 
   const built = assembleReport({ now, sources, findings, notEvaluated, showPii: flags.showPii === true });
-  const report = await finishReport(built, settings, flags, io, annotationIndex(world));
-  await emitReport(
-    report,
-    flags,
-    io,
-    settings,
-    rules.map((r) => r.meta),
-  );
-  return exitCodeForReport(report, settings.failOn.value);
+  return publishReport(built, settings, flags, io, rules, annotationIndex(world));
 }
 
 function withObjectLocation(f: Finding, locate: (subject: Subject) => Location | undefined): Finding {

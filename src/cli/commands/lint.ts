@@ -6,13 +6,12 @@ import { assembleReport } from '../../model/report.js';
 import { logRules } from '../../rules/index.js';
 import type { CommandResult } from '../command-result.js';
 import { withExamples } from '../examples.js';
-import { addReportOptions, emitReport, selectRules } from '../common.js';
-import { exitCodeForReport } from '../exit.js';
+import { addReportOptions, selectRules } from '../common.js';
 import { showProgress, type CliIO } from '../io.js';
 import { logTimezoneOption } from '../log-timezone.js';
 import type { CommonFlags } from '../options.js';
 import { createProgress } from '../progress.js';
-import { finishReport } from '../policy.js';
+import { publishReport } from '../policy.js';
 import {
   logThresholds,
   logZoneSetting,
@@ -101,13 +100,5 @@ export async function runLint(
     notEvaluated: logs.notEvaluated,
     showPii: flags.showPii === true,
   });
-  const report = await finishReport(built, settings, flags, io);
-  await emitReport(
-    report,
-    flags,
-    io,
-    settings,
-    rules.map((r) => r.meta),
-  );
-  return exitCodeForReport(report, settings.failOn.value);
+  return publishReport(built, settings, flags, io, rules);
 }
