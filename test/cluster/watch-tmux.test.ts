@@ -3,7 +3,7 @@
 // a status change made with kubectl (client-node when kubectl is absent) must show within 5 s,
 // and `q` must end the process with 0. tmux runs on its own socket, killed by this file alone.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -226,6 +226,34 @@ describe.skipIf(!useCluster() || !hasTmux)(
       while (!existsSync(join(dir, 'exit')) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 100));
       expect(readFileSync(join(dir, 'exit'), 'utf8').trim()).toBe('0');
+    });
+
+    it("takes the config file's stop budget and rules off, as doctor does", async () => {
+      const config = join(dir, 'storyctl.yaml');
+      writeFileSync(
+        config,
+        'apiVersion: storyctl/v1\nkind: Config\nthresholds:\n  stopBudget: 10m\nrules:\n  SR102: off\n',
+      );
+      const main = session;
+      session = 'watch-config';
+      try {
+        const command = [
+          `cd ${JSON.stringify(repoRoot)}`,
+          `NO_COLOR=1 ${JSON.stringify(process.execPath)} bin/storyctl.js watch --kubeconfig ${JSON.stringify(cluster().kubeconfigs.readonly)} -n ${ns} --config ${JSON.stringify(config)}`,
+          'sleep 600',
+        ].join('; ');
+        tmux('new-session', '-d', '-s', session, '-x', '150', '-y', '40', 'sh', '-c', command);
+        // Under a 10 min budget the 1.5 min cancel is not stalled yet; SR102 is off; SR201 still runs.
+        const text = await waitFor(
+          'the runs under the config',
+          (t) => /\/ 10m0s/.test(rowOf(t, 'call-stalled')) && rowOf(t, 'call-ended').includes('[SR201]'),
+          20_000,
+        );
+        expect(rowOf(text, 'call-stalled')).not.toMatch(/\[SR101\]|\[SR102\]/);
+        await keys('q');
+      } finally {
+        session = main;
+      }
     });
   },
 );

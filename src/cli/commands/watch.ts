@@ -20,10 +20,15 @@ import type { CommandResult } from '../command-result.js';
 import { withExamples } from '../examples.js';
 import { EXIT } from '../exit.js';
 import { useColor, type CliIO } from '../io.js';
-import { stopBudgetOption } from '../options.js';
+import { selectRules } from '../common.js';
+import { DEFAULT_FLAGS, durationOption, stopBudgetOption } from '../options.js';
+import { optionSource, resolveSettings, type OptionSource } from '../settings.js';
 
 export interface WatchFlags extends ClusterFlags {
   stopBudget: number;
+  operatorGracefulTimeout?: number;
+  /** `--config FILE`, or false for `--no-config`; undefined: discover `.storyctl.yaml`. */
+  config?: string | false;
   color?: boolean;
 }
 
@@ -38,15 +43,26 @@ export function registerWatch(program: Command, io: CliIO, result: CommandResult
       'give up on a silent API server after this long, then reconnect; e.g. 5s or 1m (0: no timeout)',
   })
     .addOption(stopBudgetOption())
+    .addOption(
+      durationOption(
+        '--operator-graceful-timeout <duration>',
+        "the operator's engram.default-graceful-shutdown-timeout-seconds",
+      ),
+    )
+    .option(
+      '--config <file>',
+      'read thresholds and rules on/off from FILE (default: .storyctl.yaml here or up to the git root)',
+    )
+    .option('--no-config', 'ignore any .storyctl.yaml')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)');
   withExamples(cmd, [
     ['the runs of one namespace, live', 'storyctl watch -n voice-prod'],
     ['every namespace, only the voice agent runs', 'storyctl watch -A -l app=voice-agent'],
   ]);
-  cmd.action(async (flags: WatchFlags) => {
+  cmd.action(async (flags: WatchFlags, command: Command) => {
     const stopLog = await startRequestLog(flags, io);
     try {
-      result.code = await runWatch(flags, io);
+      result.code = await runWatch(flags, io, optionSource(command));
     } finally {
       stopLog();
     }
@@ -57,7 +73,11 @@ export function refusesWithoutTerminal(io: CliIO): boolean {
   return io.stdout.isTTY !== true || io.stdin.isTTY !== true;
 }
 
-export async function runWatch(flags: WatchFlags, io: CliIO): Promise<number> {
+export async function runWatch(
+  given: WatchFlags,
+  io: CliIO,
+  source: OptionSource = () => undefined,
+): Promise<number> {
   if (refusesWithoutTerminal(io)) {
     io.stderr.write(
       'storyctl: watch is an interactive dashboard and needs a terminal on stdin and stdout.\n' +
@@ -65,6 +85,11 @@ export async function runWatch(flags: WatchFlags, io: CliIO): Promise<number> {
     );
     return EXIT.usage;
   }
+  // The config file as doctor reads it: its thresholds under the flags, and the rules it turns off.
+  const settings = resolveSettings({ ...given, failOn: DEFAULT_FLAGS.failOn }, io, [], source);
+  const flags: WatchFlags = { ...given, stopBudget: settings.thresholds.stopBudget.value };
+  const graceful = settings.thresholds.operatorGracefulTimeout;
+  const rules = selectRules({}, clusterRules, () => '', settings);
   const [{ makeKubeConfig }, { watchCluster }, { render }, { createElement }, { WatchApp }] =
     await Promise.all([
       import('../../sources/cluster/kubeconfig.js'),
@@ -99,9 +124,10 @@ export async function runWatch(flags: WatchFlags, io: CliIO): Promise<number> {
         const handle = watchCluster(watchOptions, emit);
         return () => handle.stop();
       },
-      rules: clusterRules,
+      rules,
       operator,
       stopBudgetSeconds: flags.stopBudget,
+      ...(graceful.from.kind !== 'default' ? { operatorDefaultSeconds: graceful.value } : {}),
       selected: Boolean(flags.selector),
       clock: io.now,
       planFinish: finisher,

@@ -39,6 +39,8 @@ export interface WatchAppProps {
   readonly subscribe: (emit: (event: ObjectEvent | ConnectionEvent) => void) => () => void;
   readonly rules: EvaluateOptions['rules'];
   readonly stopBudgetSeconds: number;
+  /** The operator's default graceful window, when the user gave it (flag or config). */
+  readonly operatorDefaultSeconds?: number;
   readonly selected: boolean;
   readonly clock: () => number;
   readonly planFinish: (row: RunRow) => Promise<PlannedFinish>;
@@ -70,6 +72,9 @@ export function WatchApp(props: WatchAppProps) {
     rules: props.rules,
     selected: props.selected,
     operator: props.operator,
+    ...(props.operatorDefaultSeconds !== undefined
+      ? { operatorDefaultSeconds: props.operatorDefaultSeconds }
+      : {}),
   });
   const [version, setVersion] = useState(0);
   const [connection, setConnection] = useState<ConnectionState>({});
