@@ -1,5 +1,6 @@
 // The live dashboard's container: holds the watched objects, ticks the clock every second (so
-// cancel timers move without a refetch), and maps keys to actions. Everything it talks to (the
+// cancel timers move without a refetch; a tick that changes nothing on screen draws no frame), and
+// maps keys to actions. Everything it talks to (the
 // watch, the finish planner and applier, the clock) comes in as props, so it never reaches IO.
 import { useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -16,6 +17,7 @@ import {
   type RunRow,
 } from './dashboard-state.js';
 import { coalesce } from './coalesce.js';
+import { clockFace } from './format.js';
 import { Dashboard } from './Dashboard.js';
 import { LiveEvaluation } from './live-evaluation.js';
 import { answerFinish, INITIAL_UI, reduceKey, splitInput, type KeyInfo, type UiState } from './keys.js';
@@ -68,9 +70,9 @@ export function WatchApp(props: WatchAppProps) {
     selected: props.selected,
     operator: props.operator,
   });
-  const [version, setVersion] = useState(0);
+  // `version` and the time the frame shows change together (one render for both).
+  const [{ version, now }, setFrame] = useState(() => ({ version: 0, now: props.clock() }));
   const [connection, setConnection] = useState<ConnectionState>({});
-  const [now, setNow] = useState(props.clock);
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const [dialog, setDialog] = useState<DialogData | undefined>(undefined);
   const [size, setSize] = useState({ width: stdout.columns || 120, height: stdout.rows || 30 });
@@ -81,14 +83,25 @@ export function WatchApp(props: WatchAppProps) {
 
   useEffect(() => {
     // A burst of updates is one re-evaluation and one frame, not one per event.
-    const frame = coalesce(() => setVersion((n) => n + 1), props.frameMs ?? 25);
+    const frame = coalesce(
+      () => setFrame((f) => ({ version: f.version + 1, now: props.clock() })),
+      props.frameMs ?? 25,
+    );
     const stop = props.subscribe((event) => {
       if (event.type === 'reset' || event.type === 'upsert' || event.type === 'delete') {
         live.current?.apply(event);
         frame.request();
       } else setConnection((c) => applyConnection(c, event, props.clock()));
     });
-    const timer = setInterval(() => setNow(props.clock()), props.tickMs ?? 1000);
+    // Thousands of runs, most of them showing an age in hours or days: most ticks change no
+    // character on screen, and ink would lay out and write the whole frame for nothing.
+    const timer = setInterval(() => {
+      const t = props.clock();
+      const shown = shownRef.current;
+      const next = (live.current as LiveEvaluation).evaluate(t, shown.unavailable);
+      if (clockFace(next.rows) !== shown.face || connectionLine(shown.connection, t) !== shown.line)
+        setFrame((f) => ({ ...f, now: t }));
+    }, props.tickMs ?? 1000);
     const resize = (): void => setSize({ width: stdout.columns || 120, height: stdout.rows || 30 });
     stdout.on('resize', resize);
     return () => {
@@ -111,6 +124,10 @@ export function WatchApp(props: WatchAppProps) {
   const selected = reselect(rows, state.selectedKey, state.selectedIndex);
   const allRowsRef = useRef(evaluation.rows);
   allRowsRef.current = evaluation.rows;
+  // What the last frame showed of the clock, for the tick to compare with.
+  const face = useMemo(() => clockFace(evaluation.rows), [evaluation]);
+  const shownRef = useRef({ face, connection, unavailable, line: connectionLine(connection, now) });
+  shownRef.current = { face, connection, unavailable, line: connectionLine(connection, now) };
 
   const setStage = (stage: UiState['dialog']): void => {
     ui.current = { ...ui.current, dialog: stage };
