@@ -1,4 +1,5 @@
 // Offline: 3 000 runs as the bench loads them, fed to WatchApp through ink-testing-library; time per tick.
+import { readFileSync } from 'node:fs';
 import { render } from 'ink-testing-library';
 import { createElement } from 'react';
 import { WatchApp } from '../../src/report/ui/WatchApp.js';
@@ -36,7 +37,7 @@ const stories = Array.from({ length: 6 }, (_, i) =>
 );
 const transports = [makeTransport('livekit-webrtc', { streaming: drain(120) })];
 const mode = process.argv[2] ?? 'eval';
-let now = Date.parse('2026-04-22T18:10:00Z');
+let now = Date.parse(process.env.NOW ?? '2026-04-22T18:10:00Z');
 if (mode === 'eval') {
   const live = new LiveEvaluation({
     stopBudgetSeconds: 150,
@@ -54,6 +55,18 @@ if (mode === 'eval') {
   t = performance.now();
   for (let k = 0; k < Number(process.env.TICKS ?? 20); k++) live.evaluate((now += 1000));
   console.log('tick evaluate ms', ((performance.now() - t) / 20).toFixed(2));
+  t = performance.now();
+  for (let k = 0; k < Number(process.env.CHANGES ?? 20); k++) {
+    const r = runs[(k * 37) % runs.length];
+    if (r)
+      live.apply({
+        type: 'upsert',
+        kind: 'storyRuns',
+        object: { ...r, status: { ...r.status, message: `m${k}` } } as typeof r,
+      });
+    live.evaluate((now += 25));
+  }
+  console.log('one change, evaluate ms', ((performance.now() - t) / 20).toFixed(2));
   const l = live as unknown as { runs: Map<string, { timed: boolean }>; wideResult: { timed: boolean } };
   console.log(
     'timed runs',
@@ -83,13 +96,16 @@ if (mode === 'eval') {
     } as never),
   );
   emit({ type: 'connected', kind: 'storyRuns' });
+  const gap = Number(process.env.GAP ?? 0);
   for (const [kind, items] of [
     ['storyRuns', runs],
     ['stepRuns', steps],
     ['stories', stories],
     ['transports', transports],
-  ] as const)
+  ] as const) {
     emit({ type: 'reset', kind, items });
+    if (gap) await new Promise((r) => setTimeout(r, gap));
+  }
   await new Promise((r) => setTimeout(r, 3000));
   console.log(app.lastFrame()?.split('\n').slice(0, 3).join('\n'));
   const { Session } = await import('node:inspector/promises');
@@ -110,6 +126,7 @@ if (mode === 'eval') {
     (await import('node:fs')).writeFileSync(process.env.PROF, JSON.stringify(profile));
   }
   console.log('idle cpu %', (((c.user + c.system) / 1000 / (performance.now() - t0)) * 100).toFixed(2));
+  console.log('peak', readFileSync('/proc/self/status', 'utf8').match(/VmHWM.*/)?.[0]);
   console.log(
     'rss MB',
     (process.memoryUsage().rss / 1e6).toFixed(0),

@@ -72,6 +72,7 @@ export class LiveEvaluation {
   private unavailableKey = '';
   private readonly runs = new Map<string, RunResult>();
   private wideResult: WideResult | undefined;
+  private readonly windowTexts = new WeakMap<RunView['window'], string>();
   private judged: Judged | undefined;
   private shown: { judgement: Judgement; now: number; evaluation: Evaluation } | undefined;
 
@@ -184,6 +185,13 @@ export class LiveEvaluation {
     return buildWorld(set, worldOptions);
   }
 
+  /** A window as text, once per window object (buildWorld shares one between the runs of a Story). */
+  private windowText(w: RunView['window']): string {
+    let text = this.windowTexts.get(w);
+    if (text === undefined) this.windowTexts.set(w, (text = JSON.stringify(w)));
+    return text;
+  }
+
   /** The run's own rule results: the cached ones while nothing they depend on has changed. */
   private runResult(
     v: RunView,
@@ -195,7 +203,7 @@ export class LiveEvaluation {
     // The same world as last time: the run's objects are the same too.
     if (held && held.world === world && (!held.timed || held.now === ctx.now)) return held.result;
     // The release is the world's (inferred from any run's annotations): a run's findings name it.
-    const window = JSON.stringify([v.window, v.windowConfidence, this.unavailableKey, world.operator]);
+    const window = `${this.windowText(v.window)}\n${JSON.stringify([v.windowConfidence, this.unavailableKey, world.operator])}`;
     if (
       held &&
       held.run === v.run &&
