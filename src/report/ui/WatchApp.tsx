@@ -46,7 +46,7 @@ export interface WatchAppProps {
   readonly tickMs?: number;
   /** The operator release the rules assume. */
   readonly operator?: EvaluateOptions['operator'];
-  /** Events arriving closer together than this are shown in one frame (default 25 ms). */
+  /** Events arriving closer together than this are shown in one frame (default 100 ms: a burst re-evaluates a few times, not dozens). */
   readonly frameMs?: number;
 }
 
@@ -85,7 +85,7 @@ export function WatchApp(props: WatchAppProps) {
     // A burst of updates is one re-evaluation and one frame, not one per event.
     const frame = coalesce(
       () => setFrame((f) => ({ version: f.version + 1, now: props.clock() })),
-      props.frameMs ?? 25,
+      props.frameMs ?? 100,
     );
     const stop = props.subscribe((event) => {
       if (event.type === 'reset' || event.type === 'upsert' || event.type === 'delete') {
