@@ -20,6 +20,7 @@ import { coalesce } from './coalesce.js';
 import { clockFace } from './format.js';
 import { Dashboard } from './Dashboard.js';
 import { LiveEvaluation } from './live-evaluation.js';
+import type { ObjectKind } from '../../model/world.js';
 import { answerFinish, INITIAL_UI, reduceKey, splitInput, type KeyInfo, type UiState } from './keys.js';
 
 export interface PlannedFinish {
@@ -80,6 +81,11 @@ export function WatchApp(props: WatchAppProps) {
   const ui = useRef<UiState>(INITIAL_UI);
   const [, redraw] = useState(0);
   const pending = useRef<PlannedFinish | undefined>(undefined);
+  // The kinds whose first list has not come yet. Until each has (or cannot: forbidden, or its list
+  // failed and the status line says so), nothing is judged: runs without their StepRuns or Story
+  // would show findings that are not true, and the first lists would each be judged in full.
+  const [waiting, setWaiting] = useState<readonly ObjectKind[]>(WATCHED_KINDS);
+  const waitingRef = useRef(new Set<ObjectKind>(WATCHED_KINDS));
 
   useEffect(() => {
     // A burst of updates is one re-evaluation and one frame, not one per event.
@@ -88,10 +94,20 @@ export function WatchApp(props: WatchAppProps) {
       props.frameMs ?? 100,
     );
     const stop = props.subscribe((event) => {
+      const wait = waitingRef.current;
+      if (
+        wait.size > 0 &&
+        (event.type === 'reset' || event.type === 'forbidden' || event.type === 'disconnected') &&
+        wait.delete(event.kind)
+      )
+        setWaiting([...wait]);
       if (event.type === 'reset' || event.type === 'upsert' || event.type === 'delete') {
         live.current?.apply(event);
-        frame.request();
-      } else setConnection((c) => applyConnection(c, event, props.clock()));
+        if (wait.size === 0) frame.request();
+      } else {
+        setConnection((c) => applyConnection(c, event, props.clock()));
+        if (wait.size === 0) frame.request();
+      }
     });
     // Thousands of runs, most of them showing an age in hours or days: most ticks change no
     // character on screen, and ink would lay out and write the whole frame for nothing.
@@ -114,10 +130,11 @@ export function WatchApp(props: WatchAppProps) {
   }, []);
 
   const unavailable = useMemo(() => unavailableKinds(connection), [connection]);
+  const ready = waiting.length === 0;
   const evaluation = useMemo(
-    () => (live.current as LiveEvaluation).evaluate(now, unavailable),
+    () => (ready ? (live.current as LiveEvaluation).evaluate(now, unavailable) : NOTHING_YET),
     // `version` stands for the objects held in `live`.
-    [version, now, unavailable],
+    [version, now, unavailable, ready],
   );
   const state = ui.current;
   const rows = useMemo(() => filterRows(evaluation.rows, state.filter), [evaluation, state.filter]);
@@ -238,12 +255,23 @@ export function WatchApp(props: WatchAppProps) {
       filter={state.filter}
       editingFilter={state.editingFilter}
       connection={connectionLine(connection, now)}
-      notice={Object.keys(connection).length === 0 ? `connecting to ${props.server}…` : notice}
+      notice={
+        Object.keys(connection).length === 0
+          ? `connecting to ${props.server}…`
+          : ready
+            ? notice
+            : `listing ${waiting.join(', ')}…`
+      }
       dialog={dialogProps}
       color={props.color}
     />
   );
 }
+
+const WATCHED_KINDS: readonly ObjectKind[] = ['storyRuns', 'stepRuns', 'stories', 'transports'];
+
+/** What is shown while the first lists are still coming. */
+const NOTHING_YET = new LiveEvaluation({ stopBudgetSeconds: 0, rules: [], selected: false }).evaluate(0);
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
