@@ -67,6 +67,8 @@ export async function runWatchBench(): Promise<boolean> {
     const pid = Number(tmux('display-message', '-p', '-t', 'watch', '#{pane_pid}').trim());
     await waitFor(screen, (t) => new RegExp(`runs ${runs} `).test(t), 180_000, 'all runs listed');
     const readyS = (Date.now() - started) / 1000;
+    // Where the peak is reached: while loading, while idle, or in the bursts.
+    const peaks = [peakRssMb(pid)];
 
     // --- idle
     await sleep(5000);
@@ -74,6 +76,7 @@ export async function runWatchBench(): Promise<boolean> {
     const idleStart = Date.now();
     await sleep(idleSeconds * 1000);
     const idleCpu = ((cpuSeconds(pid) - cpu0) / ((Date.now() - idleStart) / 1000)) * 100;
+    peaks.push(peakRssMb(pid));
 
     // --- bursts, each followed by one change that must show
     const latencies: number[] = [];
@@ -123,6 +126,9 @@ export async function runWatchBench(): Promise<boolean> {
       idleCpu <= TARGET_IDLE_CPU,
     );
     line('peak RSS MB', rss.toFixed(0), `<= ${TARGET_RSS_MB}`, rss <= TARGET_RSS_MB);
+    console.log(
+      `watch: peak RSS was ${peaks[0]?.toFixed(0)} MB when all runs were shown, ${peaks[1]?.toFixed(0)} MB after the idle window`,
+    );
     line(
       `change visible after ${BURST}-update burst, ms (median / max of ${ROUNDS})`,
       `${median(latencies).toFixed(0)} / ${Math.max(...latencies).toFixed(0)}`,

@@ -113,6 +113,15 @@ export function buildWorld(objects: ObjectSet, options: WorldOptions = {}): Worl
   if (options.operatorDefaultSeconds !== undefined)
     windowOptions.operatorDefaultSeconds = options.operatorDefaultSeconds;
 
+  // The window depends only on the Story (and the Transports): resolved once per Story, not once
+  // per run (thousands of runs of one Story in a watch, rebuilt after every change).
+  const windows = new Map<Story | undefined, CancelWindow>();
+  const windowOf = (story: Story | undefined): CancelWindow => {
+    let w = windows.get(story);
+    if (!w) windows.set(story, (w = resolveCancelWindow(story, transports, windowOptions)));
+    return w;
+  };
+
   const unavailable = options.unavailable ?? {};
   const runs: RunView[] = [];
   const runsByKey = new Map<string, RunView>();
@@ -135,7 +144,7 @@ export function buildWorld(objects: ObjectSet, options: WorldOptions = {}): Worl
       cancelRequest: cancelRequestOf(run),
       steps: [],
       story,
-      window: resolveCancelWindow(story, transports, windowOptions),
+      window: windowOf(story),
       windowConfidence: { kind: 'known' },
     };
     view.windowConfidence = windowConfidence(view.window, {

@@ -203,4 +203,69 @@ describe('LiveEvaluation', () => {
     expect(calls).toBe(1);
     expect(e.rows.find((r) => r.name === 'call-0')?.badges).toContain('SR101');
   });
+
+  it('checks a rule about several runs of a Story (SR304) over the whole world, and again when the clock moves it', () => {
+    // Two canceled runs of one Story, finished 23 h before T0: under the 24 h retention until T0 + 1 h.
+    const finished = T0 - 23 * 3_600_000;
+    const runs = [1, 2].map((i) =>
+      makeRun({
+        namespace: 'voice',
+        name: `call-${i}`,
+        story: 'voice-agent',
+        phase: 'Finished',
+        cancelRequested: true,
+        cancelObservedAt: iso(finished - 60_000),
+        startedAt: iso(finished - 120_000),
+        finishedAt: iso(finished),
+      }),
+    );
+    const events: ObjectEvent[] = [
+      { type: 'reset', kind: 'storyRuns', items: runs },
+      { type: 'reset', kind: 'stepRuns', items: [] },
+      { type: 'reset', kind: 'stories', items: [makeStory({ namespace: 'voice', name: 'voice-agent' })] },
+      { type: 'reset', kind: 'transports', items: [] },
+    ];
+    let objects = emptyObjects();
+    const live = new LiveEvaluation({ stopBudgetSeconds: 30, rules: clusterRules, selected: false });
+    for (const e of events) {
+      objects = applyEvent(objects, e);
+      live.apply(e);
+    }
+    for (const now of [T0, T0 + 2 * 3_600_000]) {
+      const want = evaluate(objects, { now, stopBudgetSeconds: 30, rules: clusterRules });
+      const got = live.evaluate(now);
+      expect(got.rows).toEqual(want.rows);
+      expect(got.unattached).toEqual(want.unattached);
+      expect(bag(got.findings)).toEqual(bag(want.findings));
+    }
+    const sr304 = live.evaluate(T0 + 2 * 3_600_000).findings.filter((f) => f.ruleId === 'SR304');
+    expect(sr304.map((f) => f.evidence['canceledRuns'])).toEqual([2]);
+  });
+
+  it('keeps the masked findings while no result changes: a tick only moves the ages', () => {
+    const live = new LiveEvaluation({ stopBudgetSeconds: 30, rules: clusterRules, selected: false });
+    live.apply({
+      type: 'reset',
+      kind: 'storyRuns',
+      items: [
+        makeRun({
+          namespace: 'voice',
+          name: 'call-1',
+          phase: 'Finished',
+          startedAt: iso(T0 - 60_000),
+          stepStates: { agent: 'Running' },
+        }),
+      ],
+    });
+    for (const kind of ['stepRuns', 'stories', 'transports'] as const)
+      live.apply({ type: 'reset', kind, items: [] });
+    const a = live.evaluate(T0);
+    const b = live.evaluate(T0 + 5_000);
+    expect(a.findings.length).toBeGreaterThan(0);
+    expect(b.findings).toBe(a.findings);
+    expect(b.rows[0]?.findings).toBe(a.rows[0]?.findings);
+    expect((b.rows[0]?.ageSeconds ?? 0) - (a.rows[0]?.ageSeconds ?? 0)).toBe(5);
+    // The same time again (the tick looked, then the frame renders it): the same evaluation.
+    expect(live.evaluate(T0 + 5_000)).toBe(b);
+  });
 });

@@ -80,6 +80,24 @@ function setup(over: Partial<WatchAppProps> = {}) {
 }
 
 describe('WatchApp', () => {
+  it('judges nothing until every kind has been listed: no findings from runs seen before their StepRuns and Story', async () => {
+    const t = setup();
+    const o = objects();
+    t.emit({ type: 'reset', kind: 'storyRuns', items: [...o.storyRuns.values()] });
+    t.emit({ type: 'connected', kind: 'storyRuns' });
+    await tick();
+    expect(t.app.lastFrame()).toContain('listing stepRuns, stories, transports…');
+    expect(t.app.lastFrame()).not.toContain('[SR');
+    t.emit({ type: 'reset', kind: 'stepRuns', items: [...o.stepRuns.values()] });
+    t.emit({ type: 'reset', kind: 'stories', items: [...o.stories.values()] });
+    // A kind that cannot be read does not hold the table back: its rules say so instead.
+    t.emit({ type: 'forbidden', kind: 'transports', reason: 'cannot list transports' });
+    await tick();
+    expect(t.app.lastFrame()).not.toContain('listing');
+    expect(t.app.lastFrame()).toContain('[SR101]');
+    t.app.unmount();
+  });
+
   it('lists runs from the watch, applies live changes, and ticks the cancel timer without new events', async () => {
     const t = setup();
     await tick();

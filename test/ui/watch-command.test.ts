@@ -1,5 +1,6 @@
 // `storyctl watch` outside a terminal: it refuses (exit 2) and points at `storyctl doctor`.
 import { describe, expect, it } from 'vitest';
+import { slimObject } from '../../src/cli/commands/watch.js';
 import { runCli } from '../support/cli.js';
 
 describe('storyctl watch without a terminal', () => {
@@ -23,5 +24,28 @@ describe('storyctl watch without a terminal', () => {
     const r = await runCli(['watch', '--stop-budget', 'soon'], { tty: true });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('expected a duration');
+  });
+});
+
+describe('what watch keeps of an object', () => {
+  it('drops managedFields and the last-applied annotation, keeping the annotations rules read', () => {
+    const o = {
+      metadata: {
+        name: 'voice-agent',
+        managedFields: [{ manager: 'kubectl' }],
+        annotations: {
+          'kubectl.kubernetes.io/last-applied-configuration': '{"spec":{}}',
+          'bubustack.io/graceful-cancel-observed-at': '2026-04-22T18:13:33Z',
+        },
+      },
+      spec: { pattern: 'realtime' },
+    };
+    expect(slimObject(o)).toEqual({
+      metadata: {
+        name: 'voice-agent',
+        annotations: { 'bubustack.io/graceful-cancel-observed-at': '2026-04-22T18:13:33Z' },
+      },
+      spec: { pattern: 'realtime' },
+    });
   });
 });

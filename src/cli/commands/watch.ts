@@ -109,7 +109,7 @@ export async function runWatch(
     selector: flags.selector,
     timeoutSeconds: flags.requestTimeout,
     // Thousands of runs: drop what no rule reads (often the larger half of each object).
-    transform: withoutManagedFields,
+    transform: slimObject,
   };
   const operator = await watchRelease(cfg, flags);
   const finisher = await loadFinisher(cfg, flags, io, operator);
@@ -150,6 +150,20 @@ export async function runWatch(
 }
 
 type Finisher = (row: RunRow) => Promise<PlannedFinish>;
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * The object as the dashboard keeps it (in place): without metadata.managedFields, as serve keeps
+ * it, and without kubectl's copy of the whole applied object in an annotation. No rule reads
+ * either; a finish reads the run afresh.
+ */
+export function slimObject<T extends { metadata: { name: string } }>(o: T): T {
+  const annotations = (withoutManagedFields(o).metadata as { annotations?: Record<string, string> })
+    .annotations;
+  if (annotations?.[LAST_APPLIED] !== undefined) delete annotations[LAST_APPLIED];
+  return o;
+}
 
 /** --operator-version, else the controller Deployment's image, read once; unknown leaves it to the objects. */
 async function watchRelease(

@@ -1,5 +1,6 @@
 // The live dashboard's container: holds the watched objects, ticks the clock every second (so
-// cancel timers move without a refetch), and maps keys to actions. Everything it talks to (the
+// cancel timers move without a refetch; a tick that changes nothing on screen draws no frame), and
+// maps keys to actions. Everything it talks to (the
 // watch, the finish planner and applier, the clock) comes in as props, so it never reaches IO.
 import { useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -16,9 +17,11 @@ import {
   type RunRow,
 } from './dashboard-state.js';
 import { coalesce } from './coalesce.js';
+import { clockFace } from './format.js';
 import { Dashboard } from './Dashboard.js';
 import type { SecondQuestion } from './FinishDialog.js';
 import { LiveEvaluation } from './live-evaluation.js';
+import type { ObjectKind } from '../../model/world.js';
 import { answerFinish, INITIAL_UI, reduceKey, splitInput, type KeyInfo, type UiState } from './keys.js';
 
 export interface PlannedFinish {
@@ -49,7 +52,7 @@ export interface WatchAppProps {
   readonly tickMs?: number;
   /** The operator release the rules assume. */
   readonly operator?: EvaluateOptions['operator'];
-  /** Events arriving closer together than this are shown in one frame (default 25 ms). */
+  /** Events arriving closer together than this are shown in one frame (default 100 ms: a burst re-evaluates a few times, not dozens). */
   readonly frameMs?: number;
 }
 
@@ -76,9 +79,9 @@ export function WatchApp(props: WatchAppProps) {
       ? { operatorDefaultSeconds: props.operatorDefaultSeconds }
       : {}),
   });
-  const [version, setVersion] = useState(0);
+  // `version` and the time the frame shows change together (one render for both).
+  const [{ version, now }, setFrame] = useState(() => ({ version: 0, now: props.clock() }));
   const [connection, setConnection] = useState<ConnectionState>({});
-  const [now, setNow] = useState(props.clock);
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const [dialog, setDialog] = useState<DialogData | undefined>(undefined);
   const [size, setSize] = useState({ width: stdout.columns || 120, height: stdout.rows || 30 });
@@ -86,17 +89,43 @@ export function WatchApp(props: WatchAppProps) {
   const ui = useRef<UiState>(INITIAL_UI);
   const [, redraw] = useState(0);
   const pending = useRef<PlannedFinish | undefined>(undefined);
+  // The kinds whose first list has not come yet. Until each has (or cannot: forbidden, or its list
+  // failed and the status line says so), nothing is judged: runs without their StepRuns or Story
+  // would show findings that are not true, and the first lists would each be judged in full.
+  const [waiting, setWaiting] = useState<readonly ObjectKind[]>(WATCHED_KINDS);
+  const waitingRef = useRef(new Set<ObjectKind>(WATCHED_KINDS));
 
   useEffect(() => {
     // A burst of updates is one re-evaluation and one frame, not one per event.
-    const frame = coalesce(() => setVersion((n) => n + 1), props.frameMs ?? 25);
+    const frame = coalesce(
+      () => setFrame((f) => ({ version: f.version + 1, now: props.clock() })),
+      props.frameMs ?? 100,
+    );
     const stop = props.subscribe((event) => {
+      const wait = waitingRef.current;
+      if (
+        wait.size > 0 &&
+        (event.type === 'reset' || event.type === 'forbidden' || event.type === 'disconnected') &&
+        wait.delete(event.kind)
+      )
+        setWaiting([...wait]);
       if (event.type === 'reset' || event.type === 'upsert' || event.type === 'delete') {
         live.current?.apply(event);
-        frame.request();
-      } else setConnection((c) => applyConnection(c, event, props.clock()));
+        if (wait.size === 0) frame.request();
+      } else {
+        setConnection((c) => applyConnection(c, event, props.clock()));
+        if (wait.size === 0) frame.request();
+      }
     });
-    const timer = setInterval(() => setNow(props.clock()), props.tickMs ?? 1000);
+    // Thousands of runs, most of them showing an age in hours or days: most ticks change no
+    // character on screen, and ink would lay out and write the whole frame for nothing.
+    const timer = setInterval(() => {
+      const t = props.clock();
+      const shown = shownRef.current;
+      const next = (live.current as LiveEvaluation).evaluate(t, shown.unavailable);
+      if (clockFace(next.rows) !== shown.face || connectionLine(shown.connection, t) !== shown.line)
+        setFrame((f) => ({ ...f, now: t }));
+    }, props.tickMs ?? 1000);
     const resize = (): void => setSize({ width: stdout.columns || 120, height: stdout.rows || 30 });
     stdout.on('resize', resize);
     return () => {
@@ -109,16 +138,21 @@ export function WatchApp(props: WatchAppProps) {
   }, []);
 
   const unavailable = useMemo(() => unavailableKinds(connection), [connection]);
+  const ready = waiting.length === 0;
   const evaluation = useMemo(
-    () => (live.current as LiveEvaluation).evaluate(now, unavailable),
+    () => (ready ? (live.current as LiveEvaluation).evaluate(now, unavailable) : NOTHING_YET),
     // `version` stands for the objects held in `live`.
-    [version, now, unavailable],
+    [version, now, unavailable, ready],
   );
   const state = ui.current;
   const rows = useMemo(() => filterRows(evaluation.rows, state.filter), [evaluation, state.filter]);
   const selected = reselect(rows, state.selectedKey, state.selectedIndex);
   const allRowsRef = useRef(evaluation.rows);
   allRowsRef.current = evaluation.rows;
+  // What the last frame showed of the clock, for the tick to compare with.
+  const face = useMemo(() => clockFace(evaluation.rows), [evaluation]);
+  const shownRef = useRef({ face, connection, unavailable, line: connectionLine(connection, now) });
+  shownRef.current = { face, connection, unavailable, line: connectionLine(connection, now) };
 
   const setStage = (stage: UiState['dialog']): void => {
     ui.current = { ...ui.current, dialog: stage };
@@ -234,12 +268,23 @@ export function WatchApp(props: WatchAppProps) {
       filter={state.filter}
       editingFilter={state.editingFilter}
       connection={connectionLine(connection, now)}
-      notice={Object.keys(connection).length === 0 ? `connecting to ${props.server}…` : notice}
+      notice={
+        Object.keys(connection).length === 0
+          ? `connecting to ${props.server}…`
+          : ready
+            ? notice
+            : `listing ${waiting.join(', ')}…`
+      }
       dialog={dialogProps}
       color={props.color}
     />
   );
 }
+
+const WATCHED_KINDS: readonly ObjectKind[] = ['storyRuns', 'stepRuns', 'stories', 'transports'];
+
+/** What is shown while the first lists are still coming. */
+const NOTHING_YET = new LiveEvaluation({ stopBudgetSeconds: 0, rules: [], selected: false }).evaluate(0);
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -134,6 +134,38 @@ export function toEvaluation(
   evaluated: { findings: Finding[]; notEvaluated: NotEvaluated[] },
   options: EvaluateOptions,
 ): Evaluation {
+  return evaluationAt(judge(world, evaluated), options);
+}
+
+/** A run's findings, masked, worst first, as its row shows them. */
+export interface RunJudgement {
+  findings: Finding[];
+  badges: string[];
+  worst: Severity | undefined;
+}
+
+/**
+ * What one world's rule results show, apart from the clock: masked findings, each run's share of
+ * them, the off-row ones and the counts. The live dashboard keeps it while no result changes, so a
+ * tick only recomputes ages and cancel timers (evaluationAt).
+ */
+export interface Judgement {
+  world: World;
+  findings: Finding[];
+  notEvaluated: NotEvaluated[];
+  unattached: Finding[];
+  counts: Record<Severity, number>;
+  runs: Map<string, RunJudgement>;
+  /** Each run's start (status.startedAt, else creation), parsed once. */
+  started: Map<string, number | undefined>;
+}
+
+const NO_FINDINGS: RunJudgement = { findings: [], badges: [], worst: undefined };
+
+export function judge(
+  world: World,
+  evaluated: { findings: readonly Finding[]; notEvaluated: readonly NotEvaluated[] },
+): Judgement {
   const redact = { showPii: false };
   const redactor = createRedactor(
     redact,
@@ -141,20 +173,28 @@ export function toEvaluation(
   );
   const findings = redactFindings(evaluated.findings, redact, redactor);
   const masked = new Map(evaluated.findings.map((f, i) => [f, findings[i] ?? f]));
-  const result = { findings, notEvaluated: redactNotEvaluated(evaluated.notEvaluated, redactor) };
 
   // Findings about a StepRun or a Story are shown on the runs they concern.
   const byRun = findingsByRun(world, evaluated.findings);
-
-  const rows = world.runs.map((v) =>
-    toRow(
-      v,
-      (byRun.get(v.key) ?? []).map((f) => masked.get(f) ?? f),
-      options,
-    ),
-  );
+  const runs = new Map<string, RunJudgement>();
+  for (const [key, list] of byRun) {
+    const sorted = list
+      .map((f) => masked.get(f) ?? f)
+      .sort(
+        (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId),
+      );
+    runs.set(key, {
+      findings: sorted,
+      badges: [...new Set(sorted.map((f) => f.ruleId))],
+      worst: sorted[0]?.severity,
+    });
+  }
+  const started = new Map<string, number | undefined>();
+  // A run's age is how long it has been running: since status.startedAt, else since it was created.
+  for (const v of world.runs)
+    started.set(v.key, parseTime(v.run.status?.startedAt) ?? parseTime(v.run.metadata.creationTimestamp));
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  for (const f of result.findings) counts[f.severity] += 1;
+  for (const f of findings) counts[f.severity] += 1;
   // Attached or not is decided on the unmasked findings byRun holds; the panel shows them masked.
   const attached = new Set([...byRun.values()].flat());
   const unattached = evaluated.findings
@@ -163,20 +203,39 @@ export function toEvaluation(
     .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId));
   return {
     world,
-    rows: sortRows(rows),
-    findings: result.findings,
+    findings,
+    notEvaluated: redactNotEvaluated(evaluated.notEvaluated, redactor),
     unattached,
-    notEvaluated: result.notEvaluated,
     counts,
+    runs,
+    started,
   };
 }
 
-function toRow(v: RunView, findings: Finding[], options: EvaluateOptions): RunRow {
-  const sorted = [...findings].sort(
-    (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId),
+/** The evaluation a judgement shows at `options.now`: the rows with their ages and cancel timers. */
+export function evaluationAt(
+  j: Judgement,
+  options: Pick<EvaluateOptions, 'now' | 'stopBudgetSeconds'>,
+): Evaluation {
+  const rows = j.world.runs.map((v) =>
+    toRow(v, j.runs.get(v.key) ?? NO_FINDINGS, j.started.get(v.key), options),
   );
-  // A run's age is how long it has been running: since status.startedAt, else since it was created.
-  const created = parseTime(v.run.status?.startedAt) ?? parseTime(v.run.metadata.creationTimestamp);
+  return {
+    world: j.world,
+    rows: sortRows(rows),
+    findings: j.findings,
+    unattached: j.unattached,
+    notEvaluated: j.notEvaluated,
+    counts: j.counts,
+  };
+}
+
+function toRow(
+  v: RunView,
+  judged: RunJudgement,
+  created: number | undefined,
+  options: Pick<EvaluateOptions, 'now' | 'stopBudgetSeconds'>,
+): RunRow {
   const row: RunRow = {
     key: v.key,
     namespace: v.namespace,
@@ -184,9 +243,10 @@ function toRow(v: RunView, findings: Finding[], options: EvaluateOptions): RunRo
     story: v.run.spec?.storyRef?.name ?? '',
     phase: v.phase,
     ageSeconds: created === undefined ? undefined : Math.max(0, (options.now - created) / 1000),
-    badges: [...new Set(sorted.map((f) => f.ruleId))],
-    worst: sorted[0]?.severity,
-    findings: sorted,
+    // Shared with the judgement (and so between ticks): never changed in place.
+    badges: judged.badges,
+    worst: judged.worst,
+    findings: judged.findings,
     view: v,
   };
   if (v.cancelRequested && v.phaseClass !== 'terminal') {

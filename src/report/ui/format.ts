@@ -3,7 +3,7 @@
 import { formatGoDuration } from '../../contract/duration.js';
 import type { Severity } from '../../model/report.js';
 import { inertLine } from '../escape.js';
-import type { CancelInfo } from './dashboard-state.js';
+import type { CancelInfo, RunRow } from './dashboard-state.js';
 
 /** kubectl-style age: 45s, 3m12s, 2h5m, 4d3h. */
 export function shortAge(seconds: number | undefined): string {
@@ -13,6 +13,18 @@ export function shortAge(seconds: number | undefined): string {
   if (s < 3600) return `${Math.floor(s / 60)}m${s % 60 > 0 ? `${s % 60}s` : ''}`;
   if (s < 86_400) return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
   return `${Math.floor(s / 86_400)}d${Math.floor((s % 86_400) / 3600)}h`;
+}
+
+/**
+ * What the clock changes on screen: every row's age and cancel cells, in row order (the order moves
+ * with cancel timers too). A tick that leaves this as it was needs no new frame.
+ */
+export function clockFace(rows: readonly RunRow[]): string {
+  return rows
+    .map(
+      (r) => `${r.key}\t${shortAge(r.ageSeconds)}\t${cancelText(r.cancel)}\t${r.cancel?.overBudget ? 1 : 0}`,
+    )
+    .join('\n');
 }
 
 /**

@@ -3,16 +3,27 @@
 // event sequences). A watch of thousands of runs sees a few changes a second and a clock tick
 // every second: objects are held in mutable maps (no copy per event), the world is rebuilt only
 // after a change, and the rules run again only for the runs whose objects changed, plus the runs
-// whose findings move with the clock (a canceled live run: SR101; a deletion held by finalizers:
-// SR303). Rules with `scope: 'world'` (a Story's finding counts its live runs) and StepRuns without
-// a run are checked over the whole world each time; they are few. Pure: no IO, no React.
+// whose findings move with the clock. Which those are is seen, not listed: a rule reads the time
+// only through `ctx.now`, so a result computed without reading it holds at any time (a canceled
+// live run reads it for SR101, a deletion held by finalizers for SR303). Rules with `scope: 'world'`
+// (a Story's finding counts its live runs) and StepRuns without a run are checked over the whole
+// world, again only after a change or when they read the clock. While no result changes, the
+// masked findings and each run's share of them are kept too (dashboard-state.ts `judge`), and a
+// tick only recomputes ages and cancel timers. Pure: no IO, no React.
 import type { ObjectSet, StepRun, Story, StoryRun, Transport } from '../../model/kube.js';
 import type { Finding, NotEvaluated } from '../../model/report.js';
 import { stepRunsOfSelectedRuns } from '../../model/selection.js';
 import { buildWorld, objectKey, type ObjectKind, type RunView, type World } from '../../model/world.js';
 import { collect, INTERNAL_RULE_ID, internalFinding, type EngineResult } from '../../rules/engine.js';
 import type { ClusterRule, ClusterRuleContext } from '../../rules/types.js';
-import { toEvaluation, type EvaluateOptions, type Evaluation, type ObjectEvent } from './dashboard-state.js';
+import {
+  evaluationAt,
+  judge,
+  type EvaluateOptions,
+  type Evaluation,
+  type Judgement,
+  type ObjectEvent,
+} from './dashboard-state.js';
 
 type AnyObject = StoryRun | StepRun | Story | Transport;
 
@@ -28,8 +39,25 @@ interface RunResult {
   window: string;
   /** Evaluated at this time; only matters for a run whose findings move with the clock. */
   now: number;
+  /** The rules read `ctx.now` for it: its findings may differ at another time. */
   timed: boolean;
   result: EngineResult;
+}
+
+/** The whole-world checks (orphan StepRuns, `scope: 'world'` rules) of one world. */
+interface WideResult {
+  world: World;
+  now: number;
+  timed: boolean;
+  rest: EngineResult;
+  wide: EngineResult;
+}
+
+/** The last judgement and the unmasked results it was made from (compared by identity). */
+interface Judged {
+  findings: readonly Finding[];
+  notEvaluated: readonly NotEvaluated[];
+  judgement: Judgement;
 }
 
 export class LiveEvaluation {
@@ -43,6 +71,10 @@ export class LiveEvaluation {
   private world: World | undefined;
   private unavailableKey = '';
   private readonly runs = new Map<string, RunResult>();
+  private wideResult: WideResult | undefined;
+  private readonly windowTexts = new WeakMap<RunView['window'], string>();
+  private judged: Judged | undefined;
+  private shown: { judgement: Judgement; now: number; evaluation: Evaluation } | undefined;
 
   constructor(private readonly options: LiveOptions) {}
 
@@ -66,7 +98,7 @@ export class LiveEvaluation {
       this.changed = false;
     }
     const world = this.world;
-    const ctx: ClusterRuleContext = { now, stopBudgetSeconds: this.options.stopBudgetSeconds };
+    const ctx = { now, stopBudgetSeconds: this.options.stopBudgetSeconds };
 
     // As runClusterRules: a rule needing a kind that cannot be read is not evaluated, once.
     const notEvaluated: NotEvaluated[] = [];
@@ -94,17 +126,49 @@ export class LiveEvaluation {
     for (const k of [...this.runs.keys()]) if (!seen.has(k)) this.runs.delete(k);
 
     // StepRuns without a run, and the whole-world rules.
+    const { rest, wide } = this.wideResults(world, perRun, whole, ctx);
+    findings.push(...rest.findings, ...wide.findings);
+    notEvaluated.push(...rest.notEvaluated, ...wide.notEvaluated);
+    const deduped = dedupeInternal(findings);
+    // The same unmasked results as last time (the cached ones are the same objects): the same judgement.
+    const last = this.judged;
+    if (
+      !last ||
+      last.judgement.world !== world ||
+      !sameItems(last.findings, deduped) ||
+      !sameItems(last.notEvaluated, notEvaluated)
+    )
+      this.judged = {
+        findings: deduped,
+        notEvaluated,
+        judgement: judge(world, { findings: deduped, notEvaluated }),
+      };
+    const judgement = (this.judged as Judged).judgement;
+    // The dashboard's tick evaluates to see whether the screen changes, then renders that time.
+    if (this.shown?.judgement !== judgement || this.shown.now !== now)
+      this.shown = { judgement, now, evaluation: evaluationAt(judgement, options) };
+    return this.shown.evaluation;
+  }
+
+  private wideResults(
+    world: World,
+    perRun: readonly ClusterRule[],
+    whole: readonly ClusterRule[],
+    ctx: ClusterRuleContext,
+  ): { rest: EngineResult; wide: EngineResult } {
+    const held = this.wideResult;
+    if (held && held.world === world && (!held.timed || held.now === ctx.now)) return held;
     const orphans: World = {
       ...world,
       runs: [],
       runsByKey: new Map(),
       stepRuns: world.orphans.map((o) => o.stepRun),
     };
-    const rest = check(perRun, orphans, ctx);
-    const wide = check(whole, world, ctx);
-    findings.push(...rest.findings, ...wide.findings);
-    notEvaluated.push(...rest.notEvaluated, ...wide.notEvaluated);
-    return toEvaluation(world, { findings: dedupeInternal(findings), notEvaluated }, options);
+    const clock = watchedClock(ctx);
+    const rest = check(perRun, orphans, clock.ctx);
+    const wide = check(whole, world, clock.ctx);
+    this.wideResult = { world, now: ctx.now, timed: clock.read(), rest, wide };
+    return this.wideResult;
   }
 
   private build(unavailable: Partial<Record<ObjectKind, string>>): World {
@@ -121,6 +185,13 @@ export class LiveEvaluation {
     return buildWorld(set, worldOptions);
   }
 
+  /** A window as text, once per window object (buildWorld shares one between the runs of a Story). */
+  private windowText(w: RunView['window']): string {
+    let text = this.windowTexts.get(w);
+    if (text === undefined) this.windowTexts.set(w, (text = JSON.stringify(w)));
+    return text;
+  }
+
   /** The run's own rule results: the cached ones while nothing they depend on has changed. */
   private runResult(
     v: RunView,
@@ -132,7 +203,7 @@ export class LiveEvaluation {
     // The same world as last time: the run's objects are the same too.
     if (held && held.world === world && (!held.timed || held.now === ctx.now)) return held.result;
     // The release is the world's (inferred from any run's annotations): a run's findings name it.
-    const window = JSON.stringify([v.window, v.windowConfidence, this.unavailableKey, world.operator]);
+    const window = `${this.windowText(v.window)}\n${JSON.stringify([v.windowConfidence, this.unavailableKey, world.operator])}`;
     if (
       held &&
       held.run === v.run &&
@@ -152,7 +223,8 @@ export class LiveEvaluation {
       orphans: [],
       stories: [],
     };
-    const result = check(rules, one, ctx);
+    const clock = watchedClock(ctx);
+    const result = check(rules, one, clock.ctx);
     this.runs.set(v.key, {
       world,
       run: v.run,
@@ -160,18 +232,24 @@ export class LiveEvaluation {
       story: v.story,
       window,
       now: ctx.now,
-      timed: movesWithClock(v),
+      timed: clock.read(),
       result,
     });
     return result;
   }
 }
 
-/** SR101 counts from the observed cancel of a live run, SR303 from a deletion held by finalizers. */
-function movesWithClock(v: RunView): boolean {
-  if (v.cancelRequested && v.phaseClass !== 'terminal') return true;
-  if (v.run.metadata.deletionTimestamp !== undefined) return true;
-  return v.steps.some((s) => s.metadata.deletionTimestamp !== undefined);
+/** `ctx` with its clock watched: `read()` says whether a rule asked for the time. */
+function watchedClock(ctx: ClusterRuleContext): { ctx: ClusterRuleContext; read: () => boolean } {
+  let read = false;
+  const watched: ClusterRuleContext = {
+    get now() {
+      read = true;
+      return ctx.now;
+    },
+    stopBudgetSeconds: ctx.stopBudgetSeconds,
+  };
+  return { ctx: watched, read: () => read };
 }
 
 function check(rules: readonly ClusterRule[], world: World, ctx: ClusterRuleContext): EngineResult {
@@ -202,7 +280,11 @@ function dedupeInternal(findings: Finding[]): Finding[] {
 }
 
 function sameSteps(a: readonly StepRun[], b: readonly StepRun[]): boolean {
-  return a.length === b.length && a.every((s, i) => s === b[i]);
+  return sameItems(a, b);
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function keyOf(kind: ObjectKind, o: { metadata: { name: string; namespace?: string } }): string {

@@ -44,6 +44,8 @@ export const sr304: ClusterRule = {
     family: 'storyrun',
   },
   requires: ['storyRuns'],
+  // One finding per Story, counting its canceled runs.
+  scope: 'world',
   check(world, ctx) {
     const findings: FindingDraft[] = [];
     const groups = new Map<string, { namespace: string; story: string; runs: RunView[] }>();
