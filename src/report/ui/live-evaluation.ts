@@ -1,5 +1,5 @@
 // The dashboard's evaluation kept up to date event by event, with the same result as `evaluate`
-// over the same objects (dashboard-state.ts; test/ui/live-evaluation.test.ts checks it over random
+// over the same objects (dashboard-state.ts; test/report/ui/live-evaluation.test.ts checks it over random
 // event sequences). A watch of thousands of runs sees a few changes a second and a clock tick
 // every second: objects are held in mutable maps (no copy per event), the world is rebuilt only
 // after a change, and the rules run again only for the runs whose objects changed, plus the runs

@@ -4,11 +4,11 @@
 import { render } from 'ink-testing-library';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { clusterRules } from '../../src/rules/index.js';
-import { applyEvent, evaluate, type Objects } from '../../src/report/ui/dashboard-state.js';
-import { Dashboard, type DashboardProps } from '../../src/report/ui/Dashboard.js';
-import { cancelText, fitBadges } from '../../src/report/ui/format.js';
-import { tableColumns } from '../../src/report/ui/RunTable.js';
+import { clusterRules } from '../../../src/rules/index.js';
+import { applyEvent, evaluate, type Objects } from '../../../src/report/ui/dashboard-state.js';
+import { Dashboard, type DashboardProps } from '../../../src/report/ui/Dashboard.js';
+import { cancelText, fitBadges } from '../../../src/report/ui/format.js';
+import { tableColumns } from '../../../src/report/ui/RunTable.js';
 import { NOW, objects, sceneStep as step } from './world-fixture.js';
 
 function withOrphan(): Objects {

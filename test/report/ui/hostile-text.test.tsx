@@ -3,16 +3,16 @@
 // override. Every component draws them as escapes; none reaches the terminal raw.
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { clusterRules } from '../../src/rules/index.js';
-import { applyEvent, emptyObjects, evaluate } from '../../src/report/ui/dashboard-state.js';
-import { ConfirmPlan } from '../../src/report/ui/ConfirmPlan.js';
-import { FinishDialog } from '../../src/report/ui/FinishDialog.js';
-import { Header } from '../../src/report/ui/Header.js';
-import { OffRunPanel } from '../../src/report/ui/OffRunPanel.js';
-import { RunDetails } from '../../src/report/ui/RunDetails.js';
-import { RunTable } from '../../src/report/ui/RunTable.js';
-import { StatusLine } from '../../src/report/ui/StatusLine.js';
-import { HOSTILE, RAW, SHOWN } from '../support/hostile.js';
+import { clusterRules } from '../../../src/rules/index.js';
+import { applyEvent, emptyObjects, evaluate } from '../../../src/report/ui/dashboard-state.js';
+import { ConfirmPlan } from '../../../src/report/ui/ConfirmPlan.js';
+import { FinishDialog } from '../../../src/report/ui/FinishDialog.js';
+import { Header } from '../../../src/report/ui/Header.js';
+import { OffRunPanel } from '../../../src/report/ui/OffRunPanel.js';
+import { RunDetails } from '../../../src/report/ui/RunDetails.js';
+import { RunTable } from '../../../src/report/ui/RunTable.js';
+import { StatusLine } from '../../../src/report/ui/StatusLine.js';
+import { HOSTILE, RAW, SHOWN } from '../../support/hostile.js';
 import { NOW, sceneRun, sceneStep, transport, voiceStory } from './world-fixture.js';
 
 const running = { phase: 'Running', startedAt: '2026-04-22T18:05:10Z' };

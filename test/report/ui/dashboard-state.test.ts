@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterRules } from '../../src/rules/index.js';
+import { clusterRules } from '../../../src/rules/index.js';
 import {
   applyConnection,
   applyEvent,
@@ -11,7 +11,7 @@ import {
   sortRows,
   unavailableKinds,
   visibleWindow,
-} from '../../src/report/ui/dashboard-state.js';
+} from '../../../src/report/ui/dashboard-state.js';
 import { ended, healthy, NOW, objects, sceneRun, sceneStep, stalled } from './world-fixture.js';
 
 const opts = { now: NOW, stopBudgetSeconds: 30, rules: clusterRules };

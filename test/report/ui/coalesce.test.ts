@@ -1,6 +1,6 @@
 // The watch's frame throttle: events delivered together are one call; a burst is a few calls.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { coalesce } from '../../src/report/ui/coalesce.js';
+import { coalesce } from '../../../src/report/ui/coalesce.js';
 
 describe('coalesce', () => {
   beforeEach(() => vi.useFakeTimers());

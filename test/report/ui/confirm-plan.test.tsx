@@ -1,7 +1,7 @@
 // The confirmation asked on a TTY: it shows the plan and only a `y` says yes.
 import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
-import { ConfirmPlan } from '../../src/report/ui/ConfirmPlan.js';
+import { ConfirmPlan } from '../../../src/report/ui/ConfirmPlan.js';
 
 const LINES = [
   'StoryRun voice/call-4711: Running → Finished, resourceVersion 812',

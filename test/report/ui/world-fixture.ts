@@ -2,8 +2,8 @@
 // watch would deliver it — a realtime voice Story on the LiveKit Transport with its 120 s drain, a
 // call whose cancel has stalled, a call that the controller finished while its stepStates still
 // say Running, and a healthy batch run.
-import type { StepRun, StoryRun } from '../../src/model/kube.js';
-import { applyEvent, emptyObjects, type Objects } from '../../src/report/ui/dashboard-state.js';
+import type { StepRun, StoryRun } from '../../../src/model/kube.js';
+import { applyEvent, emptyObjects, type Objects } from '../../../src/report/ui/dashboard-state.js';
 import {
   DRAIN_SECONDS,
   drain,
@@ -12,7 +12,7 @@ import {
   makeStory,
   makeTransport,
   TRANSPORT,
-} from '../support/objects.js';
+} from '../../support/objects.js';
 
 export const NOW = Date.parse('2026-04-22T18:10:00Z');
 export const SCENE_NS = 'voice';

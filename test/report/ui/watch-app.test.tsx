@@ -2,9 +2,9 @@
 // shape the cluster watch emits), a fixed clock, a planner stub, and keys written to ink's stdin.
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { clusterRules } from '../../src/rules/index.js';
-import type { ConnectionEvent, ObjectEvent } from '../../src/report/ui/dashboard-state.js';
-import { WatchApp, type PlannedFinish, type WatchAppProps } from '../../src/report/ui/WatchApp.js';
+import { clusterRules } from '../../../src/rules/index.js';
+import type { ConnectionEvent, ObjectEvent } from '../../../src/report/ui/dashboard-state.js';
+import { WatchApp, type PlannedFinish, type WatchAppProps } from '../../../src/report/ui/WatchApp.js';
 import { NOW, objects, sceneRun as run } from './world-fixture.js';
 
 // 60 ms, not 30: on a shared 2-core machine a render of the details can take longer than 30 ms.

@@ -6,7 +6,7 @@ import {
   splitInput,
   type KeyInfo,
   type UiState,
-} from '../../src/report/ui/keys.js';
+} from '../../../src/report/ui/keys.js';
 
 const ctx = { rowKeys: ['ns/a', 'ns/b', 'ns/c'], selected: 0 };
 

@@ -4,13 +4,13 @@
 // over a small universe of names, so runs, StepRuns, Stories and Transports meet often: StepRuns
 // before their runs, orphans, label-only links, deletions with finalizers, cancels, relists.
 import { describe, expect, it } from 'vitest';
-import type { StepRun, Story, StoryRun, Transport } from '../../src/model/kube.js';
-import type { Finding, NotEvaluated } from '../../src/model/report.js';
-import { applyEvent, emptyObjects, evaluate, type ObjectEvent } from '../../src/report/ui/dashboard-state.js';
-import { LiveEvaluation } from '../../src/report/ui/live-evaluation.js';
-import { clusterRules } from '../../src/rules/index.js';
-import type { ObjectKind } from '../../src/model/world.js';
-import { drain, makeRun, makeStep, makeStory, makeTransport } from '../support/objects.js';
+import type { StepRun, Story, StoryRun, Transport } from '../../../src/model/kube.js';
+import type { Finding, NotEvaluated } from '../../../src/model/report.js';
+import { applyEvent, emptyObjects, evaluate, type ObjectEvent } from '../../../src/report/ui/dashboard-state.js';
+import { LiveEvaluation } from '../../../src/report/ui/live-evaluation.js';
+import { clusterRules } from '../../../src/rules/index.js';
+import type { ObjectKind } from '../../../src/model/world.js';
+import { drain, makeRun, makeStep, makeStory, makeTransport } from '../../support/objects.js';
 
 const T0 = Date.parse('2026-04-22T18:10:00Z');
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');

@@ -1,12 +1,12 @@
 // The dashboard's components as they render (ink-testing-library's lastFrame, no colours).
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { clusterRules } from '../../src/rules/index.js';
-import { evaluate } from '../../src/report/ui/dashboard-state.js';
-import { Dashboard, type DashboardProps } from '../../src/report/ui/Dashboard.js';
-import { FinishDialog } from '../../src/report/ui/FinishDialog.js';
-import { RunDetails } from '../../src/report/ui/RunDetails.js';
-import { RunTable } from '../../src/report/ui/RunTable.js';
+import { clusterRules } from '../../../src/rules/index.js';
+import { evaluate } from '../../../src/report/ui/dashboard-state.js';
+import { Dashboard, type DashboardProps } from '../../../src/report/ui/Dashboard.js';
+import { FinishDialog } from '../../../src/report/ui/FinishDialog.js';
+import { RunDetails } from '../../../src/report/ui/RunDetails.js';
+import { RunTable } from '../../../src/report/ui/RunTable.js';
 import { NOW, objects } from './world-fixture.js';
 
 const evaluation = evaluate(objects(), { now: NOW, stopBudgetSeconds: 30, rules: clusterRules });
