@@ -6,7 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import type { StepRun, Story, StoryRun, Transport } from '../../../src/model/kube.js';
 import type { Finding, NotEvaluated } from '../../../src/model/report.js';
-import { applyEvent, emptyObjects, evaluate, type ObjectEvent } from '../../../src/report/ui/dashboard-state.js';
+import {
+  applyEvent,
+  emptyObjects,
+  evaluate,
+  type ObjectEvent,
+} from '../../../src/report/ui/dashboard-state.js';
 import { LiveEvaluation } from '../../../src/report/ui/live-evaluation.js';
 import { clusterRules } from '../../../src/rules/index.js';
 import type { ObjectKind } from '../../../src/model/world.js';
