@@ -14,7 +14,8 @@ import { makeKubeConfig } from '../../sources/cluster/kubeconfig.js';
 import type { OperatorRelease } from '../../contract/operator-release.js';
 import { detectOperatorRelease } from '../../sources/cluster/operator-release.js';
 import { connectionOptions, loadClusterOptions, releaseFromFlag } from '../cluster-flags.js';
-import { EXIT, exitCodeForRepair, exitInterrupted } from '../exit.js';
+import { EXIT, exitCodeForRepair } from '../exit.js';
+import { untilInterrupted } from '../finish/interruptible.js';
 import { confirm, confirmUncanceled } from '../finish/confirm.js';
 import { isUncanceledLive, prepareFinish, type FinishScope } from '../finish/prepare.js';
 import { repairerHint } from '../finish/rbac-hint.js';
@@ -164,43 +165,30 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
     }
   }
 
-  const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) {
-      // A second Ctrl-C means now. Every write is idempotent, so the next run resumes.
-      io.stderr.write('storyctl: stopped; run the same command again to resume\n');
-      exitInterrupted();
-    }
-    io.stderr.write('storyctl: stopping after the run in hand (Ctrl-C again to quit now)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  let batch: BatchResult;
-  try {
-    batch = await applyBatch(client, plans, {
+  const batch: BatchResult = await untilInterrupted(io, async (signal) => {
+    const done = await applyBatch(client, plans, {
       serverDryRun: dryRun === 'server',
       keepSteps: flags.keepSteps === true,
       now: () => io.now(),
       stopBudgetSeconds: flags.stopBudget,
       operator,
       detectOperator,
-      signal: controller.signal,
+      signal,
       onEvent: (e) => {
         if (e.type === 'done' && progress)
           io.stderr.write(`${inertLine(`${e.result.namespace}/${e.result.name}`)}: ${e.result.outcome}\n`);
       },
       replan,
     });
-    if (flags.wait !== undefined && mode === 'request-cancel' && !batch.interrupted)
-      await waitAll(client, batch.results, {
+    if (flags.wait !== undefined && mode === 'request-cancel' && !done.interrupted)
+      await waitAll(client, done.results, {
         waitSeconds: flags.wait,
         stopBudgetSeconds: flags.stopBudget,
         clock: () => io.now(),
-        signal: controller.signal,
+        signal,
       });
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+    return done;
+  });
 
   emit(batch.results, { interrupted: batch.interrupted });
   return exitCodeForRepair(batch, flags.wait !== undefined);

@@ -18,7 +18,8 @@ import { loadCluster } from '../../sources/cluster/index.js';
 import { makeKubeConfig } from '../../sources/cluster/kubeconfig.js';
 import { readRun } from '../../sources/cluster/run-reads.js';
 import { connectionOptions, loadClusterOptions, type ClusterFlags } from '../cluster-flags.js';
-import { EXIT, exitCodeForRepair, exitInterrupted } from '../exit.js';
+import { EXIT, exitCodeForRepair } from '../exit.js';
+import { untilInterrupted } from '../finish/interruptible.js';
 import { confirm } from '../finish/confirm.js';
 import type { DryRun } from '../finish/flags.js';
 import { useColor, type CliIO } from '../io.js';
@@ -153,30 +154,17 @@ export async function runPrune(flags: PruneFlags, io: CliIO): Promise<number> {
     }
   }
 
-  const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) {
-      io.stderr.write('storyctl: stopped; run the same command again to resume\n');
-      exitInterrupted();
-    }
-    io.stderr.write('storyctl: stopping after the run in hand (Ctrl-C again to quit now)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  let batch: BatchResult;
-  try {
-    batch = await applyBatch(client, plans, {
+  const batch: BatchResult = await untilInterrupted(io, (signal) =>
+    applyBatch(client, plans, {
       serverDryRun: dryRun === 'server',
       now: () => io.now(),
       // Only finish's read-back uses it; prune reads back whether the run is gone.
       stopBudgetSeconds: DEFAULT_STOP_BUDGET_SECONDS,
-      signal: controller.signal,
+      signal,
       // After a 409 the fresh run is planned again: it may have been redriven, or already be going.
       replan: (run, steps) => planPrune({ run, steps, now: io.now(), olderThanSeconds: flags.olderThan }),
-    });
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+    }),
+  );
   emit(batch.results, { interrupted: batch.interrupted });
   return exitCodeForRepair(batch, false);
 }
