@@ -16,13 +16,13 @@ export function optionSource(cmd: Command): OptionSource {
   return (key) => cmd.getOptionValueSource(key) as string | undefined;
 }
 
-export function resolveSettings(
+export async function resolveSettings(
   flags: CommonFlags & { operatorGracefulTimeout?: number; logTimezone?: LogZone },
   io: CliIO,
   args: readonly string[],
   source: OptionSource,
-): Settings {
-  const loaded = loadConfig(flags.config, io.cwd);
+): Promise<Settings> {
+  const loaded = await loadConfig(flags.config, io.cwd);
   const given: GivenFlags = {};
   if (source('failOn') === 'cli') given.failOn = flags.failOn;
   if (source('stopBudget') === 'cli') given.stopBudget = flags.stopBudget;

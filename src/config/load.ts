@@ -3,7 +3,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { StoryctlError } from '../model/errors.js';
-import { parseConfigText } from './parse.js';
 import { CONFIG_FILE_NAME, type LoadedConfig } from './types.js';
 
 /**
@@ -37,8 +36,15 @@ function isFile(path: string): boolean {
   }
 }
 
-/** `--config FILE` (a string), `--no-config` (false), or discovery (undefined). */
-export function loadConfig(option: string | false | undefined, cwd: string): LoadedConfig | undefined {
+/**
+ * `--config FILE` (a string), `--no-config` (false), or discovery (undefined). The parser (yaml and
+ * the JSON Schema validator) is loaded only when there is a file: most runs have none, and loading
+ * it cost every `storyctl lint` a tenth of a second.
+ */
+export async function loadConfig(
+  option: string | false | undefined,
+  cwd: string,
+): Promise<LoadedConfig | undefined> {
   if (option === false) return undefined;
   const path = option !== undefined ? resolve(cwd, option) : discoverConfigFile(cwd);
   if (path === undefined) return undefined;
@@ -52,5 +58,6 @@ export function loadConfig(option: string | false | undefined, cwd: string): Loa
     const why = code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
     throw new StoryctlError('config', `cannot read the config file: ${why}`, { file: shown });
   }
+  const { parseConfigText } = await import('./parse.js');
   return parseConfigText(text, shown);
 }

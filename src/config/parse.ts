@@ -3,11 +3,11 @@
 // say (a duration, a time zone, a regex, an expiry date). Pure: the caller reads the file.
 import type { ErrorObject } from 'ajv';
 import { isMap, isNode, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
-import { parseGoDuration } from '../contract/duration.js';
 import { StoryctlError } from '../model/errors.js';
 import { compilePattern } from './patterns.js';
 import { validateConfigData } from './schema.js';
 import type { ConfigFile, LoadedConfig } from './types.js';
+import { expiryTime, isTimeZone, parseDurationSetting } from './values.js';
 
 type Path = readonly (string | number)[];
 
@@ -187,31 +187,6 @@ function checkValues(config: ConfigFile, lineOf: (path: Path) => number): Proble
       `only one output can go to stdout (${stdout.map((o) => o.format).join(', ')}): give the others a file`,
     );
   return problems;
-}
-
-/** Seconds from a config duration: Go/kubectl text or a bare number; undefined unless positive. */
-export function parseDurationSetting(value: string | number): number | undefined {
-  if (typeof value === 'number') return value > 0 ? value : undefined;
-  const t = value.trim();
-  const seconds = /^\d+(\.\d+)?$/.test(t) ? Number(t) : parseGoDuration(t);
-  return seconds !== undefined && Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
-}
-
-/** When a suppression stops applying: a date means through the end of that day, UTC. */
-export function expiryTime(text: string): number | undefined {
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
-  const t = Date.parse(dateOnly ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(t)) return undefined;
-  return dateOnly ? t + 86_400_000 : t;
-}
-
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function configError(file: string, problems: Problem[]): StoryctlError {

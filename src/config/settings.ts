@@ -6,7 +6,7 @@ import { OPERATOR_DEFAULT_GRACEFUL_SHUTDOWN_SECONDS } from '../contract/cancel-w
 import type { Finding, Severity, Subject } from '../model/report.js';
 import type { ConfigSuppression } from '../model/suppress.js';
 import { DEFAULT_FORCED_CLOSE_WINDOW_SECONDS } from '../rules/logs/lk101-close-hung-in-drain.js';
-import { expiryTime, parseDurationSetting } from './parse.js';
+import { expiryTime, parseDurationSetting } from './values.js';
 import { compilePattern, type Matcher } from './patterns.js';
 import type { FailOnSetting, LoadedConfig, OutputSetting, ThresholdKey } from './types.js';
 

@@ -4,10 +4,8 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { withExamples } from '../examples.js';
-import { starterConfig } from '../../config/init.js';
 import { loadConfig } from '../../config/load.js';
 import { CONFIG_FILE_NAME } from '../../config/types.js';
-import { renderSettings } from '../../config/view.js';
 import { StoryctlError } from '../../model/errors.js';
 import type { CommandResult } from '../command-result.js';
 import { addReportOptions } from '../common.js';
@@ -36,9 +34,11 @@ export function registerConfig(program: Command, io: CliIO, result: CommandResul
       ),
     );
   addReportOptions(view).action(
-    (flags: CommonFlags & { operatorGracefulTimeout?: number }, command: Command) => {
-      const settings = resolveSettings(flags, io, result.argv, optionSource(command));
-      io.stdout.write(renderSettings(settings, loadConfig(flags.config, io.cwd)));
+    async (flags: CommonFlags & { operatorGracefulTimeout?: number }, command: Command) => {
+      const settings = await resolveSettings(flags, io, result.argv, optionSource(command));
+      // The renderer (yaml) is loaded here, not when the program is built: every command pays for that.
+      const { renderSettings } = await import('../../config/view.js');
+      io.stdout.write(renderSettings(settings, await loadConfig(flags.config, io.cwd)));
       result.code = EXIT.ok;
     },
   );
@@ -49,6 +49,7 @@ export function registerConfig(program: Command, io: CliIO, result: CommandResul
     .argument('[file]', 'where to write it', CONFIG_FILE_NAME)
     .action(async (file: string) => {
       try {
+        const { starterConfig } = await import('../../config/init.js');
         await writeFile(resolve(io.cwd, file), starterConfig(), { flag: 'wx' });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException | undefined)?.code;

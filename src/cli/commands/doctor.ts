@@ -99,7 +99,7 @@ export async function runDoctor(
   source: OptionSource = () => undefined,
 ): Promise<number> {
   const now = flags.now ?? io.now();
-  const settings = resolveSettings(flags, io, args, source);
+  const settings = await resolveSettings(flags, io, args, source);
   const thresholds = settings.thresholds;
   const withLogs = (flags.logs?.length ?? 0) > 0;
   const rules: Rule[] = selectRules<Rule>(

@@ -61,7 +61,7 @@ export async function runLint(
     inputs = ['-'];
   }
   const now = flags.now ?? io.now();
-  const settings = resolveSettings(flags, io, args, source);
+  const settings = await resolveSettings(flags, io, args, source);
   const rules = selectRules(
     flags,
     logRules,

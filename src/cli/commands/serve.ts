@@ -200,7 +200,7 @@ export async function resolveServeSettings(
   source: FlagSource = () => undefined,
 ): Promise<ServeSettings> {
   const { settingsFilter } = await import('../../serve/evaluate.js');
-  const settings = resolveSettings({ ...flags, failOn: DEFAULT_FLAGS.failOn }, io, [], source);
+  const settings = await resolveSettings({ ...flags, failOn: DEFAULT_FLAGS.failOn }, io, [], source);
   const t = settings.thresholds;
   return {
     settings,

@@ -2,7 +2,6 @@
 // the CRDs' served versions and, where readable, the operator's image tag (the only reliable
 // release signal; see sources/cluster/versions.ts). `--client` never contacts a server.
 import { Option, type Command } from 'commander';
-import { stringify } from 'yaml';
 import type { ClusterVersions } from '../../sources/cluster/versions.js';
 import {
   addConnectionFlags,
@@ -56,7 +55,10 @@ async function runVersion(flags: VersionFlags, io: CliIO): Promise<number> {
   }
   if (flags.output !== 'text') {
     const doc = { clientVersion: VERSION, ...(cluster ? { cluster } : {}) };
-    io.stdout.write(flags.output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc));
+    // yaml is loaded for -o yaml only: every command's start pays for what program.ts imports.
+    const text =
+      flags.output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : (await import('yaml')).stringify(doc);
+    io.stdout.write(text);
     return EXIT.ok;
   }
   const lines = [`Client Version: storyctl ${VERSION}`];

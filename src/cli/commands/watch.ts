@@ -86,7 +86,7 @@ export async function runWatch(
     return EXIT.usage;
   }
   // The config file as doctor reads it: its thresholds under the flags, and the rules it turns off.
-  const settings = resolveSettings({ ...given, failOn: DEFAULT_FLAGS.failOn }, io, [], source);
+  const settings = await resolveSettings({ ...given, failOn: DEFAULT_FLAGS.failOn }, io, [], source);
   const flags: WatchFlags = { ...given, stopBudget: settings.thresholds.stopBudget.value };
   const graceful = settings.thresholds.operatorGracefulTimeout;
   const rules = selectRules({}, clusterRules, () => '', settings);
