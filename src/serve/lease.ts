@@ -75,6 +75,25 @@ export function leaseElection(options: LeaseOptions): Leadership {
     maxRetryAfterMs: 0,
   };
   const caller = (): ApiCaller => new ApiCaller(options.server, policy, `lease ${namespace}/${name}`);
+  /** Write over the copy just read: its resourceVersion turns a rival's write since then into a 409. */
+  const replaceLease = (what: string, read: V1Lease, spec: V1LeaseSpec): Promise<V1Lease> =>
+    caller().call(what, (o) =>
+      api.replaceNamespacedLease(
+        {
+          name,
+          namespace,
+          body: {
+            metadata: {
+              name,
+              namespace,
+              ...(read.metadata?.resourceVersion ? { resourceVersion: read.metadata.resourceVersion } : {}),
+            },
+            spec,
+          },
+        },
+        o,
+      ),
+    );
 
   let held = false;
   let lastRenew = 0;
@@ -167,25 +186,7 @@ export function leaseElection(options: LeaseOptions): Leadership {
       log.info('lease expired: taking over', { lease: `${namespace}/${name}`, previousHolder: holder });
     }
     try {
-      await caller().call('update lease', (o) =>
-        api.replaceNamespacedLease(
-          {
-            name,
-            namespace,
-            body: {
-              metadata: {
-                name,
-                namespace,
-                ...(lease.metadata?.resourceVersion
-                  ? { resourceVersion: lease.metadata.resourceVersion }
-                  : {}),
-              },
-              spec: spec(now, lease),
-            },
-          },
-          o,
-        ),
-      );
+      await replaceLease('update lease', lease, spec(now, lease));
       lastProblem = '';
       observed = undefined;
       return true;
@@ -246,31 +247,13 @@ export function leaseElection(options: LeaseOptions): Leadership {
         );
         if (lease.spec?.holderIdentity !== identity) return;
         const now = clock();
-        await caller().call('release lease', (o) =>
-          api.replaceNamespacedLease(
-            {
-              name,
-              namespace,
-              body: {
-                metadata: {
-                  name,
-                  namespace,
-                  ...(lease.metadata?.resourceVersion
-                    ? { resourceVersion: lease.metadata.resourceVersion }
-                    : {}),
-                },
-                spec: {
-                  holderIdentity: '',
-                  leaseDurationSeconds: 1,
-                  acquireTime: new V1MicroTime(now),
-                  renewTime: new V1MicroTime(now),
-                  leaseTransitions: lease.spec?.leaseTransitions ?? 0,
-                },
-              },
-            },
-            o,
-          ),
-        );
+        await replaceLease('release lease', lease, {
+          holderIdentity: '',
+          leaseDurationSeconds: 1,
+          acquireTime: new V1MicroTime(now),
+          renewTime: new V1MicroTime(now),
+          leaseTransitions: lease.spec?.leaseTransitions ?? 0,
+        });
         log.info('lease released', { lease: `${namespace}/${name}`, identity });
       } catch (error) {
         problem('release', error);
