@@ -3,12 +3,14 @@
 // ~/.kube/config, else the in-cluster service account. Built once and handed to the IO code, so
 // nothing below it reads ~/.kube itself (STYLE.md: no config built inside business logic).
 import { existsSync } from 'node:fs';
+import type { Agent as HttpAgent } from 'node:http';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import { StoryctlError } from '../../model/errors.js';
 import { checkCredentialFiles } from './credential-files.js';
 import { boundExecPlugins } from './exec-credential.js';
+import { sharedAgent } from './shared-agent.js';
 
 /** Undefined fields take kubectl's fallbacks, so CLI flags can be passed on as they were parsed. */
 export interface KubeConfigOptions {
@@ -48,7 +50,8 @@ const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/tok
 const FROM_FLAGS = 'storyctl-flags';
 
 /**
- * A KubeConfig that also sends Impersonate-Group. client-node sends Impersonate-User itself (the
+ * A KubeConfig whose requests share keep-alive connections (shared-agent.ts) and that also sends
+ * Impersonate-Group. client-node sends Impersonate-User itself (the
  * user's `as`) but has no groups. The API server reads one group per header line, and client-node's
  * request context keeps one value per header name, so each group goes under its own spelling of the
  * name (HTTP header names are case-insensitive): node-fetch joins them into repeated header lines.
@@ -62,11 +65,14 @@ class StoryctlKubeConfig extends KubeConfig {
     context: Parameters<KubeConfig['applySecurityAuthentication']>[0],
   ) {
     await super.applySecurityAuthentication(context);
+    const agent = context.getAgent();
+    if (agent) context.setAgent(sharedAgent(agent));
     this.groups.forEach((group, i) => context.setHeaderParam(headerSpelling('Impersonate-Group', i), group));
   }
 
   override async applyToFetchOptions(opts: Parameters<KubeConfig['applyToFetchOptions']>[0]) {
     const init = await super.applyToFetchOptions(opts);
+    init.agent = sharedAgent(init.agent as HttpAgent | undefined);
     const headers = init.headers as { append(name: string, value: string): void } | undefined;
     for (const group of this.groups) headers?.append('Impersonate-Group', group);
     return init;
