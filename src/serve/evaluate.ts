@@ -73,6 +73,10 @@ export interface EvaluateOptions {
   operator?: OperatorRelease | undefined;
 }
 
+export type WorldOfOptions = Pick<EvaluateOptions, 'selected' | 'unavailable' | 'operator'> & {
+  operatorDefaultSeconds?: number | undefined;
+};
+
 export interface Evaluation {
   world: World;
   findings: Finding[];
@@ -82,6 +86,14 @@ export interface Evaluation {
 }
 
 export function evaluate(objects: ObjectSet, options: EvaluateOptions): Evaluation {
+  return judge(worldOf(objects, options), options);
+}
+
+/**
+ * The world the rules see. It depends on the objects and the readable kinds only, not on the time,
+ * so serve keeps it while neither changes and the timer's evaluations just re-run the rules.
+ */
+export function worldOf(objects: ObjectSet, options: WorldOfOptions): World {
   const set = options.selected
     ? { ...objects, stepRuns: stepRunsOfSelectedRuns(objects.storyRuns, objects.stepRuns) }
     : objects;
@@ -89,7 +101,11 @@ export function evaluate(objects: ObjectSet, options: EvaluateOptions): Evaluati
   if (options.unavailable) worldOptions.unavailable = options.unavailable;
   if (options.operatorDefaultSeconds !== undefined)
     worldOptions.operatorDefaultSeconds = options.operatorDefaultSeconds;
-  const world = buildWorld(set, worldOptions);
+  return buildWorld(set, worldOptions);
+}
+
+/** The cluster rules over `world` as of `options.now`, then the findings filter. */
+export function judge(world: World, options: EvaluateOptions): Evaluation {
   const ctx: Parameters<typeof runClusterRules>[2] = {
     now: options.now,
     stopBudgetSeconds: options.stopBudgetSeconds,

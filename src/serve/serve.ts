@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { AuthorizationV1Api } from '@kubernetes/client-node';
 import { GROUPS, VERSION } from '../model/kube.js';
 import type { Finding, Subject, SuppressedFinding } from '../model/report.js';
-import { buildWorld, objectKey, type ObjectKind } from '../model/world.js';
+import { buildWorld, objectKey, type ObjectKind, type World } from '../model/world.js';
 import { makeRepairClient } from '../repair/client.js';
 import type { ClusterRule } from '../rules/types.js';
 import { ApiCaller, defaultPolicy } from '../sources/cluster/caller.js';
@@ -17,7 +17,7 @@ import type { ResolvedKubeConfig } from '../sources/cluster/kubeconfig.js';
 import { RESOURCES } from '../sources/cluster/resources.js';
 import { watchCluster, type WatchEvent, type WatchHandle } from '../sources/cluster/watch.js';
 import { AutoRepairer, recentRepairTimes } from './auto-repair.js';
-import { evaluate, type FindingsFilter } from './evaluate.js';
+import { judge, worldOf, type FindingsFilter } from './evaluate.js';
 import { apiEventWriter, EventRecorder, type EventSpec, type Regarding } from './events.js';
 import { startHttp, type HttpEndpoint, type ListenAddress } from './http.js';
 import { leaseElection, soleLeader, type Leadership } from './lease.js';
@@ -222,6 +222,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
   let currentSuppressed = new Map<string, SuppressedFinding>();
   let currentIneffective = new Set<string>();
   let firstEvaluation = true;
+  let held: { version: number; unavailable: string; world: World } | undefined;
 
   function request(delayMs?: number): void {
     if (stopped || pending) return;
@@ -240,16 +241,24 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
     if (store.pending.some((k) => unavailable[k] === undefined)) return;
     const started = clock();
     const t0 = performance.now();
-    const ev = evaluate(store.snapshot(), {
+    // Nothing changed since the last evaluation (the timer's): the same world, the rules re-run.
+    const readable = JSON.stringify(unavailable);
+    if (held?.version !== store.version || held.unavailable !== readable) {
+      held = undefined; // the old world is garbage before the new one is built
+      const world = worldOf(store.snapshot(), {
+        unavailable,
+        selected: o.selector !== undefined,
+        operator: o.operator,
+        operatorDefaultSeconds: o.operatorDefaultSeconds,
+      });
+      held = { version: store.version, unavailable: readable, world };
+    }
+    const ev = judge(held.world, {
       rules: o.rules,
       filter: o.filter,
       now: started,
       stopBudgetSeconds: o.stopBudgetSeconds,
       ...(o.stuckFinalizerSeconds !== undefined ? { stuckFinalizerSeconds: o.stuckFinalizerSeconds } : {}),
-      ...(o.operatorDefaultSeconds !== undefined ? { operatorDefaultSeconds: o.operatorDefaultSeconds } : {}),
-      unavailable,
-      selected: o.selector !== undefined,
-      operator: o.operator,
     });
     lastEnd = performance.now();
     lastDurationMs = lastEnd - t0;

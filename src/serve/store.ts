@@ -46,11 +46,18 @@ export class ObjectStore {
     transports: new Map(),
   };
   private readonly listed = new Set<ObjectKind>();
+  private changes = 0;
+
+  /** Counts the events applied: equal counts, the same objects (serve keeps its world until then). */
+  get version(): number {
+    return this.changes;
+  }
 
   /** Apply one watch event; returns the canceled runs it shows ending (at most one, or many on a relist). */
   apply(event: StoreEvent, now: number): CancelStop[] {
     const map = this.maps[event.kind];
     const stops: CancelStop[] = [];
+    this.changes++;
     const put = (o: Named): void => {
       const key = keyOf(event.kind, o);
       const next = slim(o);

@@ -22,6 +22,20 @@ describe('ObjectStore', () => {
     expect(store.snapshot().storyRuns.map((r) => r.metadata.name)).toEqual(['b']);
   });
 
+  it('has a version that moves with every event applied, and only then', () => {
+    const store = new ObjectStore();
+    const v0 = store.version;
+    expect(store.version).toBe(v0);
+    const a = makeRun({ name: 'a' });
+    store.apply({ type: 'upsert', kind: 'storyRuns', object: a }, now);
+    const v1 = store.version;
+    expect(v1).not.toBe(v0);
+    store.snapshot();
+    expect(store.version).toBe(v1);
+    store.apply({ type: 'delete', kind: 'storyRuns', object: a }, now);
+    expect(store.version).not.toBe(v1);
+  });
+
   it('keeps objects without metadata.managedFields', () => {
     const store = new ObjectStore();
     const run = makeRun({ name: 'a' }) as ReturnType<typeof makeRun> & {
