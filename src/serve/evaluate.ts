@@ -1,60 +1,15 @@
 // One evaluation of the held objects: the doctor's cluster rules over the world built from them,
-// then the findings filter. The filter is the config file's settings (severity overrides, excludes,
-// suppressions of the CI issue), applied by the same code doctor applies to its report
-// (config/apply.ts): serve reports only the findings the filter keeps, so a suppressed finding is
-// neither a metric, nor an Event, nor a repair. Pure: no IO; the time is a parameter.
-import { applyFindingSettings, ruleCoversOwnedRuns } from '../config/apply.js';
-import type { Settings } from '../config/settings.js';
+// then the findings filter (config/findings-filter.ts): serve reports only the findings the filter
+// keeps, so a suppressed finding is neither a metric, nor an Event, nor a repair. Pure: no IO; the
+// time is a parameter.
+import type { FindingsFilter } from '../config/findings-filter.js';
 import type { OperatorRelease } from '../contract/operator-release.js';
 import type { ObjectSet } from '../model/kube.js';
 import type { Finding, IneffectiveSuppression, NotEvaluated, SuppressedFinding } from '../model/report.js';
 import { stepRunsOfSelectedRuns } from '../model/selection.js';
-import { annotationIndex, type AnnotationIndex } from '../model/suppress.js';
 import { buildWorld, type ObjectKind, type World } from '../model/world.js';
 import { runClusterRules } from '../rules/engine.js';
 import type { ClusterRule } from '../rules/types.js';
-
-export interface Filtered {
-  kept: Finding[];
-  suppressed: SuppressedFinding[];
-  /** Suppressions that did not apply (expired, no reason). */
-  ineffective: IneffectiveSuppression[];
-}
-
-/** Splits findings into those to report and those suppressed, as of `now` (expiries). */
-export type FindingsFilter = (findings: readonly Finding[], world: World, now: number) => Filtered;
-
-/** No settings: every finding is kept. */
-export const keepAll: FindingsFilter = (findings) => ({
-  kept: [...findings],
-  suppressed: [],
-  ineffective: [],
-});
-
-/**
- * The settings as doctor applies them: the config's severities and excludes, then (unless
- * `--no-suppressions`) the config's suppressions and the `ignore-check.storyctl.bubustack.io/`
- * annotations of the objects held.
- */
-export function settingsFilter(
-  settings: Pick<Settings, 'rules' | 'exclude' | 'suppressions' | 'useSuppressions'>,
-): FindingsFilter {
-  return (findings, world, now) => {
-    const out = applyFindingSettings({ findings, notEvaluated: [] }, settings, {
-      annotations: lazyIndex(world),
-      coversOwnedRuns: ruleCoversOwnedRuns,
-      today: now,
-    });
-    return { kept: out.findings, suppressed: out.suppressed, ineffective: out.ineffective };
-  };
-}
-
-/** The index is built only when a finding asks: most evaluations of a big store find nothing. */
-function lazyIndex(world: World): AnnotationIndex {
-  let index: AnnotationIndex | undefined;
-  const get = (): AnnotationIndex => (index ??= annotationIndex(world));
-  return { objectOf: (s) => get().objectOf(s), storyOf: (s) => get().storyOf(s) };
-}
 
 export interface EvaluateOptions {
   rules: readonly ClusterRule[];

@@ -2,7 +2,8 @@
 // label, zeros where the alerts need a first increase, findings that fall to 0 rather than vanish.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { evaluate, keepAll } from '../../src/serve/evaluate.js';
+import { keepAll } from '../../src/config/findings-filter.js';
+import { evaluate } from '../../src/serve/evaluate.js';
 import { CANCEL_STOP_BUCKETS, ServeMetrics } from '../../src/serve/metrics.js';
 import { clusterRules } from '../../src/rules/index.js';
 import { CANCEL_AT, makeRun } from '../support/objects.js';

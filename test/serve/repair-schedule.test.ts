@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { RepairSchedule, candidatesOf, type Candidate } from '../../src/serve/repair-schedule.js';
 import { recentRepairTimes, FINISHED_BY } from '../../src/serve/auto-repair.js';
-import { evaluate, keepAll } from '../../src/serve/evaluate.js';
+import { keepAll } from '../../src/config/findings-filter.js';
+import { evaluate } from '../../src/serve/evaluate.js';
 import { clusterRules } from '../../src/rules/index.js';
 import { AUDIT_ANNOTATIONS } from '../../src/repair/plan.js';
 import { finishedSeed, makeRun, makeStep } from '../support/objects.js';

@@ -13,7 +13,8 @@ import type { CliIO } from '../../src/cli/io.js';
 import { StoryctlError } from '../../src/model/errors.js';
 import type { ObjectSet, StoryRun } from '../../src/model/kube.js';
 import { suppressionAnnotation } from '../../src/model/suppress.js';
-import { evaluate, keepAll, type Evaluation } from '../../src/serve/evaluate.js';
+import { keepAll } from '../../src/config/findings-filter.js';
+import { evaluate, type Evaluation } from '../../src/serve/evaluate.js';
 import { ServeMetrics } from '../../src/serve/metrics.js';
 import { CANCEL_AT, makeRun, makeStory, NS } from '../support/objects.js';
 

@@ -15,7 +15,7 @@ import { selectRules } from '../common.js';
 import { DEFAULT_FLAGS, durationOption, stopBudgetOption } from '../options.js';
 import { resolveSettings } from '../settings.js';
 import type { Settings } from '../../config/settings.js';
-import type { FindingsFilter } from '../../serve/evaluate.js';
+import type { FindingsFilter } from '../../config/findings-filter.js';
 import type { ServeOptions } from '../../serve/serve.js';
 import { VERSION } from '../version.js';
 
@@ -199,7 +199,7 @@ export async function resolveServeSettings(
   io: CliIO,
   source: FlagSource = () => undefined,
 ): Promise<ServeSettings> {
-  const { settingsFilter } = await import('../../serve/evaluate.js');
+  const { settingsFilter } = await import('../../config/findings-filter.js');
   const settings = await resolveSettings({ ...flags, failOn: DEFAULT_FLAGS.failOn }, io, [], source);
   const t = settings.thresholds;
   return {
