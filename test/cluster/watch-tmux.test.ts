@@ -228,11 +228,23 @@ describe.skipIf(!useCluster() || !hasTmux)(
       expect(readFileSync(join(dir, 'exit'), 'utf8').trim()).toBe('0');
     });
 
-    it("takes the config file's stop budget and rules off, as doctor does", async () => {
+    it("takes the config file's stop budget, rules off and suppressions, as doctor does", async () => {
       const config = join(dir, 'storyctl.yaml');
       writeFileSync(
         config,
-        'apiVersion: storyctl/v1\nkind: Config\nthresholds:\n  stopBudget: 10m\nrules:\n  SR102: off\n',
+        [
+          'apiVersion: storyctl/v1',
+          'kind: Config',
+          'thresholds:',
+          '  stopBudget: 10m',
+          'rules:',
+          '  SR102: off',
+          'suppressions:',
+          '  - rule: SR201',
+          '    name: call-ended',
+          '    reason: repaired by the nightly job',
+          '',
+        ].join('\n'),
       );
       const main = session;
       session = 'watch-config';
@@ -243,13 +255,16 @@ describe.skipIf(!useCluster() || !hasTmux)(
           'sleep 600',
         ].join('; ');
         tmux('new-session', '-d', '-s', session, '-x', '150', '-y', '40', 'sh', '-c', command);
-        // Under a 10 min budget the 1.5 min cancel is not stalled yet; SR102 is off; SR201 still runs.
+        // Under a 10 min budget the 1.5 min cancel is not stalled yet; SR102 is off; SR201 still runs,
+        // and its finding on call-ended is suppressed: counted in the header, not on the row.
         const text = await waitFor(
           'the runs under the config',
-          (t) => /\/ 10m0s/.test(rowOf(t, 'call-stalled')) && rowOf(t, 'call-ended').includes('[SR201]'),
+          (t) => /\/ 10m0s/.test(rowOf(t, 'call-stalled')) && t.includes(' · 1 suppressed'),
           20_000,
         );
         expect(rowOf(text, 'call-stalled')).not.toMatch(/\[SR101\]|\[SR102\]/);
+        expect(rowOf(text, 'call-ended')).toMatch(/Finished/);
+        expect(rowOf(text, 'call-ended')).not.toContain('[SR201]');
         await keys('q');
       } finally {
         session = main;

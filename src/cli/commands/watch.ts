@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import type { RunPlan } from '../../repair/plan.js';
 import type { ResolvedKubeConfig } from '../../sources/cluster/kubeconfig.js';
+import { settingsFilter } from '../../config/findings-filter.js';
 import { clusterRules } from '../../rules/index.js';
 import { withoutManagedFields } from '../../serve/store.js';
 import type { RunRow } from '../../report/ui/dashboard-state.js';
@@ -29,6 +30,8 @@ export interface WatchFlags extends ClusterFlags {
   operatorGracefulTimeout?: number;
   /** `--config FILE`, or false for `--no-config`; undefined: discover `.storyctl.yaml`. */
   config?: string | false;
+  /** false with `--no-suppressions` (audit mode). */
+  suppressions?: boolean;
   color?: boolean;
 }
 
@@ -51,9 +54,10 @@ export function registerWatch(program: Command, io: CliIO, result: CommandResult
     )
     .option(
       '--config <file>',
-      'read thresholds and rules on/off from FILE (default: .storyctl.yaml here or up to the git root)',
+      'read thresholds, rules, severities, excludes and suppressions from FILE (default: .storyctl.yaml here or up to the git root)',
     )
     .option('--no-config', 'ignore any .storyctl.yaml')
+    .option('--no-suppressions', 'audit mode: show suppressed findings too (annotations and the config)')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)');
   withExamples(cmd, [
     ['the runs of one namespace, live', 'storyctl watch -n voice-prod'],
@@ -85,7 +89,8 @@ export async function runWatch(
     );
     return EXIT.usage;
   }
-  // The config file as doctor reads it: its thresholds under the flags, and the rules it turns off.
+  // The config file as doctor reads it: its thresholds under the flags, the rules it turns off, and
+  // its severities, excludes and suppressions over what the table shows.
   const settings = await resolveSettings({ ...given, failOn: DEFAULT_FLAGS.failOn }, io, [], source);
   const flags: WatchFlags = { ...given, stopBudget: settings.thresholds.stopBudget.value };
   const graceful = settings.thresholds.operatorGracefulTimeout;
@@ -125,6 +130,7 @@ export async function runWatch(
         return () => handle.stop();
       },
       rules,
+      filter: settingsFilter(settings),
       operator,
       stopBudgetSeconds: flags.stopBudget,
       ...(graceful.from.kind !== 'default' ? { operatorDefaultSeconds: graceful.value } : {}),

@@ -13,6 +13,8 @@ export interface HeaderProps {
   readonly shown: number;
   readonly counts: Readonly<Record<Severity, number>>;
   readonly notEvaluated: number;
+  /** Findings the config's suppressions or the objects' annotations hold back. */
+  readonly suppressed: number;
   readonly color: boolean;
 }
 
@@ -30,6 +32,7 @@ export function Header(props: HeaderProps) {
         <Text {...tint(c('red'))}>{counts.error} error</Text> ·{' '}
         <Text {...tint(c('yellow'))}>{counts.warning} warning</Text> ·{' '}
         <Text {...tint(c('cyan'))}>{counts.info} info</Text>
+        {props.suppressed > 0 ? ` · ${props.suppressed} suppressed` : ''}
         {props.notEvaluated > 0 ? ` · ${props.notEvaluated} not evaluated` : ''}
       </Text>
     </Box>

@@ -41,6 +41,8 @@ export interface WatchAppProps {
   readonly scope: string;
   readonly subscribe: (emit: (event: ObjectEvent | ConnectionEvent) => void) => () => void;
   readonly rules: EvaluateOptions['rules'];
+  /** The config file's severities, excludes and suppressions (none: every finding is shown). */
+  readonly filter?: EvaluateOptions['filter'];
   readonly stopBudgetSeconds: number;
   /** The operator's default graceful window, when the user gave it (flag or config). */
   readonly operatorDefaultSeconds?: number;
@@ -75,6 +77,7 @@ export function WatchApp(props: WatchAppProps) {
     rules: props.rules,
     selected: props.selected,
     operator: props.operator,
+    filter: props.filter,
     ...(props.operatorDefaultSeconds !== undefined
       ? { operatorDefaultSeconds: props.operatorDefaultSeconds }
       : {}),
@@ -255,6 +258,7 @@ export function WatchApp(props: WatchAppProps) {
         shown: rows.length,
         counts: evaluation.counts,
         notEvaluated: evaluation.notEvaluated.length,
+        suppressed: evaluation.suppressed,
         color: props.color,
       }}
       rows={rows}

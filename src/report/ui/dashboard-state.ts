@@ -1,6 +1,7 @@
 // The dashboard's state as plain data: the objects a watch has delivered, and the rows the table
 // shows, re-derived from them on every tick (the clock moves stalled cancels along without a
 // refetch). Pure: no IO, no React; the ink components only render what these functions return.
+import { keepAll, type FindingsFilter } from '../../config/findings-filter.js';
 import type { OperatorRelease } from '../../contract/operator-release.js';
 import { isPastStopBudget } from '../../contract/budget.js';
 import { describeWindowSource } from '../../contract/cancel-window.js';
@@ -94,6 +95,8 @@ export interface Evaluation {
   unattached: Finding[];
   notEvaluated: NotEvaluated[];
   counts: Record<Severity, number>;
+  /** Findings the config's suppressions (or the objects' annotations) hold back: not shown, counted. */
+  suppressed: number;
 }
 
 export interface EvaluateOptions {
@@ -106,6 +109,8 @@ export interface EvaluateOptions {
   operator?: OperatorRelease | undefined;
   /** With `-l`, StepRuns of runs outside the selection are not ours to judge (no false orphans). */
   selected?: boolean;
+  /** The config file's severities, excludes and suppressions, as doctor and serve apply them. */
+  filter?: FindingsFilter | undefined;
 }
 
 export function evaluate(objects: Objects, options: EvaluateOptions): Evaluation {
@@ -121,7 +126,12 @@ export function evaluate(objects: Objects, options: EvaluateOptions): Evaluation
     now: options.now,
     stopBudgetSeconds: options.stopBudgetSeconds,
   });
-  return toEvaluation(world, evaluated, options);
+  const { kept, suppressed } = (options.filter ?? keepAll)(evaluated.findings, world, options.now);
+  return toEvaluation(
+    world,
+    { findings: kept, notEvaluated: evaluated.notEvaluated, suppressed: suppressed.length },
+    options,
+  );
 }
 
 /**
@@ -129,12 +139,15 @@ export function evaluate(objects: Objects, options: EvaluateOptions): Evaluation
  * live-evaluation.ts). What the TUI shows comes from here: masked as buildReport masks a report (no
  * --show-pii here); runs are matched to findings by the unmasked subjects.
  */
-export function toEvaluation(
-  world: World,
-  evaluated: { findings: Finding[]; notEvaluated: NotEvaluated[] },
-  options: EvaluateOptions,
-): Evaluation {
+export function toEvaluation(world: World, evaluated: Evaluated, options: EvaluateOptions): Evaluation {
   return evaluationAt(judge(world, evaluated), options);
+}
+
+/** The rules' results after the filter, and how many findings it suppressed. */
+export interface Evaluated {
+  findings: readonly Finding[];
+  notEvaluated: readonly NotEvaluated[];
+  suppressed: number;
 }
 
 /** A run's findings, masked, worst first, as its row shows them. */
@@ -155,6 +168,7 @@ export interface Judgement {
   notEvaluated: NotEvaluated[];
   unattached: Finding[];
   counts: Record<Severity, number>;
+  suppressed: number;
   runs: Map<string, RunJudgement>;
   /** Each run's start (status.startedAt, else creation), parsed once. */
   started: Map<string, number | undefined>;
@@ -162,10 +176,7 @@ export interface Judgement {
 
 const NO_FINDINGS: RunJudgement = { findings: [], badges: [], worst: undefined };
 
-export function judge(
-  world: World,
-  evaluated: { findings: readonly Finding[]; notEvaluated: readonly NotEvaluated[] },
-): Judgement {
+export function judge(world: World, evaluated: Evaluated): Judgement {
   const redact = { showPii: false };
   const redactor = createRedactor(
     redact,
@@ -207,6 +218,7 @@ export function judge(
     notEvaluated: redactNotEvaluated(evaluated.notEvaluated, redactor),
     unattached,
     counts,
+    suppressed: evaluated.suppressed,
     runs,
     started,
   };
@@ -227,6 +239,7 @@ export function evaluationAt(
     unattached: j.unattached,
     notEvaluated: j.notEvaluated,
     counts: j.counts,
+    suppressed: j.suppressed,
   };
 }
 

@@ -10,6 +10,7 @@
 // world, again only after a change or when they read the clock. While no result changes, the
 // masked findings and each run's share of them are kept too (dashboard-state.ts `judge`), and a
 // tick only recomputes ages and cancel timers. Pure: no IO, no React.
+import { changesBetween } from '../../config/findings-filter.js';
 import type { ObjectSet, StepRun, Story, StoryRun, Transport } from '../../model/kube.js';
 import type { Finding, NotEvaluated } from '../../model/report.js';
 import { stepRunsOfSelectedRuns } from '../../model/selection.js';
@@ -74,6 +75,14 @@ export class LiveEvaluation {
   private wideResult: WideResult | undefined;
   private readonly windowTexts = new WeakMap<RunView['window'], string>();
   private judged: Judged | undefined;
+  private filterResult:
+    | {
+        world: World;
+        findings: readonly Finding[];
+        now: number;
+        result: { kept: Finding[]; suppressed: number };
+      }
+    | undefined;
   private shown: { judgement: Judgement; now: number; evaluation: Evaluation } | undefined;
 
   constructor(private readonly options: LiveOptions) {}
@@ -130,24 +139,52 @@ export class LiveEvaluation {
     findings.push(...rest.findings, ...wide.findings);
     notEvaluated.push(...rest.notEvaluated, ...wide.notEvaluated);
     const deduped = dedupeInternal(findings);
+    const { kept, suppressed } = this.filtered(world, deduped, now);
     // The same unmasked results as last time (the cached ones are the same objects): the same judgement.
     const last = this.judged;
     if (
       !last ||
       last.judgement.world !== world ||
-      !sameItems(last.findings, deduped) ||
-      !sameItems(last.notEvaluated, notEvaluated)
+      !sameItems(last.findings, kept) ||
+      !sameItems(last.notEvaluated, notEvaluated) ||
+      last.judgement.suppressed !== suppressed
     )
       this.judged = {
-        findings: deduped,
+        findings: kept,
         notEvaluated,
-        judgement: judge(world, { findings: deduped, notEvaluated }),
+        judgement: judge(world, { findings: kept, notEvaluated, suppressed }),
       };
     const judgement = (this.judged as Judged).judgement;
     // The dashboard's tick evaluates to see whether the screen changes, then renders that time.
     if (this.shown?.judgement !== judgement || this.shown.now !== now)
       this.shown = { judgement, now, evaluation: evaluationAt(judgement, options) };
     return this.shown.evaluation;
+  }
+
+  /**
+   * The config's filter over the findings; the last answer while the findings, the world and the
+   * suppressions in force stay the same (a severity override makes new objects, which would
+   * otherwise look like a change on every tick).
+   */
+  private filtered(
+    world: World,
+    findings: readonly Finding[],
+    now: number,
+  ): { kept: Finding[]; suppressed: number } {
+    const filter = this.options.filter;
+    if (!filter) return { kept: [...findings], suppressed: 0 };
+    const held = this.filterResult;
+    if (
+      held &&
+      held.world === world &&
+      sameItems(held.findings, findings) &&
+      !changesBetween(filter, Math.min(held.now, now), Math.max(held.now, now))
+    )
+      return held.result;
+    const out = filter(findings, world, now);
+    const result = { kept: out.kept, suppressed: out.suppressed.length };
+    this.filterResult = { world, findings, now, result };
+    return result;
   }
 
   private wideResults(

@@ -22,6 +22,7 @@ function dashboard(over: Partial<DashboardProps> = {}): DashboardProps {
       shown: rows.length,
       counts: evaluation.counts,
       notEvaluated: 0,
+      suppressed: 0,
       color: false,
     },
     rows,

@@ -118,6 +118,7 @@ describe('hostile text in the watch dashboard', () => {
           shown={1}
           counts={evaluation.counts}
           notEvaluated={0}
+          suppressed={0}
           color
         />,
       ).lastFrame(),

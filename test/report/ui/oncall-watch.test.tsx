@@ -28,6 +28,7 @@ function screen(o: Objects, width: number, unavailable: Record<string, string> =
       shown: evaluation.rows.length,
       counts: evaluation.counts,
       notEvaluated: evaluation.notEvaluated.length,
+      suppressed: evaluation.suppressed,
       color: false,
     },
     rows: evaluation.rows,
