@@ -58,9 +58,17 @@ export function changesBetween(filter: FindingsFilter, from: number, to: number)
   return filter.changesAt.some((t) => t > from && t <= to);
 }
 
-/** The index is built only when a finding asks: most evaluations of a big store find nothing. */
+/**
+ * The index is built only when a finding asks (most evaluations of a big store find nothing), and
+ * once per world: watch filters again on every tick that moves a finding, serve on every timer.
+ */
 function lazyIndex(world: World): AnnotationIndex {
-  let index: AnnotationIndex | undefined;
-  const get = (): AnnotationIndex => (index ??= annotationIndex(world));
+  const get = (): AnnotationIndex => {
+    let index = indexes.get(world);
+    if (!index) indexes.set(world, (index = annotationIndex(world)));
+    return index;
+  };
   return { objectOf: (s) => get().objectOf(s), storyOf: (s) => get().storyOf(s) };
 }
+
+const indexes = new WeakMap<World, AnnotationIndex>();
