@@ -34,3 +34,12 @@ export function useColor(io: CliIO, flag: boolean | undefined): boolean {
 export function showProgress(io: CliIO, quiet: boolean | undefined): boolean {
   return !quiet && io.stderr.isTTY === true && io.env['CI'] !== 'true' && io.env['CI'] !== '1';
 }
+
+/**
+ * Can the user answer a question here? ink reads keys in raw mode: a terminal on both ends whose
+ * stdin can do that. A question is never asked on a pipe.
+ */
+export function canAsk(io: CliIO): boolean {
+  const rawMode = typeof (io.stdin as { setRawMode?: unknown }).setRawMode === 'function';
+  return io.stdin.isTTY === true && io.stdout.isTTY === true && rawMode;
+}

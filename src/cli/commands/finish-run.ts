@@ -20,7 +20,7 @@ import { confirm, confirmUncanceled } from '../finish/confirm.js';
 import { isUncanceledLive, prepareFinish, type FinishScope } from '../finish/prepare.js';
 import { repairerHint } from '../finish/rbac-hint.js';
 import { waitAll } from '../finish/wait-all.js';
-import { showProgress, useColor, type CliIO } from '../io.js';
+import { canAsk, showProgress, useColor, type CliIO } from '../io.js';
 
 import type { DryRun, FinishFlags } from '../finish/flags.js';
 
@@ -125,9 +125,7 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
     return plans.some((p) => p.action === 'refused') ? EXIT.refused : EXIT.ok;
   }
 
-  // ink reads keys in raw mode: a stdin that cannot do that cannot answer the question either.
-  const rawMode = typeof (io.stdin as { setRawMode?: unknown }).setRawMode === 'function';
-  const interactive = io.stdin.isTTY === true && io.stdout.isTTY === true && rawMode && !json;
+  const interactive = canAsk(io) && !json;
   const mustAsk = mode === 'force-terminal' && dryRun === 'none' && toWrite.length > 0 && flags.yes !== true;
   if (!(mustAsk && interactive)) showPlan();
 

@@ -22,7 +22,7 @@ import { EXIT, exitCodeForRepair } from '../exit.js';
 import { untilInterrupted } from '../finish/interruptible.js';
 import { confirm } from '../finish/confirm.js';
 import type { DryRun } from '../finish/flags.js';
-import { useColor, type CliIO } from '../io.js';
+import { canAsk, useColor, type CliIO } from '../io.js';
 
 export interface PruneFlags extends ClusterFlags {
   canceled?: boolean;
@@ -124,8 +124,7 @@ export async function runPrune(flags: PruneFlags, io: CliIO): Promise<number> {
     return plans.some((p) => p.action === 'refused') ? EXIT.refused : EXIT.ok;
   }
 
-  const rawMode = typeof (io.stdin as { setRawMode?: unknown }).setRawMode === 'function';
-  const interactive = io.stdin.isTTY === true && io.stdout.isTTY === true && rawMode && !json;
+  const interactive = canAsk(io) && !json;
   const mustAsk = dryRun === 'none' && toWrite.length > 0 && flags.yes !== true;
   if (!(mustAsk && interactive)) showPlan();
 
