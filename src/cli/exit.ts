@@ -2,6 +2,7 @@
 import { StoryctlError } from '../model/errors.js';
 import { severityRank, type Report, type Severity } from '../model/report.js';
 import type { Outcome, RunResult } from '../repair/result.js';
+import type { RunPlan } from '../repair/run-plan.js';
 
 export const EXIT = {
   ok: 0,
@@ -52,6 +53,11 @@ export function exitCodeForError(error: unknown): number {
     case 'interrupted':
       return EXIT.interrupted;
   }
+}
+
+/** A plan shown and not applied (`--dry-run=client`): 4 when it refuses a run, else 0. */
+export function exitCodeForPlan(plans: readonly Pick<RunPlan, 'action'>[]): number {
+  return plans.some((p) => p.action === 'refused') ? EXIT.refused : EXIT.ok;
 }
 
 /**

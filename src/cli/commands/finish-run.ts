@@ -14,7 +14,7 @@ import { makeKubeConfig } from '../../sources/cluster/kubeconfig.js';
 import type { OperatorRelease } from '../../contract/operator-release.js';
 import { detectOperatorRelease } from '../../sources/cluster/operator-release.js';
 import { connectionOptions, loadClusterOptions, releaseFromFlag } from '../cluster-flags.js';
-import { EXIT, exitCodeForRepair } from '../exit.js';
+import { EXIT, exitCodeForPlan, exitCodeForRepair } from '../exit.js';
 import { untilInterrupted } from '../finish/interruptible.js';
 import { confirm, confirmUncanceled } from '../finish/confirm.js';
 import { isUncanceledLive, prepareFinish, type FinishScope } from '../finish/prepare.js';
@@ -122,7 +122,7 @@ export async function runFinish(names: string[], flags: FinishFlags, io: CliIO):
   if (dryRun === 'client') {
     showPlan();
     emit(undefined);
-    return plans.some((p) => p.action === 'refused') ? EXIT.refused : EXIT.ok;
+    return exitCodeForPlan(plans);
   }
 
   const interactive = canAsk(io) && !json;

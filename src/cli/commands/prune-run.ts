@@ -18,7 +18,7 @@ import { loadCluster } from '../../sources/cluster/index.js';
 import { makeKubeConfig } from '../../sources/cluster/kubeconfig.js';
 import { readRun } from '../../sources/cluster/run-reads.js';
 import { connectionOptions, loadClusterOptions, type ClusterFlags } from '../cluster-flags.js';
-import { EXIT, exitCodeForRepair } from '../exit.js';
+import { EXIT, exitCodeForPlan, exitCodeForRepair } from '../exit.js';
 import { untilInterrupted } from '../finish/interruptible.js';
 import { confirm } from '../finish/confirm.js';
 import type { DryRun } from '../finish/flags.js';
@@ -121,7 +121,7 @@ export async function runPrune(flags: PruneFlags, io: CliIO): Promise<number> {
   if (dryRun === 'client') {
     showPlan();
     emit(undefined);
-    return plans.some((p) => p.action === 'refused') ? EXIT.refused : EXIT.ok;
+    return exitCodeForPlan(plans);
   }
 
   const interactive = canAsk(io) && !json;
