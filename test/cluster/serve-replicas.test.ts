@@ -136,8 +136,14 @@ describe.skipIf(!useCluster())('storyctl serve replicas under a Lease', () => {
     expect(await follower.sample('storyctl_repairs_total{rule="SR101",result="applied"}')).toBeUndefined();
     expect(await leader.sample('storyctl_lease_held')).toBe(1);
     expect(await follower.sample('storyctl_lease_held')).toBe(0);
-    // Both serve metrics; the follower sees the same runs.
-    expect(await follower.sample(`storyctl_storyruns{namespace="${ns}",phase="Finished"}`)).toBe(2);
+    // Both serve metrics; the follower sees the same runs, through its own watch (on a loaded
+    // machine a moment after the leader's repair log: read once, it was once still unset).
+    const finished = `storyctl_storyruns{namespace="${ns}",phase="Finished"}`;
+    await eventually(
+      async () => ((await follower.sample(finished)) === 2 ? true : undefined),
+      10_000,
+      'both runs Finished on the follower',
+    );
     // Events come from the leader only (the repairs' and the findings').
     const events = await clients('admin').core.listNamespacedEvent({ namespace: ns });
     const ours = events.items.filter(
